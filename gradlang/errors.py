@@ -1,0 +1,101 @@
+"""The exceptions a gradlang program (or a Python user of the core) can raise.
+
+Every error carries PyTorch's or Python's type name and message. Each class also
+subclasses the matching Python built-in, so `except RuntimeError` works from Python.
+The interpreter attaches a source location when the error crosses a statement.
+"""
+
+from __future__ import annotations
+
+
+class GradlangError(Exception):
+    """Base of every error a gradlang program can raise."""
+
+    type_name = "Error"
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        filename: str | None = None,
+        source_line: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.filename = filename
+        self.source_line = source_line
+
+    def locate(
+        self, line: int | None, column: int | None, filename: str | None, source_line: str | None = None
+    ) -> "GradlangError":
+        """Attach a location unless a more precise one is already known."""
+        if self.line is None:
+            self.line, self.column = line, column
+            self.source_line = source_line
+        if self.filename is None:
+            self.filename = filename
+        return self
+
+    @property
+    def headline(self) -> str:
+        """`TYPE: message`, the line users see."""
+        return f"{self.type_name}: {self.message}" if self.message else self.type_name
+
+    def __str__(self) -> str:
+        # Without a location this is the bare message, as PyTorch's str(exc) is.
+        if self.line is None:
+            return self.message
+        where = f"{self.filename or '<input>'}:{self.line}:{self.column or 1}"
+        return f"{where}: {self.headline}"
+
+
+def _make(name: str, builtin: type[BaseException]) -> type[GradlangError]:
+    return type(name, (GradlangError, builtin), {"type_name": name, "__module__": __name__})
+
+
+# One gradlang class per Python/PyTorch exception type a program can meet.
+RuntimeError_ = _make("RuntimeError", RuntimeError)
+TypeError_ = _make("TypeError", TypeError)
+ValueError_ = _make("ValueError", ValueError)
+IndexError_ = _make("IndexError", IndexError)
+KeyError_ = _make("KeyError", KeyError)
+AttributeError_ = _make("AttributeError", AttributeError)
+NameError_ = _make("NameError", NameError)
+ZeroDivisionError_ = _make("ZeroDivisionError", ZeroDivisionError)
+AssertionError_ = _make("AssertionError", AssertionError)
+ImportError_ = _make("ImportError", ImportError)
+RecursionError_ = _make("RecursionError", RecursionError)
+OverflowError_ = _make("OverflowError", OverflowError)
+NotImplementedError_ = _make("NotImplementedError", NotImplementedError)
+SyntaxError_ = _make("SyntaxError", SyntaxError)
+StopIteration_ = _make("StopIteration", StopIteration)
+# Raised by resource limits (steps, time, tensor size); a MemoryError for tensor size.
+MemoryError_ = _make("MemoryError", MemoryError)
+TimeoutError_ = _make("TimeoutError", TimeoutError)
+KeyboardInterrupt_ = type(
+    "KeyboardInterrupt", (GradlangError, KeyboardInterrupt), {"type_name": "KeyboardInterrupt", "__module__": __name__}
+)
+
+BY_NAME: dict[str, type[GradlangError]] = {
+    cls.type_name: cls
+    for cls in (
+        RuntimeError_, TypeError_, ValueError_, IndexError_, KeyError_, AttributeError_, NameError_,
+        ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
+        NotImplementedError_, SyntaxError_, StopIteration_, MemoryError_, TimeoutError_, KeyboardInterrupt_,
+    )
+}
+
+
+def from_python(exc: BaseException) -> GradlangError:
+    """Translate a Python built-in exception into the gradlang class of the same name."""
+    if isinstance(exc, GradlangError):
+        return exc
+    for cls in type(exc).__mro__:
+        target = BY_NAME.get(cls.__name__)
+        if target is not None:
+            return target(str(exc))
+    return RuntimeError_(f"{type(exc).__name__}: {exc}")
