@@ -72,6 +72,9 @@ RecursionError_ = _make("RecursionError", RecursionError)
 OverflowError_ = _make("OverflowError", OverflowError)
 NotImplementedError_ = _make("NotImplementedError", NotImplementedError)
 SyntaxError_ = _make("SyntaxError", SyntaxError)
+IndentationError_ = type(
+    "IndentationError", (SyntaxError_, IndentationError), {"type_name": "IndentationError", "__module__": __name__}
+)
 StopIteration_ = _make("StopIteration", StopIteration)
 # Raised by resource limits (steps, time, tensor size); a MemoryError for tensor size.
 MemoryError_ = _make("MemoryError", MemoryError)
@@ -85,7 +88,7 @@ BY_NAME: dict[str, type[GradlangError]] = {
     for cls in (
         RuntimeError_, TypeError_, ValueError_, IndexError_, KeyError_, AttributeError_, NameError_,
         ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
-        NotImplementedError_, SyntaxError_, StopIteration_, MemoryError_, TimeoutError_, KeyboardInterrupt_,
+        NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_, KeyboardInterrupt_,
     )
 }
 
