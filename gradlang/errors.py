@@ -31,7 +31,7 @@ class GradlangError(Exception):
 
     def locate(
         self, line: int | None, column: int | None, filename: str | None, source_line: str | None = None
-    ) -> "GradlangError":
+    ) -> GradlangError:
         """Attach a location unless a more precise one is already known."""
         if self.line is None:
             self.line, self.column = line, column
@@ -88,7 +88,8 @@ BY_NAME: dict[str, type[GradlangError]] = {
     for cls in (
         RuntimeError_, TypeError_, ValueError_, IndexError_, KeyError_, AttributeError_, NameError_,
         ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
-        NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_, KeyboardInterrupt_,
+        NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_,
+        KeyboardInterrupt_,
     )
 }
 

@@ -1,0 +1,150 @@
+"""The autograd core: tensors, primitives with reverse and forward rules, and the engine.
+
+It knows nothing of the gradlang language; `import gradlang as T` reads like torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops as _ops
+from . import primitives as _primitives  # noqa: F401 - registers the primitives
+
+_ops._bind_primitives()
+
+# Float arithmetic follows IEEE like PyTorch: 1/0 is inf, log(0) is -inf, quietly.
+np.seterr(all="ignore")
+
+from types import SimpleNamespace as _Namespace  # noqa: E402
+
+from . import engine as _engine  # noqa: E402
+from .creation import (  # noqa: E402
+    Generator,
+    arange,
+    as_tensor,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    param,
+    rand,
+    randint,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import DType, bool_, float32, float64, int32, int64  # noqa: E402
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .numerical import gradient  # noqa: E402
+from .ops import (  # noqa: E402
+    abs,
+    add,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    binary_cross_entropy,
+    bmm,
+    cat,
+    clamp,
+    clamp_max,
+    clamp_min,
+    clone,
+    cos,
+    div,
+    dot,
+    eq,
+    exp,
+    expand,
+    flatten,
+    floor_divide,
+    ge,
+    gt,
+    isnan,
+    le,
+    log,
+    log1p,
+    log_softmax,
+    logical_not,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mm,
+    mse_loss,
+    mul,
+    mv,
+    ne,
+    neg,
+    norm,
+    permute,
+    pow,
+    reciprocal,
+    relu,
+    remainder,
+    reshape,
+    rsub,
+    sigmoid,
+    sign,
+    sin,
+    softmax,
+    sqrt,
+    square,
+    squeeze,
+    stack,
+    sub,
+    sum,
+    t,
+    tan,
+    tanh,
+    transpose,
+    unsqueeze,
+    where,
+)
+from .primitives import PRIMITIVES, Primitive  # noqa: E402
+from .tensor import Size, Tensor  # noqa: E402
+from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
+
+bool = bool_  # noqa: A001 - torch.bool
+float = float32  # noqa: A001 - torch.float
+double = float64
+long = int64
+int = int32  # noqa: A001 - torch.int
+clip = clamp
+divide = div
+multiply = mul
+subtract = sub
+negative = neg
+absolute = abs
+
+autograd = _Namespace(grad=_engine.grad, backward=_engine.backward)
+nn = _Namespace(
+    functional=_Namespace(
+        relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=softmax, log_softmax=log_softmax, mse_loss=mse_loss,
+        binary_cross_entropy=binary_cross_entropy,
+    )
+)
+
+__all__ = [
+    "DType", "Generator", "PRIMITIVES", "Primitive", "Size", "Tensor", "abs", "absolute", "add", "amax",
+    "amin", "arange", "argmax", "argmin", "as_tensor", "autograd", "binary_cross_entropy", "bmm", "bool",
+    "bool_", "cat", "clamp", "clamp_max", "clamp_min", "clip", "clone", "cos", "div", "divide", "dot",
+    "double", "empty", "enable_grad", "eq", "exp", "expand", "eye", "flatten", "float", "float32", "float64",
+    "floor_divide", "from_numpy", "full", "full_like", "ge", "grad", "gradcheck", "gradient", "gt", "hessian",
+    "int", "int32", "int64", "is_grad_enabled", "isnan", "jvp", "le", "linspace", "log", "log1p",
+    "log_softmax", "logical_not", "long", "lt", "manual_seed", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mm", "mse_loss", "mul", "multiply", "mv", "ne", "neg", "negative", "nn", "no_grad", "norm",
+    "ones", "ones_like", "param", "permute", "pow", "rand", "randint", "randn", "reciprocal", "relu",
+    "remainder", "reshape", "rsub", "set_grad_enabled", "sigmoid", "sign", "sin", "softmax", "sqrt", "square",
+    "squeeze", "stack", "sub", "subtract", "sum", "t", "tan", "tensor", "tanh", "transpose", "unsqueeze", "where",
+    "zeros", "zeros_like",
+]

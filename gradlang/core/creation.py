@@ -1,0 +1,260 @@
+"""Making tensors: `tensor`, `param`, `zeros`, `arange`, random tensors, …"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from ..errors import RuntimeError_, TypeError_, ValueError_
+from . import dtypes, limits
+from .dtypes import DType
+from .tensor import Tensor
+
+COPY_CONSTRUCT_WARNING = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor)."
+)
+
+
+def _finish(array: np.ndarray, requires_grad: bool, constructor: bool = True) -> Tensor:
+    limits.check_elements(array.size)
+    out = Tensor._wrap(array)
+    if requires_grad:
+        if not out.dtype.is_floating_point:
+            raise RuntimeError_(
+                "Only Tensors of floating point and complex dtype can require gradients"
+                if constructor else "only Tensors of floating point dtype can require gradients"
+            )
+        out._requires_grad = True
+    return out
+
+
+def _leaf_kind(value) -> int:
+    """0 bool, 1 int, 2 float; raises PyTorch's error for anything else."""
+    if isinstance(value, (bool, np.bool_)):
+        return 0
+    if isinstance(value, (numbers.Integral,)):
+        return 1
+    if isinstance(value, numbers.Real):
+        return 2
+    if isinstance(value, Tensor):
+        if value.array.size != 1:
+            raise ValueError_("only one element tensors can be converted to Python scalars")
+        return value.dtype.category
+    raise TypeError_(f"new(): invalid data type '{type(value).__name__}'")
+
+
+def _nested_shape(data) -> tuple[list[int], list]:
+    """Walk a nested list breadth-first: its shape and its flat leaves, with PyTorch's errors."""
+    shape: list[int] = []
+    level = [data]
+    while level and isinstance(level[0], (list, tuple)):
+        length = len(level[0])
+        nxt = []
+        for item in level:
+            if not isinstance(item, (list, tuple)):
+                raise TypeError_(f"must be real number, not {type(level[0]).__name__}")
+            if len(item) != length:
+                raise ValueError_(f"expected sequence of length {length} at dim {len(shape)} (got {len(item)})")
+            nxt.extend(item)
+        shape.append(length)
+        level = nxt
+        if length == 0:
+            break
+    for item in level:
+        if isinstance(item, (list, tuple)):
+            raise ValueError_(f"expected sequence of length {0} at dim {len(shape)} (got {len(item)})")
+    return shape, level
+
+
+def _from_python(data, dtype: DType | None) -> np.ndarray:
+    shape, leaves = _nested_shape(data)
+    kind = max((_leaf_kind(v) for v in leaves), default=2)
+    target = dtype or dtypes.DEFAULT_FOR_CATEGORY[kind]
+    values = [v.item() if isinstance(v, Tensor) else v for v in leaves]
+    limits.check_elements(len(values))
+    return np.array(values, dtype=target.numpy).reshape(shape)
+
+
+def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+    """A new leaf tensor holding a copy of `data` (numbers, nested lists, numpy arrays, tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
+        array = np.array(data.array, dtype=(dtype or data.dtype).numpy, copy=True)
+    elif isinstance(data, np.ndarray):
+        if data.dtype.kind not in "biuf":
+            raise TypeError_(f"can't convert np.ndarray of type {data.dtype}")
+        array = np.array(data, dtype=(dtype or dtypes.from_numpy(data.dtype)).numpy, copy=True)
+    elif isinstance(data, (list, tuple)):
+        array = _from_python(data, dtype)
+    else:
+        kind = _leaf_kind(data)
+        value = data.item() if isinstance(data, Tensor) else data
+        array = np.array(value, dtype=(dtype or dtypes.DEFAULT_FOR_CATEGORY[kind]).numpy)
+    return _finish(array, requires_grad)
+
+
+def as_tensor(data, dtype: DType | None = None) -> Tensor:
+    if isinstance(data, Tensor) and (dtype is None or data.dtype is dtype):
+        return data
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with `array`."""
+    return _finish(np.asarray(array, dtype=dtypes.from_numpy(array.dtype).numpy), False)
+
+
+def param(data, dtype: DType | None = None) -> Tensor:
+    """A float leaf that requires grad: gradlang's short form for a trainable value."""
+    made = tensor(data, dtype=dtype)
+    if not made.dtype.is_floating_point:
+        made = Tensor._wrap(made.array.astype(np.float32))
+    made._requires_grad = True
+    return made
+
+
+def _size(sizes) -> tuple[int, ...]:
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    result = []
+    for n in sizes:
+        if isinstance(n, Tensor):
+            n = n.item()
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError_(
+                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type "
+                f"{type(n).__name__} at pos 0"
+            )
+        result.append(int(n))
+    for n in result:
+        if n < 0:
+            raise RuntimeError_(f"Trying to create tensor with negative dimension {n}: {result}")
+    return tuple(result)
+
+
+def _filled(fill, sizes, dtype: DType | None, requires_grad: bool) -> Tensor:
+    shape = _size(sizes)
+    limits.check_elements(int(np.prod(shape, dtype=np.int64)) if shape else 1)
+    return _finish(np.full(shape, fill, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+
+
+def zeros(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+    return _filled(0, size, dtype, requires_grad)
+
+
+def ones(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+    return _filled(1, size, dtype, requires_grad)
+
+
+def empty(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+    return _filled(0, size, dtype, requires_grad)
+
+
+def full(size, fill_value, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+    if dtype is None:
+        dtype = dtypes.DEFAULT_FOR_CATEGORY[dtypes.scalar_category(fill_value)]
+    return _filled(fill_value, (size,), dtype, requires_grad)
+
+
+def _like(fill, like: Tensor, dtype, requires_grad: bool) -> Tensor:
+    return _filled(fill, (tuple(like.shape),), dtype or like.dtype, requires_grad)
+
+
+def zeros_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return _like(0, x, dtype, requires_grad)
+
+
+def ones_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return _like(1, x, dtype, requires_grad)
+
+
+def full_like(x: Tensor, fill_value, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return _like(fill_value, x, dtype, requires_grad)
+
+
+def _number(value):
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    if end is None:
+        start, end = 0, start
+    start, end, step = _number(start), _number(end), _number(step)
+    if step == 0:
+        raise RuntimeError_("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError_("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        integral = all(isinstance(v, int) for v in (start, end, step))
+        dtype = dtypes.int64 if integral else dtypes.DEFAULT_FLOAT
+    count = int(np.ceil((end - start) / step))
+    limits.check_elements(count)
+    array = (np.arange(count, dtype=np.float64) * step + start).astype(dtype.numpy)
+    return _finish(array, requires_grad)
+
+
+def linspace(start, end, steps: int, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    if steps < 0:
+        raise RuntimeError_("number of steps must be non-negative")
+    limits.check_elements(steps)
+    array = np.linspace(_number(start), _number(end), int(steps), dtype=np.float64)
+    return _finish(array.astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    limits.check_elements(n * (m or n))
+    return _finish(np.eye(n, m, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+
+
+# ---------------------------------------------------------------- randomness
+
+
+class Generator:
+    """The source of random numbers; `manual_seed` makes runs repeatable (not torch's stream)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.manual_seed(seed)
+
+    def manual_seed(self, seed: int) -> Generator:
+        self.seed = int(seed)
+        self.rng = np.random.default_rng(self.seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return self.seed
+
+    def __repr__(self) -> str:
+        return "<torch._C.Generator object>"
+
+
+default_generator = Generator(np.random.SeedSequence().entropy % (2**63))
+
+
+def manual_seed(seed: int) -> Generator:
+    return default_generator.manual_seed(seed)
+
+
+def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
+    shape = _size(size)
+    limits.check_elements(int(np.prod(shape, dtype=np.int64)))
+    rng = (generator or default_generator).rng
+    return _finish(rng.random(shape, dtype=np.float64).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+
+
+def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
+    shape = _size(size)
+    limits.check_elements(int(np.prod(shape, dtype=np.int64)))
+    rng = (generator or default_generator).rng
+    return _finish(rng.standard_normal(shape).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+
+
+def randint(low, high=None, size=(), dtype: DType | None = None, generator: Generator | None = None) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    shape = _size((size,))
+    limits.check_elements(int(np.prod(shape, dtype=np.int64)))
+    rng = (generator or default_generator).rng
+    return _finish(rng.integers(low, high, shape).astype((dtype or dtypes.int64).numpy), False)

@@ -1,0 +1,209 @@
+"""Reverse mode: walk the graph from the outputs and send gradients to the leaves.
+
+The walk is iterative (a 100 000-node chain needs no recursion): first count, for each
+node, how many edges lead into it; then run nodes whose gradient is complete, most
+recent first, until none is left.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..errors import RuntimeError_
+from .grad_mode import enable_grad, no_grad
+from .graph import Node
+from .tensor import Size, Tensor
+
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+    "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid "
+    "this. If you have to use this function, make sure to reset the .grad fields of your parameters to None "
+    "after use to break the cycle and avoid the leak."
+)
+
+
+def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> list[Tensor]:
+    grads = []
+    for i, out in enumerate(outputs):
+        given = grad_outputs[i] if grad_outputs is not None and i < len(grad_outputs) else None
+        if not out._requires_grad:
+            raise RuntimeError_(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if given is None:
+            if out.array.size != 1:
+                raise RuntimeError_("grad can be implicitly created only for scalar outputs")
+            grads.append(Tensor._wrap(np.ones(out.array.shape, dtype=out.array.dtype)))
+            continue
+        if not isinstance(given, Tensor):
+            from .creation import tensor
+
+            given = tensor(given, dtype=out.dtype)
+        if given.array.shape != out.array.shape:
+            raise RuntimeError_(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(given.array.shape)!r} and output[{i}] "
+                f"has a shape of {Size(out.array.shape)!r}."
+            )
+        grads.append(given)
+    return grads
+
+
+def _dependencies(roots: list) -> dict:
+    """How many edges lead into each node reachable from the roots."""
+    counts: dict = {}
+    stack = [r for r in roots if isinstance(r, Node)]
+    seen = set(map(id, stack))
+    while stack:
+        node = stack.pop()
+        for edge in node.edges:
+            if edge is None:
+                continue
+            counts[edge] = counts.get(edge, 0) + 1
+            if isinstance(edge, Node) and id(edge) not in seen:
+                seen.add(id(edge))
+                stack.append(edge)
+    return counts
+
+
+def _accumulate(pending: dict, key, grad: Tensor) -> None:
+    existing = pending.get(key)
+    pending[key] = grad if existing is None else existing + grad
+
+
+def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool) -> None:
+    if grad.array.dtype != leaf.array.dtype:
+        grad = grad.to(leaf.dtype)
+    current = leaf._grad
+    if current is None:
+        leaf._grad = grad if create_graph else Tensor._wrap(np.array(grad.array, copy=True))
+    elif create_graph or current._requires_grad:
+        leaf._grad = current + grad
+    else:
+        current.array += grad.array
+        current._version[0] += 1
+
+
+def run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence | None,
+    retain_graph: bool,
+    create_graph: bool,
+    capture: Sequence[Tensor] | None = None,
+) -> list | None:
+    """Backpropagate; accumulate into leaves' .grad, or return the grads of `capture` instead."""
+    grads = _initial_grads(outputs, grad_outputs)
+    pending: dict = {}
+    roots = []
+    for out, grad in zip(outputs, grads):
+        key = out.grad_fn if out.grad_fn is not None else out
+        _accumulate(pending, key, grad)
+        roots.append(key)
+
+    wanted: dict = {}
+    if capture is not None:
+        for i, t in enumerate(capture):
+            wanted.setdefault(t.grad_fn if t.grad_fn is not None else t, []).append(i)
+    captured: list = [None] * (len(capture) if capture is not None else 0)
+
+    counts = _dependencies(roots)
+    ready = [r for r in dict.fromkeys(roots) if counts.get(r, 0) == 0]
+    mode = enable_grad() if create_graph else no_grad()
+    with mode:
+        while ready:
+            node = ready.pop()
+            grad = pending.pop(node, None)
+            if isinstance(node, Tensor):
+                _deliver_to_leaf(node, grad, wanted, captured, capture, create_graph)
+                continue
+            if node in wanted and grad is not None:
+                for i in wanted[node]:
+                    captured[i] = grad
+            if node.retained is not None and grad is not None:
+                holder = node.retained()
+                if holder is not None and holder.grad_fn is node:
+                    _accumulate_into_leaf(holder, grad, create_graph)
+            input_grads = node.prim.vjp(node, grad, **node.params) if grad is not None else ()
+            if not retain_graph:
+                node.release()
+            for i, edge in enumerate(node.edges):
+                if edge is None:
+                    continue
+                g = input_grads[i] if i < len(input_grads) else None
+                if g is not None:
+                    _accumulate(pending, edge, g)
+                counts[edge] -= 1
+                if counts[edge] == 0:
+                    ready.append(edge)
+    return captured if capture is not None else None
+
+
+def _deliver_to_leaf(leaf: Tensor, grad, wanted: dict, captured: list, capture, create_graph: bool) -> None:
+    if grad is None:
+        return
+    if capture is not None:
+        for i in wanted.get(leaf, ()):
+            captured[i] = grad
+        return
+    _accumulate_into_leaf(leaf, grad, create_graph)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, Tensor):
+        return [value]
+    return list(value)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+    """torch.autograd.backward: accumulate d(tensors)/d(leaf) into every leaf's .grad."""
+    outputs = _as_list(tensors)
+    grads = _as_list(grad_tensors) if grad_tensors is not None else None
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+    if inputs is not None:
+        targets = _as_list(inputs)
+        found = run_backward(outputs, grads, retain_graph, create_graph, capture=targets)
+        for leaf, g in zip(targets, found):
+            if g is not None:
+                _accumulate_into_leaf(leaf, g, create_graph)
+        return
+    run_backward(outputs, grads, retain_graph, create_graph)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple:
+    """torch.autograd.grad: the gradients of `outputs` with respect to `inputs`, as a tuple."""
+    outs = _as_list(outputs)
+    targets = _as_list(inputs)
+    grads = _as_list(grad_outputs) if grad_outputs is not None else None
+    if retain_graph is None:
+        retain_graph = create_graph
+    for i, t in enumerate(targets):
+        if not t._requires_grad:
+            raise RuntimeError_("One of the differentiated Tensors does not require grad")
+    found = run_backward(outs, grads, retain_graph, create_graph, capture=targets)
+    result = []
+    for i, (t, g) in enumerate(zip(targets, found)):
+        if g is None:
+            if materialize_grads:
+                g = Tensor._wrap(np.zeros(t.array.shape, dtype=t.array.dtype))
+            elif not allow_unused:
+                raise RuntimeError_(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. Set "
+                    "allow_unused=True if this is the desired behavior."
+                )
+        elif not create_graph and g._requires_grad:
+            g = g.detach()
+        result.append(g)
+    return tuple(result)

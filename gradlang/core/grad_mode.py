@@ -1,0 +1,63 @@
+"""Whether operations record a backward graph: kept per thread, as in PyTorch."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+
+class _GradState(threading.local):
+    enabled = True
+
+
+_state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    return _state.enabled
+
+
+def set_grad_enabled(mode: bool) -> None:
+    _state.enabled = bool(mode)
+
+
+class _GradModeBlock:
+    """A context manager that sets grad mode for its block and restores it after."""
+
+    mode = True
+    __slots__ = ("_saved",)
+
+    def __init__(self) -> None:
+        self._saved: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._saved.append(_state.enabled)
+        _state.enabled = self.mode
+
+    def __exit__(self, *exc: Any) -> None:
+        _state.enabled = self._saved.pop()
+
+    def __call__(self, func):
+        """Also usable as a decorator, like torch.no_grad."""
+        block = type(self)
+
+        def wrapped(*args, **kwargs):
+            with block():
+                return func(*args, **kwargs)
+
+        return wrapped
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.grad_mode.{type(self).__name__} object>"
+
+
+class no_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
+    """Operations inside the block record no graph."""
+
+    mode = False
+
+
+class enable_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
+    """Operations inside the block record a graph, even inside no_grad."""
+
+    mode = True

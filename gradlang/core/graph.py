@@ -1,0 +1,202 @@
+"""The backward graph: nodes, saved tensors, and `apply`, which runs one primitive.
+
+A node refers only to older things (its inputs' nodes, the leaves it feeds, the tensors
+it saved), never to the tensor it produced, so a graph holds no reference cycle and is
+freed by reference counting the moment its last tensor goes. A node that needs its own
+output saves the output's buffer and rebuilds a tensor around it on demand.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import RuntimeError_
+from . import forward_mode
+from .grad_mode import _state as _grad_state
+
+if TYPE_CHECKING:
+    from .primitives import Primitive
+    from .tensor import Tensor
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+_FREED = object()  # marks a node whose saved tensors were released by backward
+
+
+class Node:
+    """One recorded primitive call: what backward needs to send gradients to its inputs."""
+
+    __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "__weakref__")
+
+    def __init__(self, prim: Primitive, name: str, edges: tuple, saved: Any, params: dict, input_meta: tuple):
+        self.prim = prim
+        self._name = name
+        # Per input: its grad_fn node, the leaf tensor to accumulate into, or None (no grad needed).
+        self.edges = edges
+        # Tuple of saved records, None when the rule needs nothing, _FREED after backward.
+        self.saved = saved
+        self.params = params
+        self.input_meta = input_meta  # per input: (shape, dtype)
+        self.retained = None  # weakref to the output tensor when retain_grad() was called
+
+    def name(self) -> str:
+        return self._name
+
+    def needs_grad(self, index: int) -> bool:
+        return self.edges[index] is not None
+
+    def input_shape(self, index: int) -> tuple:
+        return self.input_meta[index][0]
+
+    def input_dtype(self, index: int):
+        return self.input_meta[index][1]
+
+    def saved_tensors(self) -> tuple:
+        """The tensors the rule saved, checked against later in-place changes."""
+        saved = self.saved
+        if saved is _FREED:
+            raise RuntimeError_(BACKWARD_TWICE)
+        if saved is None:
+            return ()
+        return tuple(record.unpack(self) for record in saved)
+
+    def release(self) -> None:
+        if self.saved is not None:
+            self.saved = _FREED
+
+    @property
+    def next_functions(self) -> tuple:
+        from .tensor import Tensor
+
+        result = []
+        for edge in self.edges:
+            if edge is None:
+                result.append((None, 0))
+            elif isinstance(edge, Tensor):
+                result.append((AccumulateGrad(edge), 0))
+            else:
+                result.append((edge, 0))
+        return tuple(result)
+
+    def __repr__(self) -> str:
+        return f"<{self._name}>"
+
+
+class AccumulateGrad:
+    """How a leaf shows up in `next_functions` (gradients for it are accumulated, not passed on)."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    next_functions = ()
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+class SavedInput:
+    """An input tensor kept for backward, with the version it had when saved."""
+
+    __slots__ = ("tensor", "version")
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = tensor
+        self.version = tensor._version[0]
+
+    def unpack(self, node: Node) -> Tensor:
+        tensor = self.tensor
+        if tensor._version[0] != self.version:
+            raise version_error(tensor, self.version, tensor.grad_fn)
+        return tensor
+
+
+class SavedOutput:
+    """A node's own output, kept as its buffer so that the node does not own its tensor."""
+
+    __slots__ = ("array", "version_box", "version")
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.array = tensor.array
+        self.version_box = tensor._version
+        self.version = tensor._version[0]
+
+    def unpack(self, node: Node) -> Tensor:
+        from .tensor import Tensor
+
+        if self.version_box[0] != self.version:
+            out = Tensor._wrap(self.array)
+            out._version = self.version_box
+            raise version_error(out, self.version, node)
+        out = Tensor._wrap(self.array)
+        out._version = self.version_box
+        out.grad_fn = node
+        out._requires_grad = True
+        return out
+
+
+def version_error(tensor: Tensor, expected: int, producer: Node | None) -> RuntimeError_:
+    shape = ", ".join(str(n) for n in tensor.array.shape)
+    what = f"[torch.{tensor.dtype.legacy_name} [{shape}]]"
+    if producer is not None:
+        op = producer.name().rstrip("0123456789")
+        op = op[: -len("Backward")] if op.endswith("Backward") else op
+        what += f", which is output 0 of {op},"
+    return RuntimeError_(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"{what} is at version {tensor._version[0]}; expected version {expected} instead. Hint: enable "
+        "anomaly detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str | None = None) -> Tensor:
+    """Run a primitive forward; record a node when grad mode is on and an input requires grad."""
+    from .tensor import Tensor
+
+    kwargs = params or {}
+    data = prim.forward(*[t.array for t in inputs], **kwargs)
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    result = Tensor._wrap(data)
+    if _grad_state.enabled:
+        for t in inputs:
+            if t._requires_grad:
+                _record(prim, inputs, kwargs, name, result)
+                break
+    if forward_mode.active_levels:
+        forward_mode.propagate(prim, inputs, kwargs, result)
+    return result
+
+
+def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, result: Tensor) -> None:
+    edges = tuple(
+        (t.grad_fn if t.grad_fn is not None else t) if t._requires_grad else None for t in inputs
+    )
+    saved = None
+    if prim.save_inputs:
+        saved = tuple(SavedInput(inputs[i]) for i in prim.save_inputs)
+    node = Node(
+        prim, name or prim.node_name, edges, saved, params, tuple((t.array.shape, t.dtype) for t in inputs)
+    )
+    if prim.save_output:
+        record = SavedOutput(result)
+        node.saved = (record,) if saved is None else saved + (record,)
+    result.grad_fn = node
+    result._requires_grad = True
+
+
+def retain(node: Node, tensor: Tensor) -> None:
+    node.retained = weakref.ref(tensor)

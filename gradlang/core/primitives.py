@@ -1,0 +1,639 @@
+"""The primitive registry: each primitive's forward, reverse rule (VJP) and forward rule (JVP).
+
+Forward functions work on numpy arrays. Both rules are written with the differentiable
+ops of `ops`, so backward can itself be recorded (create_graph=True) and forward mode can
+run through a backward pass: higher derivatives come for free.
+
+    vjp(node, g)                 -> one gradient (or None) per input
+    jvp(primals, tangents, **p)  -> the output's tangent
+
+`node.saved_tensors()` returns the inputs listed in `save_inputs`, then the output when
+`save_output` is set; a rule saves nothing else, so nodes that save nothing may be
+backpropagated twice, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import ops
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    name: str
+    forward: Callable
+    vjp: Callable
+    jvp: Callable
+    node_name: str
+    save_inputs: tuple[int, ...] = ()
+    save_output: bool = False
+
+
+def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False) -> Primitive:
+    prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output)
+    PRIMITIVES[name] = prim
+    return prim
+
+
+def _mask(condition: np.ndarray, like) -> object:
+    """A constant 0/1 tensor of `like`'s dtype: a derivative's piecewise factor."""
+    return ops.constant(condition.astype(like.dtype.numpy, copy=False))
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
+def _binary_grads(node, grad_a, grad_b):
+    """Sum each input's gradient back to that input's (pre-broadcast) shape."""
+    ga = ops.sum_to(grad_a(), node.input_shape(0)) if node.needs_grad(0) else None
+    gb = ops.sum_to(grad_b(), node.input_shape(1)) if node.needs_grad(1) else None
+    return ga, gb
+
+
+add = define(
+    "add", np.add,
+    vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: g),
+    jvp=lambda p, t: ops.add(t[0], t[1]),
+    node_name="AddBackward0",
+)
+sub = define(
+    "sub", np.subtract,
+    vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: ops.neg(g)),
+    jvp=lambda p, t: ops.sub(t[0], t[1]),
+    node_name="SubBackward0",
+)
+
+
+def _mul_vjp(node, g):
+    a, b = node.saved_tensors()
+    return _binary_grads(node, lambda: ops.mul(g, b), lambda: ops.mul(g, a))
+
+
+mul = define(
+    "mul", np.multiply, _mul_vjp,
+    jvp=lambda p, t: ops.add(ops.mul(t[0], p[1]), ops.mul(p[0], t[1])),
+    node_name="MulBackward0", save_inputs=(0, 1),
+)
+
+
+def _div_vjp(node, g):
+    a, b = node.saved_tensors()
+    return _binary_grads(
+        node, lambda: ops.div(g, b), lambda: ops.neg(ops.div(ops.mul(g, a), ops.mul(b, b)))
+    )
+
+
+def _div_jvp(p, t):
+    a, b = p
+    return ops.div(ops.sub(t[0], ops.mul(ops.div(a, b), t[1])), b)
+
+
+div = define("div", np.true_divide, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1))
+
+neg = define(
+    "neg", np.negative,
+    vjp=lambda node, g: (ops.neg(g),),
+    jvp=lambda p, t: ops.neg(t[0]),
+    node_name="NegBackward0",
+)
+
+
+def _reciprocal_vjp(node, g):
+    (out,) = node.saved_tensors()
+    return (ops.neg(ops.mul(g, ops.mul(out, out))),)
+
+
+def _reciprocal_jvp(p, t):
+    out = ops.reciprocal(p[0])
+    return ops.neg(ops.mul(t[0], ops.mul(out, out)))
+
+
+reciprocal = define(
+    "reciprocal", np.reciprocal, _reciprocal_vjp, _reciprocal_jvp, "ReciprocalBackward0", save_output=True
+)
+
+
+# x ** c with a Python-number exponent (PowBackward0)
+def _pow_scalar_forward(x, exponent):
+    return np.power(x, np.asarray(exponent, dtype=x.dtype))
+
+
+def _pow_scalar_derivative(x, exponent):
+    if exponent == 0:
+        return ops.zeros_like(x)
+    return ops.mul(ops.pow_scalar(x, exponent - 1), exponent)
+
+
+pow_scalar = define(
+    "pow_scalar", _pow_scalar_forward,
+    vjp=lambda node, g, exponent: (ops.mul(g, _pow_scalar_derivative(node.saved_tensors()[0], exponent)),),
+    jvp=lambda p, t, exponent: ops.mul(t[0], _pow_scalar_derivative(p[0], exponent)),
+    node_name="PowBackward0", save_inputs=(0,),
+)
+
+
+# x ** y with tensors (PowBackward1) and c ** x with a Python-number base (PowBackward2)
+def _log_base_factor(base, exponent, out):
+    """out * log(base), with 0 where base == 0 and exponent >= 0 (PyTorch's mask, not nan)."""
+    factor = ops.mul(out, ops.log(base))
+    mask = (base.array == 0) & (exponent.array >= 0)
+    if mask.any():
+        factor = ops.where(ops.constant(mask), ops.zeros_like(factor), factor)
+    return factor
+
+
+def _pow_vjp(node, g):
+    base, exponent, out = node.saved_tensors()
+    return _binary_grads(
+        node,
+        lambda: ops.mul(g, ops.mul(exponent, ops.pow(base, ops.sub(exponent, 1)))),
+        lambda: ops.mul(g, _log_base_factor(base, exponent, out)),
+    )
+
+
+def _pow_jvp(p, t):
+    base, exponent = p
+    out = ops.pow(base, exponent)
+    d_base = ops.mul(t[0], ops.mul(exponent, ops.pow(base, ops.sub(exponent, 1))))
+    return ops.add(d_base, ops.mul(t[1], _log_base_factor(base, exponent, out)))
+
+
+pow_ = define("pow", np.power, _pow_vjp, _pow_jvp, "PowBackward1", save_inputs=(0, 1), save_output=True)
+
+
+def _maximum_like_grads(node, g, pick):
+    a, b = node.saved_tensors()
+    wins_a = pick(a.array, b.array)
+    ties = a.array == b.array
+    share_a = _mask(wins_a, g) if not ties.any() else ops.constant(
+        (wins_a + 0.5 * ties).astype(g.dtype.numpy)
+    )
+    share_b = ops.rsub(share_a, 1)
+    return _binary_grads(node, lambda: ops.mul(g, share_a), lambda: ops.mul(g, share_b))
+
+
+def _maximum_like_jvp(p, t, pick):
+    a, b = p
+    wins_a = pick(a.array, b.array) + 0.5 * (a.array == b.array)
+    share = ops.constant(np.asarray(wins_a, dtype=t[0].dtype.numpy))
+    return ops.add(ops.mul(t[0], share), ops.mul(t[1], ops.rsub(share, 1)))
+
+
+maximum = define(
+    "maximum", np.maximum,
+    vjp=lambda node, g: _maximum_like_grads(node, g, np.greater),
+    jvp=lambda p, t: _maximum_like_jvp(p, t, np.greater),
+    node_name="MaximumBackward0", save_inputs=(0, 1),
+)
+minimum = define(
+    "minimum", np.minimum,
+    vjp=lambda node, g: _maximum_like_grads(node, g, np.less),
+    jvp=lambda p, t: _maximum_like_jvp(p, t, np.less),
+    node_name="MinimumBackward0", save_inputs=(0, 1),
+)
+
+
+# ---------------------------------------------------------------- elementwise functions
+
+
+def _unary(name, forward, derivative, node_name, saves="input"):
+    """An elementwise primitive whose derivative is `derivative(x, out)` (a tensor)."""
+    if saves == "output":
+        def vjp(node, g):
+            (out,) = node.saved_tensors()
+            return (ops.mul(g, derivative(None, out)),)
+
+        def jvp(p, t):
+            return ops.mul(t[0], derivative(None, PRIMITIVE_CALLS[name](p[0])))
+
+        return define(name, forward, vjp, jvp, node_name, save_output=True)
+
+    def vjp(node, g):
+        (x,) = node.saved_tensors()
+        return (ops.mul(g, derivative(x, None)),)
+
+    def jvp(p, t):
+        return ops.mul(t[0], derivative(p[0], None))
+
+    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,))
+
+
+def _sigmoid_forward(x):
+    return np.reciprocal(np.exp(-x) + x.dtype.type(1))
+
+
+def _relu_forward(x):
+    return np.maximum(x, x.dtype.type(0))
+
+
+_unary("exp", np.exp, lambda x, out: out, "ExpBackward0", saves="output")
+_unary("log", np.log, lambda x, out: ops.reciprocal(x), "LogBackward0")
+_unary("log1p", np.log1p, lambda x, out: ops.reciprocal(ops.add(x, 1)), "Log1PBackward0")
+_unary("sin", np.sin, lambda x, out: ops.cos(x), "SinBackward0")
+_unary("cos", np.cos, lambda x, out: ops.neg(ops.sin(x)), "CosBackward0")
+_unary("tan", np.tan, lambda x, out: ops.add(ops.mul(out, out), 1), "TanBackward0", saves="output")
+_unary("tanh", np.tanh, lambda x, out: ops.rsub(ops.mul(out, out), 1), "TanhBackward0", saves="output")
+_unary("sigmoid", _sigmoid_forward, lambda x, out: ops.mul(out, ops.rsub(out, 1)), "SigmoidBackward0",
+       saves="output")
+_unary("sqrt", np.sqrt, lambda x, out: ops.div(ops.constant_like(0.5, out), out), "SqrtBackward0",
+       saves="output")
+_unary("relu", _relu_forward, lambda x, out: _mask(out.array > 0, out), "ReluBackward0", saves="output")
+_unary("abs", np.abs, lambda x, out: ops.constant(np.sign(x.array)), "AbsBackward0")
+
+# The ops the JVP rules of output-saving primitives call to recompute their output.
+PRIMITIVE_CALLS = {
+    "exp": lambda x: ops.exp(x), "tan": lambda x: ops.tan(x), "tanh": lambda x: ops.tanh(x),
+    "sigmoid": lambda x: ops.sigmoid(x), "sqrt": lambda x: ops.sqrt(x), "relu": lambda x: ops.relu(x),
+}
+
+
+def _clamp_forward(x, low, high):
+    return np.clip(x, low, high) if low is not None or high is not None else x.copy()
+
+
+def _clamp_pass(x, low, high):
+    """Where clamp lets the gradient through: bounds inclusive, as in PyTorch."""
+    keep = np.ones(x.array.shape, dtype=bool)
+    if low is not None:
+        keep &= x.array >= low
+    if high is not None:
+        keep &= x.array <= high
+    return _mask(keep, x)
+
+
+clamp = define(
+    "clamp", _clamp_forward,
+    vjp=lambda node, g, low, high: (ops.mul(g, _clamp_pass(node.saved_tensors()[0], low, high)),),
+    jvp=lambda p, t, low, high: ops.mul(t[0], _clamp_pass(p[0], low, high)),
+    node_name="ClampBackward1", save_inputs=(0,),
+)
+
+
+def _where_vjp(node, g, condition):
+    zero = ops.zeros_like(g)
+    return _binary_grads(
+        node, lambda: ops.where(condition, g, zero), lambda: ops.where(condition, zero, g)
+    )
+
+
+where = define(
+    "where", lambda a, b, condition: np.where(condition.array, a, b),
+    vjp=_where_vjp,
+    jvp=lambda p, t, condition: ops.where(condition, t[0], t[1]),
+    node_name="WhereBackward0",
+)
+
+
+# ---------------------------------------------------------------- reductions
+
+
+def _sum_forward(x, dims, keepdim):
+    out = np.sum(x, axis=dims, keepdims=keepdim)
+    return out if x.dtype.kind == "f" else out.astype(np.int64)
+
+
+def _expand_back(g, shape, dims, keepdim):
+    """Undo a reduction's shape change: unsqueeze the reduced dims, then expand."""
+    if dims is None:
+        return ops.expand(ops.reshape(g, (1,) * len(shape)), shape) if shape else g
+    if not keepdim:
+        kept = [1 if i in dims else n for i, n in enumerate(shape)]
+        g = ops.reshape(g, tuple(kept))
+    return ops.expand(g, shape)
+
+
+sum_ = define(
+    "sum", _sum_forward,
+    vjp=lambda node, g, dims, keepdim: (_expand_back(g, node.input_shape(0), dims, keepdim),),
+    jvp=lambda p, t, dims, keepdim: ops.sum(t[0], dims, keepdim),
+    node_name="SumBackward0",
+)
+
+
+def _count(shape, dims):
+    if dims is None:
+        return int(np.prod(shape, dtype=np.int64))
+    return int(np.prod([shape[d] for d in dims], dtype=np.int64))
+
+
+mean = define(
+    "mean", lambda x, dims, keepdim: np.mean(x, axis=dims, keepdims=keepdim, dtype=x.dtype).astype(x.dtype),
+    vjp=lambda node, g, dims, keepdim: (
+        ops.div(_expand_back(g, node.input_shape(0), dims, keepdim), _count(node.input_shape(0), dims)),
+    ),
+    jvp=lambda p, t, dims, keepdim: ops.mean(t[0], dims, keepdim),
+    node_name="MeanBackward0",
+)
+
+
+def _extreme_share(x, out):
+    """Full max/min/amax: ties share the gradient evenly."""
+    hits = x.array == out.array
+    return ops.constant((hits / hits.sum()).astype(x.dtype.numpy))
+
+
+def _define_extreme(name, forward, node_name):
+    def vjp(node, g):
+        x, out = node.saved_tensors()
+        return (ops.mul(g, _extreme_share(x, out)),)
+
+    def jvp(p, t):
+        out = ops.constant(forward(p[0].array))
+        return ops.sum(ops.mul(t[0], _extreme_share(p[0], out)))
+
+    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), save_output=True)
+
+
+max_all = _define_extreme("max_all", np.max, "MaxBackward1")
+min_all = _define_extreme("min_all", np.min, "MinBackward1")
+
+
+def _select_along(values_shape, input_shape, dim, indices, keepdim):
+    """A one-hot constant marking, along `dim`, the index each reduced value came from."""
+    idx = indices if keepdim else np.expand_dims(indices, dim)
+    onehot = np.zeros(input_shape, dtype=bool)
+    np.put_along_axis(onehot, idx, True, axis=dim)
+    return onehot
+
+
+def _reduce_dim_vjp(node, g, dim, keepdim, indices):
+    shape = node.input_shape(0)
+    onehot = _select_along(g.shape, shape, dim, indices, keepdim)
+    spread = _expand_back(g, shape, (dim,), keepdim)
+    return (ops.mul(spread, _mask(onehot, g)),)
+
+
+def _reduce_dim_jvp(p, t, dim, keepdim, indices):
+    onehot = _select_along(None, p[0].shape, dim, indices, keepdim)
+    return ops.sum(ops.mul(t[0], _mask(onehot, t[0])), (dim,), keepdim)
+
+
+def _take_indices(x, dim, keepdim, indices):
+    idx = indices if keepdim else np.expand_dims(indices, dim)
+    out = np.take_along_axis(x, idx, axis=dim)
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+reduce_dim = define(
+    "reduce_dim", _take_indices, _reduce_dim_vjp, _reduce_dim_jvp, "MaxBackward0"
+)
+
+
+def _norm_vjp(node, g):
+    x, out = node.saved_tensors()
+    scale = ops.div(g, out) if out.array != 0 else ops.zeros_like(g)
+    return (ops.mul(x, scale),)
+
+
+def _norm_jvp(p, t):
+    out = ops.norm(p[0])
+    return ops.div(ops.sum(ops.mul(p[0], t[0])), out)
+
+
+norm = define(
+    "norm", lambda x: np.sqrt(np.sum(x * x, dtype=x.dtype)),
+    _norm_vjp, _norm_jvp, "LinalgVectorNormBackward0", save_inputs=(0,), save_output=True,
+)
+
+
+def _softmax_forward(x, dim):
+    shifted = np.exp(x - np.max(x, axis=dim, keepdims=True))
+    return shifted / np.sum(shifted, axis=dim, keepdims=True)
+
+
+def _log_softmax_forward(x, dim):
+    shifted = x - np.max(x, axis=dim, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+def _softmax_vjp(node, g, dim):
+    (out,) = node.saved_tensors()
+    return (ops.mul(out, ops.sub(g, ops.sum(ops.mul(g, out), (dim,), True))),)
+
+
+def _softmax_jvp(p, t, dim):
+    out = ops.softmax(p[0], dim)
+    return ops.mul(out, ops.sub(t[0], ops.sum(ops.mul(t[0], out), (dim,), True)))
+
+
+def _log_softmax_vjp(node, g, dim):
+    (out,) = node.saved_tensors()
+    return (ops.sub(g, ops.mul(ops.exp(out), ops.sum(g, (dim,), True))),)
+
+
+def _log_softmax_jvp(p, t, dim):
+    probs = ops.softmax(p[0], dim)
+    return ops.sub(t[0], ops.sum(ops.mul(probs, t[0]), (dim,), True))
+
+
+softmax = define("softmax", _softmax_forward, _softmax_vjp, _softmax_jvp, "SoftmaxBackward0", save_output=True)
+log_softmax = define(
+    "log_softmax", _log_softmax_forward, _log_softmax_vjp, _log_softmax_jvp, "LogSoftmaxBackward0",
+    save_output=True,
+)
+
+
+# ---------------------------------------------------------------- linear algebra
+
+
+def _matmul_vjp(node, g):
+    a, b = node.saved_tensors()
+    ga = ops.sum_to(ops.matmul(g, ops.mT(b)), node.input_shape(0)) if node.needs_grad(0) else None
+    gb = ops.sum_to(ops.matmul(ops.mT(a), g), node.input_shape(1)) if node.needs_grad(1) else None
+    return ga, gb
+
+
+def _product_jvp(p, t):
+    return ops.add(ops.matmul(t[0], p[1]), ops.matmul(p[0], t[1]))
+
+
+mm = define("mm", np.matmul, _matmul_vjp, _product_jvp, "MmBackward0", save_inputs=(0, 1))
+bmm = define("bmm", np.matmul, _matmul_vjp, _product_jvp, "BmmBackward0", save_inputs=(0, 1))
+
+
+def _mv_vjp(node, g):
+    a, v = node.saved_tensors()
+    ga = ops.mul(ops.unsqueeze(g, 1), v) if node.needs_grad(0) else None
+    gv = ops.matmul(ops.mT(a), g) if node.needs_grad(1) else None
+    return ga, gv
+
+
+mv = define("mv", np.matmul, _mv_vjp, _product_jvp, "MvBackward0", save_inputs=(0, 1))
+
+
+def _dot_vjp(node, g):
+    a, b = node.saved_tensors()
+    return (ops.mul(g, b) if node.needs_grad(0) else None, ops.mul(g, a) if node.needs_grad(1) else None)
+
+
+dot = define(
+    "dot", lambda a, b: np.asarray(np.dot(a, b), dtype=a.dtype), _dot_vjp, _product_jvp, "DotBackward0",
+    save_inputs=(0, 1),
+)
+
+
+# ---------------------------------------------------------------- shape and copies
+
+
+def _view_forward(x, shape):
+    return x.reshape(shape)
+
+
+reshape = define(
+    "reshape", _view_forward,
+    vjp=lambda node, g, shape: (ops.reshape(g, node.input_shape(0)),),
+    jvp=lambda p, t, shape: ops.reshape(t[0], shape),
+    node_name="ViewBackward0",
+)
+expand = define(
+    "expand", lambda x, shape: np.broadcast_to(x, shape),
+    vjp=lambda node, g, shape: (ops.sum_to(g, node.input_shape(0)),),
+    jvp=lambda p, t, shape: ops.expand(t[0], shape),
+    node_name="ExpandBackward0",
+)
+permute = define(
+    "permute", lambda x, dims: np.transpose(x, dims),
+    vjp=lambda node, g, dims: (ops.permute(g, tuple(np.argsort(dims))),),
+    jvp=lambda p, t, dims: ops.permute(t[0], dims),
+    node_name="PermuteBackward0",
+)
+clone = define(
+    "clone", lambda x: x.copy(),
+    vjp=lambda node, g: (g,),
+    jvp=lambda p, t: t[0],
+    node_name="CloneBackward0",
+)
+to_dtype = define(
+    "to_dtype", lambda x, dtype: x.astype(dtype.numpy),
+    vjp=lambda node, g, dtype: (ops.to(g, node.input_dtype(0)),),
+    jvp=lambda p, t, dtype: ops.to(t[0], dtype),
+    node_name="ToCopyBackward0",
+)
+alias = define(
+    "alias", lambda x: x.view(),
+    vjp=lambda node, g: (g,),
+    jvp=lambda p, t: t[0],
+    node_name="AliasBackward0",
+)
+
+
+def _index_forward(x, index):
+    out = x[index]
+    return out
+
+
+def _scatter_forward(g, index, shape):
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, index, g)
+    return out
+
+
+index = define(
+    "index", _index_forward,
+    vjp=lambda node, g, index: (ops.index_scatter(g, index, node.input_shape(0)),),
+    jvp=lambda p, t, index: ops.index(t[0], index),
+    node_name="IndexBackward0",
+)
+index_scatter = define(
+    "index_scatter", _scatter_forward,
+    vjp=lambda node, g, index, shape: (ops.index(g, index),),
+    jvp=lambda p, t, index, shape: ops.index_scatter(t[0], index, shape),
+    node_name="IndexPutBackward0",
+)
+
+
+def _put_forward(x, value, index):
+    out = x.copy()
+    out[index] = value
+    return out
+
+
+def _put_vjp(node, g, index):
+    gx = None
+    if node.needs_grad(0):
+        hole = np.ones(node.input_shape(0), dtype=bool)
+        hole[index] = False
+        gx = ops.mul(g, _mask(hole, g))
+    gv = ops.sum_to(ops.index(g, index), node.input_shape(1)) if node.needs_grad(1) else None
+    return gx, gv
+
+
+def _put_jvp(p, t, index):
+    return ops.index_put(t[0], index, t[1])
+
+
+index_put = define("index_put", _put_forward, _put_vjp, _put_jvp, "CopySlices")
+
+
+def _concat_vjp(node, g, dim, stacked):
+    grads = []
+    offset = 0
+    for i, (shape, _dtype) in enumerate(node.input_meta):
+        width = 1 if stacked else shape[dim]
+        if node.needs_grad(i):
+            where_ = (slice(None),) * dim + ((offset if stacked else slice(offset, offset + width)),)
+            grads.append(ops.index(g, where_))
+        else:
+            grads.append(None)
+        offset += width
+    return tuple(grads)
+
+
+def _concat_forward(*arrays, dim, stacked):
+    return np.stack(arrays, axis=dim) if stacked else np.concatenate(arrays, axis=dim)
+
+
+concat = define(
+    "concat", _concat_forward, _concat_vjp,
+    jvp=lambda p, t, dim, stacked: ops.concat(list(t), dim, stacked),
+    node_name="CatBackward0",
+)
+
+
+# ---------------------------------------------------------------- losses
+
+
+def _mse_vjp(node, g):
+    a, b = node.saved_tensors()
+    n = max(1, int(np.prod(np.broadcast_shapes(a.shape, b.shape))))
+    diff = ops.mul(ops.sub(a, b), ops.div(ops.mul(g, 2), n))
+    return _binary_grads(node, lambda: diff, lambda: ops.neg(diff))
+
+
+mse_loss = define(
+    "mse_loss", lambda a, b: np.mean(np.square(a - b), dtype=a.dtype).astype(a.dtype), _mse_vjp,
+    jvp=lambda p, t: ops.mean(ops.mul(ops.mul(ops.sub(p[0], p[1]), 2), ops.sub(t[0], t[1]))),
+    node_name="MseLossBackward0", save_inputs=(0, 1),
+)
+
+
+def _bce_forward(p, target):
+    one = p.dtype.type(1)
+    log_p = np.maximum(np.log(p), p.dtype.type(-100))
+    log_q = np.maximum(np.log(one - p), p.dtype.type(-100))
+    return np.mean(-(target * log_p + (one - target) * log_q), dtype=p.dtype).astype(p.dtype)
+
+
+def _bce_slope(p, target):
+    """d loss / d p per element, PyTorch's form with the denominator kept above 1e-12."""
+    denominator = ops.clamp(ops.mul(p, ops.rsub(p, 1)), 1e-12, None)
+    return ops.div(ops.sub(p, target), denominator)
+
+
+def _bce_vjp(node, g):
+    p, target = node.saved_tensors()
+    n = max(1, p.numel())
+    return (ops.mul(_bce_slope(p, target), ops.div(g, n)) if node.needs_grad(0) else None, None)
+
+
+binary_cross_entropy = define(
+    "binary_cross_entropy", _bce_forward, _bce_vjp,
+    jvp=lambda p, t: ops.mean(ops.mul(_bce_slope(p[0], p[1]), t[0])),
+    node_name="BinaryCrossEntropyBackward0", save_inputs=(0, 1),
+)

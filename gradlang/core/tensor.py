@@ -1,0 +1,614 @@
+"""The Tensor: a numpy array, the autograd state around it, and PyTorch's methods."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..errors import RuntimeError_, TypeError_, ValueError_
+from . import dtypes
+
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make "
+    "sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+NONLEAF_REQUIRES_GRAD = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
+    "subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+_DTYPE_OF = dtypes._BY_NUMPY
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as `torch.Size([2, 3])`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        count = 1
+        for n in self:
+            count *= n
+        return count
+
+
+class Tensor:
+    """An n-dimensional array that records the operations applied to it for autograd."""
+
+    __slots__ = (
+        "array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base",
+        "__weakref__",
+    )
+    __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators
+
+    def __init__(self, data=None, requires_grad: bool = False) -> None:
+        from .creation import tensor as _tensor
+
+        made = _tensor(data if data is not None else [], requires_grad=requires_grad)
+        for slot in ("array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base"):
+            setattr(self, slot, getattr(made, slot))
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> Tensor:
+        """A fresh leaf around `array` (no copy): the fast constructor every op uses."""
+        self = object.__new__(cls)
+        self.array = array
+        self._requires_grad = False
+        self.grad_fn = None
+        self._grad = None
+        self._version = [0]
+        self._retains_grad = False
+        self._duals = None
+        self._base = None
+        return self
+
+    # ------------------------------------------------------------ attributes
+
+    @property
+    def dtype(self) -> dtypes.DType:
+        return _DTYPE_OF[self.array.dtype]
+
+    @property
+    def shape(self) -> Size:
+        return Size(self.array.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self.array.ndim
+
+    def dim(self) -> int:
+        return self.array.ndim
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self.array.shape)
+        return self.array.shape[_ops._wrap_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        return int(self.array.size)
+
+    nelement = numel
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        flag = bool(flag)
+        if self.grad_fn is not None:
+            if not flag:
+                raise RuntimeError_(NONLEAF_REQUIRES_GRAD)
+            return
+        if flag and not self.dtype.is_floating_point:
+            raise RuntimeError_("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = flag
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError_(NONLEAF_REQUIRES_GRAD)
+            return self
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError_("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError_(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                 f"{type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError_("assigned grad has data of a different type")
+            if value.array.shape != self.array.shape:
+                raise RuntimeError_("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        if not self._requires_grad:
+            raise RuntimeError_("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains_grad:
+            from .graph import retain
+
+            retain(self.grad_fn, self)
+            self._retains_grad = True
+
+    @property
+    def data(self) -> Tensor:
+        return Tensor._wrap(self.array)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError_(f"data must be a Tensor, not {type(value).__name__}")
+        self.array = value.array
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        return _ops.T(self)
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        return _ops.mT(self)
+
+    # ------------------------------------------------------------ conversions
+
+    def item(self):
+        if self.array.size != 1:
+            raise RuntimeError_(f"a Tensor with {self.array.size} elements cannot be converted to Scalar")
+        return self.array.reshape(()).item()
+
+    def tolist(self):
+        return self.array.tolist()
+
+    def numpy(self) -> np.ndarray:
+        if self._requires_grad:
+            raise RuntimeError_(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self.array
+
+    def __float__(self) -> float:
+        if self.array.size != 1:
+            raise ValueError_("only one element tensors can be converted to Python scalars")
+        return float(self.array.reshape(()))
+
+    def __int__(self) -> int:
+        if self.array.size != 1:
+            raise ValueError_("only one element tensors can be converted to Python scalars")
+        return int(self.array.reshape(()))
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self.array.size != 1:
+            raise TypeError_("only integer tensors of a single element can be converted to an index")
+        return int(self.array.reshape(()))
+
+    def __bool__(self) -> bool:
+        if self.array.size != 1:
+            raise RuntimeError_("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.array.reshape(()))
+
+    def __len__(self) -> int:
+        if self.array.ndim == 0:
+            raise TypeError_("len() of a 0-d tensor")
+        return self.array.shape[0]
+
+    def __iter__(self):
+        if self.array.ndim == 0:
+            raise TypeError_("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.array.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    # ------------------------------------------------------------ printing
+
+    def __repr__(self) -> str:
+        from .printing import tensor_repr
+
+        leaf_flag = self._requires_grad and self.grad_fn is None
+        name = self.grad_fn.name() if self.grad_fn is not None else None
+        return tensor_repr(self.array, self.dtype.name, requires_grad=leaf_flag, grad_fn_name=name)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self.array.ndim == 0:
+            return format(self.array.item(), spec)
+        if spec:
+            raise TypeError_("unsupported format string passed to Tensor.__format__")
+        return repr(self)
+
+    # ------------------------------------------------------------ autograd
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+        from .engine import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self) -> Tensor:
+        out = Tensor._wrap(self.array)
+        out._version = self._version
+        return out
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def clone(self) -> Tensor:
+        return _ops.clone(self)
+
+    # ------------------------------------------------------------ in place
+
+    def zero_(self) -> Tensor:
+        _ops.check_inplace(self)
+        self.array[...] = 0
+        self._version[0] += 1
+        return self
+
+    def fill_(self, value) -> Tensor:
+        _ops.check_inplace(self)
+        self.array[...] = value
+        self._version[0] += 1
+        return self
+
+    def add_(self, other, alpha=None) -> Tensor:
+        return _ops.inplace(self, _ops.add, other, alpha)
+
+    def sub_(self, other, alpha=None) -> Tensor:
+        return _ops.inplace(self, _ops.sub, other, alpha)
+
+    def mul_(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.mul, other)
+
+    def div_(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.div, other)
+
+    def pow_(self, exponent) -> Tensor:
+        return _ops.inplace(self, _ops.pow, exponent)
+
+    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002
+        return _ops.inplace(self, _ops.clamp, min, max)
+
+    def copy_(self, source) -> Tensor:
+        return _ops.inplace(self, _ops.copy_values, source)
+
+    def __iadd__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.add, other)
+
+    def __isub__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.sub, other)
+
+    def __imul__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.mul, other)
+
+    def __itruediv__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.div, other)
+
+    def __getitem__(self, key) -> Tensor:
+        return _ops.index(self, key)
+
+    def __setitem__(self, key, value) -> None:
+        _ops.setitem(self, key, value)
+
+    # ------------------------------------------------------------ operators
+
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.rsub(self, other)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.rdiv(self, other)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _ops.remainder(other, self)
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.rpow(self, other)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __invert__(self):
+        return _ops.bitwise_not(self)
+
+    def __and__(self, other):
+        return _ops.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _ops.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _ops.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __eq__(self, other):  # type: ignore[override]
+        return _ops.eq(self, other)
+
+    def __ne__(self, other):  # type: ignore[override]
+        return _ops.ne(self, other)
+
+    def __lt__(self, other):
+        return _ops.lt(self, other)
+
+    def __le__(self, other):
+        return _ops.le(self, other)
+
+    def __gt__(self, other):
+        return _ops.gt(self, other)
+
+    def __ge__(self, other):
+        return _ops.ge(self, other)
+
+    # ------------------------------------------------------------ methods that mirror torch functions
+
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        return _ops.sum(self, dim, keepdim, dtype)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        return _ops.mean(self, dim, keepdim, dtype)
+
+    def max(self, dim=None, keepdim=False):
+        return _ops.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _ops.min(self, dim, keepdim)
+
+    def amax(self, dim=None, keepdim=False):
+        return _ops.amax(self, dim, keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return _ops.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _ops.argmin(self, dim, keepdim)
+
+    def norm(self, p=2, dim=None, keepdim=False):
+        return _ops.norm(self, p, dim, keepdim)
+
+    def pow(self, exponent):
+        return _ops.pow(self, exponent)
+
+    def square(self):
+        return _ops.square(self)
+
+    def exp(self):
+        return _ops.exp(self)
+
+    def log(self):
+        return _ops.log(self)
+
+    def log1p(self):
+        return _ops.log1p(self)
+
+    def sin(self):
+        return _ops.sin(self)
+
+    def cos(self):
+        return _ops.cos(self)
+
+    def tan(self):
+        return _ops.tan(self)
+
+    def tanh(self):
+        return _ops.tanh(self)
+
+    def sigmoid(self):
+        return _ops.sigmoid(self)
+
+    def relu(self):
+        return _ops.relu(self)
+
+    def sqrt(self):
+        return _ops.sqrt(self)
+
+    def abs(self):
+        return _ops.abs(self)
+
+    def neg(self):
+        return _ops.neg(self)
+
+    def reciprocal(self):
+        return _ops.reciprocal(self)
+
+    def sign(self):
+        return _ops.sign(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return _ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return _ops.clamp_min(self, min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return _ops.clamp_max(self, max)
+
+    def softmax(self, dim=None):
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim=None):
+        return _ops.log_softmax(self, dim)
+
+    def add(self, other, alpha=None):
+        return _ops.add(self, other, alpha)
+
+    def sub(self, other, alpha=None):
+        return _ops.sub(self, other, alpha)
+
+    def mul(self, other):
+        return _ops.mul(self, other)
+
+    def div(self, other, rounding_mode=None):
+        return _ops.div(self, other, rounding_mode)
+
+    def maximum(self, other):
+        return _ops.maximum(self, other)
+
+    def minimum(self, other):
+        return _ops.minimum(self, other)
+
+    def dot(self, other):
+        return _ops.dot(self, other)
+
+    def matmul(self, other):
+        return _ops.matmul(self, other)
+
+    def mm(self, other):
+        return _ops.mm(self, other)
+
+    def mv(self, other):
+        return _ops.mv(self, other)
+
+    def reshape(self, *shape):
+        return _ops.reshape(self, *shape)
+
+    def view(self, *shape):
+        return _ops.view(self, *shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim=None):
+        return _ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _ops.unsqueeze(self, dim)
+
+    def expand(self, *sizes):
+        return _ops.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _ops.expand(self, tuple(other.shape))
+
+    def permute(self, *dims):
+        return _ops.permute(self, *dims)
+
+    def transpose(self, dim0, dim1):
+        return _ops.transpose(self, dim0, dim1)
+
+    def t(self):
+        return _ops.t(self)
+
+    def contiguous(self):
+        return self
+
+    def cpu(self):
+        return self
+
+    def to(self, *args, **kwargs):
+        dtype = kwargs.pop("dtype", None) or next((a for a in args if isinstance(a, dtypes.DType)), None)
+        return _ops.to(self, dtype)
+
+    def type_as(self, other):
+        return _ops.to(self, other.dtype)
+
+    def float(self):
+        return _ops.to(self, dtypes.float32)
+
+    def double(self):
+        return _ops.to(self, dtypes.float64)
+
+    def long(self):
+        return _ops.to(self, dtypes.int64)
+
+    def int(self):
+        return _ops.to(self, dtypes.int32)
+
+    def bool(self):
+        return _ops.to(self, dtypes.bool_)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def all(self):
+        return Tensor._wrap(np.asarray(np.all(self.array)))
+
+    def any(self):
+        return Tensor._wrap(np.asarray(np.any(self.array)))
+
+    def equal(self, other) -> bool:
+        return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08) -> bool:
+        return bool(np.allclose(self.array, other.array, rtol=rtol, atol=atol))
+
+    def where(self, condition, other):
+        return _ops.where(condition, self, other)
+
+
+from . import ops as _ops  # noqa: E402 - ops needs Tensor defined first
