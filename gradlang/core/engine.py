@@ -189,7 +189,7 @@ def grad(
     grads = _as_list(grad_outputs) if grad_outputs is not None else None
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(targets):
+    for t in targets:
         if not t._requires_grad:
             raise RuntimeError_("One of the differentiated Tensors does not require grad")
     found = run_backward(outs, grads, retain_graph, create_graph, capture=targets)
