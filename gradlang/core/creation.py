@@ -215,12 +215,22 @@ def eye(n: int, m: int | None = None, dtype: DType | None = None, requires_grad:
 class Generator:
     """The source of random numbers; `manual_seed` makes runs repeatable (not torch's stream)."""
 
-    def __init__(self, seed: int = 0) -> None:
-        self.manual_seed(seed)
+    def __init__(self, seed: int | None = None) -> None:
+        self.seed = seed
+        self._rng = None
+
+    @property
+    def rng(self):
+        # numpy.random costs ~10 ms to import: only programs that draw numbers pay for it.
+        if self._rng is None:
+            if self.seed is None:
+                self.seed = int(np.random.SeedSequence().entropy % (2**63))
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
 
     def manual_seed(self, seed: int) -> Generator:
         self.seed = int(seed)
-        self.rng = np.random.default_rng(self.seed)
+        self._rng = None
         return self
 
     def initial_seed(self) -> int:
@@ -230,7 +240,7 @@ class Generator:
         return "<torch._C.Generator object>"
 
 
-default_generator = Generator(np.random.SeedSequence().entropy % (2**63))
+default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
