@@ -129,7 +129,8 @@ absolute = abs
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward)
 nn = _Namespace(
     functional=_Namespace(
-        relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=softmax, log_softmax=log_softmax, mse_loss=mse_loss,
+        relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
+        log_softmax=_ops.functional_log_softmax, mse_loss=mse_loss,
         binary_cross_entropy=binary_cross_entropy,
     )
 )

@@ -55,7 +55,7 @@ def _nested_shape(data) -> tuple[list[int], list]:
         nxt = []
         for item in level:
             if not isinstance(item, (list, tuple)):
-                raise TypeError_(f"must be real number, not {type(level[0]).__name__}")
+                raise TypeError_("not a sequence")
             if len(item) != length:
                 raise ValueError_(f"expected sequence of length {length} at dim {len(shape)} (got {len(item)})")
             nxt.extend(item)
@@ -65,7 +65,7 @@ def _nested_shape(data) -> tuple[list[int], list]:
             break
     for item in level:
         if isinstance(item, (list, tuple)):
-            raise ValueError_(f"expected sequence of length {0} at dim {len(shape)} (got {len(item)})")
+            raise TypeError_(f"must be real number, not {type(item).__name__}")
     return shape, level
 
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..errors import RuntimeError_
 from .grad_mode import enable_grad, no_grad
-from .graph import Node
+from .graph import Node, apply
+from .primitives import PRIMITIVES
 from .tensor import Size, Tensor
 
 CREATE_GRAPH_WARNING = (
@@ -76,7 +77,11 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool) -> Non
         grad = grad.to(leaf.dtype)
     current = leaf._grad
     if current is None:
-        leaf._grad = grad if create_graph else Tensor._wrap(np.array(grad.array, copy=True))
+        if create_graph:
+            # PyTorch stores a differentiable copy of the gradient (CopyBackwards).
+            leaf._grad = apply(PRIMITIVES["clone"], (grad,), None, "CopyBackwards")
+        else:
+            leaf._grad = Tensor._wrap(np.array(grad.array, copy=True))
     elif create_graph or current._requires_grad:
         leaf._grad = current + grad
     else:

@@ -90,6 +90,23 @@ class Node:
         return f"<{self._name}>"
 
 
+_NODE_CLASSES: dict[str, type[Node]] = {}
+
+
+def node_class(name: str) -> type[Node]:
+    """The Node subclass named like PyTorch's backward class (`type(y.grad_fn).__name__`)."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": (), "__module__": __name__})
+    return cls
+
+
+def rename(node: Node, name: str) -> None:
+    """Give a recorded node the name PyTorch uses for the composite op that made it."""
+    node._name = name
+    node.__class__ = node_class(name)
+
+
 class AccumulateGrad:
     """How a leaf shows up in `next_functions` (gradients for it are accumulated, not passed on)."""
 
@@ -188,8 +205,9 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
     saved = None
     if prim.save_inputs:
         saved = tuple(SavedInput(inputs[i]) for i in prim.save_inputs)
-    node = Node(
-        prim, name or prim.node_name, edges, saved, params, tuple((t.array.shape, t.dtype) for t in inputs)
+    name = name or prim.node_name
+    node = node_class(name)(
+        prim, name, edges, saved, params, tuple((t.array.shape, t.dtype) for t in inputs)
     )
     if prim.save_output:
         record = SavedOutput(result)

@@ -16,7 +16,7 @@ from ..errors import IndexError_, RuntimeError_, TypeError_
 from . import dtypes
 from .dtypes import DType, result_type
 from .grad_mode import _state as _grad_state
-from .graph import apply
+from .graph import apply, rename
 from .tensor import Tensor
 
 P = None  # the primitive registry module, bound below (primitives import this module)
@@ -347,7 +347,7 @@ def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's ar
         if max is not None:
             out = minimum(out, _as_tensor(max))
         if out.grad_fn is not None:
-            out.grad_fn._name = "ClampBackward0"
+            rename(out.grad_fn, "ClampBackward0")
         return out
     if not x.dtype.is_floating_point and (isinstance(min, float) or isinstance(max, float)):
         x = to(x, dtypes.DEFAULT_FLOAT)
@@ -495,28 +495,42 @@ def norm(x: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
     return apply(P.norm, (_floating(x),))
 
 
-def softmax(x: Tensor, dim=None, dtype: DType | None = None) -> Tensor:
+_MISSING = object()  # marks a required argument that was left out
+
+
+def _softmax_like(name: str, x, dim, dtype: DType | None, implicit_dim: bool) -> Tensor:
+    """softmax / log_softmax. Only torch.nn.functional may leave out `dim` (with a warning)."""
+    if dim is _MISSING or (dim is None and not implicit_dim):
+        if dim is None:
+            raise TypeError_(f"{name}(): argument 'dim' (position 2) must be int, not NoneType")
+        raise TypeError_(f'{name}() missing 1 required positional arguments: "dim"')
     x = _floating(_as_tensor(x) if dtype is None else to(x, dtype))
     if dim is None:
         warnings.warn(
-            "Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an "
+            f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
             "argument.",
-            UserWarning, stacklevel=2,
+            UserWarning, stacklevel=3,
         )
         dim = 0 if x.ndim in (0, 1, 3) else 1
-    return apply(P.softmax, (x,), {"dim": _wrap_dim(dim, x.ndim) if x.ndim else None})
+    return apply(P.PRIMITIVES[name], (x,), {"dim": _wrap_dim(dim, x.ndim) if x.ndim else None})
 
 
-def log_softmax(x: Tensor, dim=None, dtype: DType | None = None) -> Tensor:
-    x = _floating(_as_tensor(x) if dtype is None else to(x, dtype))
-    if dim is None:
-        warnings.warn(
-            "Implicit dimension choice for log_softmax has been deprecated. Change the call to include dim=X "
-            "as an argument.",
-            UserWarning, stacklevel=2,
-        )
-        dim = 0 if x.ndim in (0, 1, 3) else 1
-    return apply(P.log_softmax, (x,), {"dim": _wrap_dim(dim, x.ndim) if x.ndim else None})
+def softmax(x: Tensor, dim=_MISSING, dtype: DType | None = None) -> Tensor:
+    return _softmax_like("softmax", x, dim, dtype, implicit_dim=False)
+
+
+def log_softmax(x: Tensor, dim=_MISSING, dtype: DType | None = None) -> Tensor:
+    return _softmax_like("log_softmax", x, dim, dtype, implicit_dim=False)
+
+
+def functional_softmax(x: Tensor, dim=None, dtype: DType | None = None) -> Tensor:
+    """torch.nn.functional.softmax: `dim` may be left out (deprecated, warns)."""
+    return _softmax_like("softmax", x, dim, dtype, implicit_dim=True)
+
+
+def functional_log_softmax(x: Tensor, dim=None, dtype: DType | None = None) -> Tensor:
+    """torch.nn.functional.log_softmax: `dim` may be left out (deprecated, warns)."""
+    return _softmax_like("log_softmax", x, dim, dtype, implicit_dim=True)
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
@@ -956,7 +970,7 @@ def copy_values(target: Tensor, source) -> Tensor:
     source = _coerce(_as_tensor(source), target.dtype)
     out = add(mul(target, 0), source)
     if out.grad_fn is not None:
-        out.grad_fn._name = "CopyBackwards"
+        rename(out.grad_fn, "CopyBackwards")
     return out
 
 

@@ -84,9 +84,7 @@ mul = define(
 
 def _div_vjp(node, g):
     a, b = node.saved_tensors()
-    return _binary_grads(
-        node, lambda: ops.div(g, b), lambda: ops.neg(ops.div(ops.mul(g, a), ops.mul(b, b)))
-    )
+    return _binary_grads(node, lambda: ops.div(g, b), lambda: ops.mul(ops.neg(g), ops.div(ops.div(a, b), b)))
 
 
 def _div_jvp(p, t):
@@ -202,24 +200,28 @@ minimum = define(
 # ---------------------------------------------------------------- elementwise functions
 
 
-def _unary(name, forward, derivative, node_name, saves="input"):
-    """An elementwise primitive whose derivative is `derivative(x, out)` (a tensor)."""
+def _unary(name, forward, chain, node_name, saves="input"):
+    """An elementwise primitive whose rule `chain(g, x, out)` carries a gradient (or tangent) `g` through.
+
+    The same rule serves both modes (PyTorch's `auto_element_wise`), written in PyTorch's own
+    order of operations so that float32 results agree to the last bit.
+    """
     if saves == "output":
         def vjp(node, g):
             (out,) = node.saved_tensors()
-            return (ops.mul(g, derivative(None, out)),)
+            return (chain(g, None, out),)
 
         def jvp(p, t):
-            return ops.mul(t[0], derivative(None, PRIMITIVE_CALLS[name](p[0])))
+            return chain(t[0], None, PRIMITIVE_CALLS[name](p[0]))
 
         return define(name, forward, vjp, jvp, node_name, save_output=True)
 
     def vjp(node, g):
         (x,) = node.saved_tensors()
-        return (ops.mul(g, derivative(x, None)),)
+        return (chain(g, x, None),)
 
     def jvp(p, t):
-        return ops.mul(t[0], derivative(p[0], None))
+        return chain(t[0], p[0], None)
 
     return define(name, forward, vjp, jvp, node_name, save_inputs=(0,))
 
@@ -232,19 +234,20 @@ def _relu_forward(x):
     return np.maximum(x, x.dtype.type(0))
 
 
-_unary("exp", np.exp, lambda x, out: out, "ExpBackward0", saves="output")
-_unary("log", np.log, lambda x, out: ops.reciprocal(x), "LogBackward0")
-_unary("log1p", np.log1p, lambda x, out: ops.reciprocal(ops.add(x, 1)), "Log1PBackward0")
-_unary("sin", np.sin, lambda x, out: ops.cos(x), "SinBackward0")
-_unary("cos", np.cos, lambda x, out: ops.neg(ops.sin(x)), "CosBackward0")
-_unary("tan", np.tan, lambda x, out: ops.add(ops.mul(out, out), 1), "TanBackward0", saves="output")
-_unary("tanh", np.tanh, lambda x, out: ops.rsub(ops.mul(out, out), 1), "TanhBackward0", saves="output")
-_unary("sigmoid", _sigmoid_forward, lambda x, out: ops.mul(out, ops.rsub(out, 1)), "SigmoidBackward0",
+_unary("exp", np.exp, lambda g, x, out: ops.mul(g, out), "ExpBackward0", saves="output")
+_unary("log", np.log, lambda g, x, out: ops.div(g, x), "LogBackward0")
+_unary("log1p", np.log1p, lambda g, x, out: ops.div(g, ops.add(x, 1)), "Log1PBackward0")
+_unary("sin", np.sin, lambda g, x, out: ops.mul(g, ops.cos(x)), "SinBackward0")
+_unary("cos", np.cos, lambda g, x, out: ops.mul(g, ops.neg(ops.sin(x))), "CosBackward0")
+_unary("tan", np.tan, lambda g, x, out: ops.mul(g, ops.add(ops.mul(out, out), 1)), "TanBackward0", saves="output")
+_unary("tanh", np.tanh, lambda g, x, out: ops.mul(g, ops.rsub(ops.mul(out, out), 1)), "TanhBackward0",
        saves="output")
-_unary("sqrt", np.sqrt, lambda x, out: ops.div(ops.constant_like(0.5, out), out), "SqrtBackward0",
+_unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsub(out, 1)), out),
+       "SigmoidBackward0", saves="output")
+_unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output")
+_unary("relu", _relu_forward, lambda g, x, out: ops.mul(g, _mask(out.array > 0, out)), "ReluBackward0",
        saves="output")
-_unary("relu", _relu_forward, lambda x, out: _mask(out.array > 0, out), "ReluBackward0", saves="output")
-_unary("abs", np.abs, lambda x, out: ops.constant(np.sign(x.array)), "AbsBackward0")
+_unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.constant(np.sign(x.array))), "AbsBackward0")
 
 # The ops the JVP rules of output-saving primitives call to recompute their output.
 PRIMITIVE_CALLS = {
@@ -332,20 +335,20 @@ mean = define(
 )
 
 
-def _extreme_share(x, out):
-    """Full max/min/amax: ties share the gradient evenly."""
+def _evenly_distribute(g, x, out):
+    """Full max/min/amax: ties share the gradient evenly (PyTorch's mask * (g / count))."""
     hits = x.array == out.array
-    return ops.constant((hits / hits.sum()).astype(x.dtype.numpy))
+    return ops.mul(_mask(hits, x), ops.div(g, int(hits.sum())))
 
 
 def _define_extreme(name, forward, node_name):
     def vjp(node, g):
         x, out = node.saved_tensors()
-        return (ops.mul(g, _extreme_share(x, out)),)
+        return (_evenly_distribute(g, x, out),)
 
     def jvp(p, t):
         out = ops.constant(forward(p[0].array))
-        return ops.sum(ops.mul(t[0], _extreme_share(p[0], out)))
+        return ops.sum(_evenly_distribute(t[0], p[0], out))
 
     return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), save_output=True)
 

@@ -498,11 +498,11 @@ class Tensor:
     def clamp_max(self, max):  # noqa: A002
         return _ops.clamp_max(self, max)
 
-    def softmax(self, dim=None):
-        return _ops.softmax(self, dim)
+    def softmax(self, *args, **kwargs):
+        return _ops.softmax(self, *args, **kwargs)
 
-    def log_softmax(self, dim=None):
-        return _ops.log_softmax(self, dim)
+    def log_softmax(self, *args, **kwargs):
+        return _ops.log_softmax(self, *args, **kwargs)
 
     def add(self, other, alpha=None):
         return _ops.add(self, other, alpha)
