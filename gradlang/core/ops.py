@@ -132,7 +132,22 @@ def add(a, b, alpha=None) -> Tensor:
     return _binary(P.add, a, b)
 
 
+def _check_bool_subtraction(a, b) -> None:
+    is_bool = [isinstance(v, (bool, np.bool_)) or (isinstance(v, Tensor) and v.dtype is dtypes.bool_) for v in (a, b)]
+    if all(is_bool):
+        raise RuntimeError_(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+            "`logical_xor()` operator instead."
+        )
+    if any(is_bool):
+        raise RuntimeError_(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
 def sub(a, b, alpha=None) -> Tensor:
+    _check_bool_subtraction(a, b)
     if alpha is not None:
         b = mul(b, alpha)
     if not isinstance(a, Tensor):
@@ -142,6 +157,7 @@ def sub(a, b, alpha=None) -> Tensor:
 
 def rsub(x: Tensor, other) -> Tensor:
     """`other - x` for a Python number `other` (PyTorch's RsubBackward1)."""
+    _check_bool_subtraction(other, x)
     if isinstance(other, Tensor):
         return _binary(P.sub, other, x)
     return _binary(P.sub, other, x, name="RsubBackward1")
