@@ -1,0 +1,178 @@
+"""The names every gradlang program starts with, and the modules it can import.
+
+Built-ins are plain Python callables (core functions, Python's own), so built-ins and
+user functions share one call protocol. Where LANGUAGE.md gives one name both a Python
+meaning and a torch meaning (`max`, `sum`, `abs`…), a tensor argument picks torch's.
+"""
+
+from __future__ import annotations
+
+import builtins as py
+import math
+
+from .. import core as T
+from ..core import engine
+from ..core.tensor import Size, Tensor
+from ..errors import BY_NAME, GradlangError, ImportError_, TypeError_
+from .sandbox import Namespace
+
+
+class ExceptionType:
+    """An exception name in a program: callable to make one, and matched by `except`."""
+
+    def __init__(self, name: str, python_class: type[BaseException]) -> None:
+        self.name = name
+        self.python_class = python_class
+
+    def __call__(self, *args) -> GradlangError:
+        message = str(args[0]) if len(args) == 1 else (str(args) if args else "")
+        target = BY_NAME.get(self.name)
+        if target is None:
+            error = BY_NAME["RuntimeError"](message)
+            error.type_name = self.name
+            return error
+        return target(message)
+
+    def matches(self, error: BaseException) -> bool:
+        if self.name == "Exception":
+            return not isinstance(error, KeyboardInterrupt)
+        return isinstance(error, self.python_class) or getattr(error, "type_name", None) == self.name
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+
+EXCEPTIONS = {
+    name: ExceptionType(name, getattr(py, name))
+    for name in (
+        "Exception", "RuntimeError", "TypeError", "ValueError", "IndexError", "KeyError", "AttributeError",
+        "NameError", "ZeroDivisionError", "AssertionError", "ImportError", "RecursionError", "OverflowError",
+        "NotImplementedError", "ArithmeticError", "LookupError", "StopIteration", "MemoryError", "TimeoutError",
+        "SyntaxError", "KeyboardInterrupt",
+    )
+}
+
+
+class GradModeFactory:
+    """`no_grad` / `enable_grad`: usable bare (`with no_grad:`) or called (`with torch.no_grad():`)."""
+
+    def __init__(self, name: str, block: type) -> None:
+        self.name = name
+        self.block = block
+        self._open: list = []
+
+    def __call__(self):
+        return self.block()
+
+    def __enter__(self):
+        block = self.block()
+        self._open.append(block)
+        block.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        self._open.pop().__exit__(*exc)
+
+    def __repr__(self) -> str:
+        return f"<class 'torch.{self.name}'>"
+
+
+def _prefers_torch(args) -> bool:
+    return any(isinstance(a, Tensor) for a in args)
+
+
+def _either(python_function, torch_function, name: str):
+    """One name, two meanings: torch's for tensors, Python's for numbers and lists."""
+
+    def call(*args, **kwargs):
+        if _prefers_torch(args):
+            return torch_function(*args, **kwargs)
+        return python_function(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+def _py_min_max(python_function):
+    def call(*args, **kwargs):
+        if "dim" in kwargs:
+            raise TypeError_(f"{python_function.__name__}() got an unexpected keyword argument 'dim'")
+        return python_function(*args, **kwargs)
+
+    return call
+
+
+def backward(tensor, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+    """`backward(y)`: the short form of `y.backward()`."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError_(f"backward() expects a tensor, not {type(tensor).__name__}")
+    engine.backward(tensor, gradient, retain_graph, create_graph, inputs)
+
+
+def isinstance_(value, kind) -> bool:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    for k in kinds:
+        if isinstance(k, ExceptionType):
+            if k.matches(value) if isinstance(value, BaseException) else False:
+                return True
+        elif isinstance(k, type) and isinstance(value, k):
+            return True
+        elif k is TENSOR_TYPE and isinstance(value, Tensor):
+            return True
+    return False
+
+
+TENSOR_TYPE = Tensor
+
+NO_GRAD = GradModeFactory("no_grad", T.no_grad)
+ENABLE_GRAD = GradModeFactory("enable_grad", T.enable_grad)
+
+TORCH_FUNCTIONS = {name: getattr(T, name) for name in T.__all__ if name not in {"no_grad", "enable_grad"}}
+TORCH_FUNCTIONS.update(
+    {"no_grad": NO_GRAD, "enable_grad": ENABLE_GRAD, "Tensor": Tensor, "Size": Size, "is_tensor":
+     lambda v: isinstance(v, Tensor), "numel": lambda t: t.numel()}
+)
+
+AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.backward})
+FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
+NN = Namespace("torch.nn", {"functional": FUNCTIONAL})
+FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
+TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC})
+
+MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not name.startswith("_")})
+
+MODULES = {
+    "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
+    "torch.func": FUNC,
+}
+
+
+def import_module(dotted: str) -> Namespace:
+    module = MODULES.get(dotted)
+    if module is None:
+        known = ", ".join(sorted(MODULES))
+        raise ImportError_(f"No module named '{dotted}' (gradlang programs can import {known})")
+    return module
+
+
+PYTHON_BUILTINS = {
+    "range": range, "len": len, "float": float, "int": int, "str": str, "bool": bool, "list": list,
+    "tuple": tuple, "dict": dict, "round": round, "repr": repr, "format": format, "enumerate": enumerate,
+    "zip": zip, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter, "any": any, "all": all,
+    "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
+    "callable": callable, "isinstance": isinstance_,
+    "abs": _either(py.abs, T.abs, "abs"),
+    "min": _either(_py_min_max(py.min), T.min, "min"),
+    "max": _either(_py_min_max(py.max), T.max, "max"),
+    "sum": _either(py.sum, T.sum, "sum"),
+    "pow": _either(py.pow, T.pow, "pow"),
+}
+
+
+def global_names() -> dict:
+    """A fresh dict of the names a program starts with (print is bound by the interpreter)."""
+    names = dict(TORCH_FUNCTIONS)
+    names.update(PYTHON_BUILTINS)
+    names.update(EXCEPTIONS)
+    names["backward"] = backward
+    names["True"], names["False"], names["None"] = True, False, None
+    return names

@@ -1,0 +1,1033 @@
+"""Turns the AST into Python closures, once, so a loop body is not re-walked on every turn.
+
+Each statement compiles to `run(env) -> signal` (None, BREAK, CONTINUE or RETURN) and each
+expression to `value(env) -> object`. Errors get the position of the innermost statement,
+call, operator, index or attribute that raised them, so a message can point at it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+
+from ..core.tensor import Tensor
+from ..errors import (
+    AssertionError_,
+    AttributeError_,
+    GradlangError,
+    NameError_,
+    RuntimeError_,
+    SyntaxError_,
+    TypeError_,
+    ValueError_,
+    from_python,
+)
+from . import syntax as S
+from .builtins import ExceptionType, import_module
+from .runtime import BREAK, CONTINUE, RETURN, Env, Function
+from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute
+from .scopes import Scope, comprehension_scope, function_scope
+from .values import to_format, to_repr, to_str
+
+BINARY = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "//": operator.floordiv,
+    "%": operator.mod, "**": operator.pow, "@": operator.matmul, "&": operator.and_, "|": operator.or_,
+    "^": operator.xor, "<<": operator.lshift, ">>": operator.rshift,
+}
+IN_PLACE = {
+    "+": operator.iadd, "-": operator.isub, "*": operator.imul, "/": operator.itruediv,
+    "//": operator.ifloordiv, "%": operator.imod, "**": operator.ipow, "@": operator.imatmul,
+    "&": operator.iand, "|": operator.ior, "^": operator.ixor, "<<": operator.ilshift, ">>": operator.irshift,
+}
+COMPARE = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+    "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
+
+# Errors a program cannot catch: the interpreter's own limits must stay in force.
+UNCATCHABLE = ("TimeoutError",)
+
+
+class Compiler:
+    """Compiles AST nodes for one interpreter: its globals, built-ins, limits and output."""
+
+    def __init__(self, context) -> None:
+        self.context = context
+        self.globals = context.globals
+        self.builtins = context.builtins
+        self.limits = context.limits
+        self.source_lines: list[str] = []
+        self.filename = "<input>"
+
+    # ------------------------------------------------------------ entry points
+
+    def compile_module(self, module: S.Module, source: str, filename: str, echo: bool):
+        self.source_lines = source.splitlines()
+        self.filename = filename
+        statements = [
+            self._echoing(stmt) if echo and isinstance(stmt, S.ExprStmt) else self.statement(stmt, None)
+            for stmt in module.body
+        ]
+        return self._sequence(statements)
+
+    def compile_expression(self, node: S.Expr, source: str, filename: str):
+        self.source_lines = source.splitlines()
+        self.filename = filename
+        return self.expression(node, None)
+
+    # ------------------------------------------------------------ locating errors
+
+    def _line_text(self, node: S.Node) -> str | None:
+        first = self.context.first_line
+        index = node.line - first
+        if 0 <= index < len(self.source_lines):
+            return self.source_lines[index]
+        return None
+
+    def locate(self, error: BaseException, node: S.Node) -> GradlangError:
+        """The gradlang error for `error`, pointing at `node` unless it already points somewhere."""
+        if isinstance(error, GradlangError):
+            converted = error
+        elif isinstance(error, RecursionError):
+            from ..errors import RecursionError_
+
+            converted = RecursionError_("maximum recursion depth exceeded")
+        else:
+            converted = from_python(error)
+        if converted.line is None:
+            converted.locate(node.line, node.column, self.filename, self._line_text(node))
+            converted.end_column = node.end_column if node.end_line == node.line else None
+        return converted
+
+    def _located(self, run, node: S.Node):
+        locate = self.locate
+
+        def located(env):
+            try:
+                return run(env)
+            except GradlangError as error:
+                if error.line is None:
+                    locate(error, node)
+                raise
+            except Exception as error:
+                raise locate(error, node) from error
+
+        return located
+
+    # ------------------------------------------------------------ blocks and statements
+
+    @staticmethod
+    def _sequence(statements: list):
+        if not statements:
+            return lambda env: None
+        if len(statements) == 1:
+            return statements[0]
+        if len(statements) == 2:
+            first, second = statements
+
+            def pair(env):
+                signal = first(env)
+                if signal is not None:
+                    return signal
+                return second(env)
+
+            return pair
+        steps = tuple(statements)
+
+        def block(env):
+            for step in steps:
+                signal = step(env)
+                if signal is not None:
+                    return signal
+            return None
+
+        return block
+
+    def block(self, body: list, scope: Scope | None):
+        return self._sequence([self.statement(stmt, scope) for stmt in body])
+
+    def statement(self, node: S.Stmt, scope: Scope | None):
+        method = getattr(self, "stmt_" + type(node).__name__)
+        run = method(node, scope)
+        if isinstance(node, (S.If, S.While, S.For, S.Try, S.With, S.FunctionDef, S.Pass, S.Break, S.Continue,
+                             S.Global, S.Nonlocal)):
+            return run  # their parts locate their own errors
+        return self._located(run, node)
+
+    def _echoing(self, node: S.ExprStmt):
+        value = self.expression(node.value, None)
+        echo = self.context.echo_value
+
+        def run(env):
+            echo(value(env))
+
+        return self._located(run, node)
+
+    def stmt_ExprStmt(self, node: S.ExprStmt, scope):
+        value = self.expression(node.value, scope)
+
+        def run(env):
+            value(env)
+
+        return run
+
+    def stmt_Pass(self, node, scope):
+        return lambda env: None
+
+    def stmt_Break(self, node, scope):
+        return lambda env: BREAK
+
+    def stmt_Continue(self, node, scope):
+        return lambda env: CONTINUE
+
+    def stmt_Global(self, node, scope):
+        return lambda env: None
+
+    stmt_Nonlocal = stmt_Global
+
+    def stmt_Assign(self, node: S.Assign, scope):
+        value = self.expression(node.value, scope)
+        stores = [self.store(target, scope) for target in node.targets]
+        if len(stores) == 1:
+            (store,) = stores
+            if isinstance(node.targets[0], S.Name) and self._resolve(node.targets[0].id, scope) is None:
+                table, name = self.globals, node.targets[0].id
+
+                def assign_global(env):
+                    table[name] = value(env)
+
+                return assign_global
+
+            def assign(env):
+                store(env, value(env))
+
+            return assign
+
+        def assign_many(env):
+            result = value(env)
+            for store in stores:
+                store(env, result)
+
+        return assign_many
+
+    def stmt_AugAssign(self, node: S.AugAssign, scope):
+        op = IN_PLACE[node.op]
+        value = self.expression(node.value, scope)
+        target = node.target
+        if isinstance(target, S.Name):
+            load, store = self.load_name(target, scope), self.store(target, scope)
+
+            def augment_name(env):
+                store(env, op(load(env), value(env)))
+
+            return augment_name
+        if isinstance(target, S.Attribute):
+            obj = self.expression(target.value, scope)
+            attr = target.attr
+
+            def augment_attribute(env):
+                holder = obj(env)
+                result = op(get_attribute(holder, attr), value(env))
+                set_attribute(holder, attr, result)
+
+            return augment_attribute
+        if isinstance(target, S.Subscript):
+            obj = self.expression(target.value, scope)
+            index = self.index(target.index, scope)
+
+            def augment_item(env):
+                holder, key = obj(env), index(env)
+                holder[key] = op(holder[key], value(env))
+
+            return augment_item
+        raise self._syntax_error("illegal expression for augmented assignment", target)
+
+    def stmt_Print(self, node: S.Print, scope):
+        values = [self.expression(v, scope) for v in node.values]
+        end = "\n" if node.newline else " "
+        write = self.context.write
+
+        def run(env):
+            write(" ".join(to_str(v(env)) for v in values) + end)
+
+        return run
+
+    def stmt_FunctionDef(self, node: S.FunctionDef, scope):
+        inner = function_scope(scope, node.args, node.body)
+        body = self.block(node.body, inner)
+        make = self._function_maker(node.name, node.args, body, scope, is_lambda=False)
+        store = self.store(S.Name(node.name, line=node.line, column=node.column), scope)
+        return self._located(lambda env: store(env, make(env)), node)
+
+    def _function_maker(self, name: str, args: S.Arguments, body, scope, is_lambda: bool):
+        positional = [p.name for p in args.args] + [p.name for p in args.kwonlyargs]
+        defaults = [self.expression(p.default, scope) for p in args.args if p.default is not None]
+        star = args.vararg.name if args.vararg is not None else None
+        double_star = args.kwarg.name if args.kwarg is not None else None
+        limits = self.limits
+
+        def make(env):
+            return Function(name, positional, tuple(d(env) for d in defaults), star, double_star, body, env,
+                            limits, is_lambda)
+
+        return make
+
+    def stmt_Return(self, node: S.Return, scope):
+        if node.value is None:
+            def return_none(env):
+                env.returned = None
+                return RETURN
+
+            return return_none
+        value = self.expression(node.value, scope)
+
+        def return_value(env):
+            env.returned = value(env)
+            return RETURN
+
+        return return_value
+
+    def stmt_If(self, node: S.If, scope):
+        test = self.expression(node.test, scope)
+        test = self._located(test, node.test)
+        body = self.block(node.body, scope)
+        if not node.orelse:
+            def if_(env):
+                if test(env):
+                    return body(env)
+                return None
+
+            return if_
+        orelse = self.block(node.orelse, scope)
+
+        def if_else(env):
+            if test(env):
+                return body(env)
+            return orelse(env)
+
+        return if_else
+
+    def stmt_While(self, node: S.While, scope):
+        test = self._located(self.expression(node.test, scope), node.test)
+        body = self.block(node.body, scope)
+        orelse = self.block(node.orelse, scope) if node.orelse else None
+        tick = self.limits.tick
+
+        def while_(env):
+            while test(env):
+                tick()
+                signal = body(env)
+                if signal is not None:
+                    if signal is BREAK:
+                        return None
+                    if signal is CONTINUE:
+                        continue
+                    return signal
+            if orelse is not None:
+                return orelse(env)
+            return None
+
+        return while_
+
+    def stmt_For(self, node: S.For, scope):
+        iterable = self._located(self.expression(node.iter, scope), node.iter)
+        store = self.store(node.target, scope)
+        body = self.block(node.body, scope)
+        orelse = self.block(node.orelse, scope) if node.orelse else None
+        tick = self.limits.tick
+        locate = self.locate
+        where = node.iter
+
+        def for_(env):
+            try:
+                items = iter(iterable(env))
+            except GradlangError:
+                raise
+            except Exception as error:
+                raise locate(error, where) from error
+            for item in items:
+                tick()
+                store(env, item)
+                signal = body(env)
+                if signal is not None:
+                    if signal is BREAK:
+                        return None
+                    if signal is CONTINUE:
+                        continue
+                    return signal
+            if orelse is not None:
+                return orelse(env)
+            return None
+
+        return for_
+
+    def stmt_With(self, node: S.With, scope):
+        managers = [(self._located(self.expression(item.context_expr, scope), item.context_expr),
+                     self.store(item.optional_vars, scope) if item.optional_vars is not None else None, item)
+                    for item in node.items]
+        body = self.block(node.body, scope)
+        locate = self.locate
+
+        def with_(env, index=0):
+            if index == len(managers):
+                return body(env)
+            value, store, item = managers[index]
+            manager = value(env)
+            if not hasattr(type(manager), "__enter__") or isinstance(manager, type):
+                raise locate(TypeError_(f"'{type(manager).__name__}' object does not support the context manager "
+                                        "protocol"), item)
+            entered = manager.__enter__()
+            if store is not None:
+                store(env, entered)
+            try:
+                signal = with_(env, index + 1)
+            except BaseException as error:
+                if not manager.__exit__(type(error), error, None):
+                    raise
+                return None
+            manager.__exit__(None, None, None)
+            return signal
+
+        return with_
+
+    def stmt_Try(self, node: S.Try, scope):
+        body = self.block(node.body, scope)
+        handlers = []
+        for handler in node.handlers:
+            kind = self.expression(handler.type, scope) if handler.type is not None else None
+            store = self.store(S.Name(handler.name, line=handler.line, column=handler.column), scope) \
+                if handler.name else None
+            handlers.append((kind, store, self.block(handler.body, scope), handler))
+        orelse = self.block(node.orelse, scope) if node.orelse else None
+        finalbody = self.block(node.finalbody, scope) if node.finalbody else None
+        locate = self.locate
+        context = self.context
+
+        def matches(kind_value, error, handler):
+            kinds = kind_value if isinstance(kind_value, tuple) else (kind_value,)
+            for kind in kinds:
+                if not isinstance(kind, ExceptionType):
+                    raise locate(TypeError_("catching classes that do not inherit from BaseException is not "
+                                            "allowed"), handler)
+                if kind.matches(error):
+                    return True
+            return False
+
+        def handle(env, error):
+            for kind, store, handler_body, handler in handlers:
+                if kind is None or matches(kind(env), error, handler):
+                    if store is not None:
+                        store(env, error)
+                    context.handling.append(error)
+                    try:
+                        return handler_body(env)
+                    finally:
+                        context.handling.pop()
+            raise error
+
+        def try_(env):
+            try:
+                try:
+                    signal = body(env)
+                except KeyboardInterrupt:
+                    raise
+                except Exception as raw:
+                    error = locate(raw, node)
+                    if error.type_name in UNCATCHABLE or not handlers:
+                        raise error from None if error is not raw else error
+                    return handle(env, error)
+                if orelse is not None and signal is None:
+                    return orelse(env)
+                return signal
+            finally:
+                if finalbody is not None:
+                    final_signal = finalbody(env)
+                    if final_signal is not None:
+                        return final_signal  # noqa: B012 - Python's semantics: finally's return wins
+
+        return try_
+
+    def stmt_Raise(self, node: S.Raise, scope):
+        exc = self.expression(node.exc, scope) if node.exc is not None else None
+        context = self.context
+
+        def raise_(env):
+            if exc is None:
+                if not context.handling:
+                    raise RuntimeError_("No active exception to reraise")
+                raise context.handling[-1]
+            value = exc(env)
+            if isinstance(value, ExceptionType):
+                value = value()
+            if not isinstance(value, GradlangError):
+                raise TypeError_("exceptions must derive from BaseException")
+            value.line = None  # a raise statement points at itself
+            raise value
+
+        return raise_
+
+    def stmt_Assert(self, node: S.Assert, scope):
+        test = self.expression(node.test, scope)
+        message = self.expression(node.msg, scope) if node.msg is not None else None
+
+        def assert_(env):
+            if not test(env):
+                raise AssertionError_(to_str(message(env)) if message is not None else "")
+
+        return assert_
+
+    def stmt_Import(self, node: S.Import, scope):
+        bindings = []
+        for alias in node.names:
+            module = import_module(alias.name) if alias.name in _known_modules() else None
+            if module is None:
+                raise_later = alias.name
+                bindings.append((None, raise_later, alias))
+                continue
+            if alias.asname:
+                bindings.append((module, None, alias))
+            else:
+                top = alias.name.split(".")[0]
+                bindings.append((import_module(top), None, alias))
+        stores = [self.store(S.Name(alias.asname or alias.name.split(".")[0], line=alias.line,
+                                    column=alias.column), scope) for _m, _r, alias in bindings]
+
+        def import_(env):
+            for (module, missing, _alias), store in zip(bindings, stores):
+                if missing is not None:
+                    import_module(missing)
+                store(env, module)
+
+        return import_
+
+    def stmt_ImportFrom(self, node: S.ImportFrom, scope):
+        names = node.names
+        stores = {alias.name: self.store(S.Name(alias.asname or alias.name, line=alias.line, column=alias.column),
+                                         scope) for alias in names if alias.name != "*"}
+        star = any(alias.name == "*" for alias in names)
+        module_name = node.module
+        table = self.globals
+
+        def import_from(env):
+            module = import_module(module_name)
+            if star:
+                table.update(module.members)
+            for name, store in stores.items():
+                if name in module.members:
+                    store(env, module.members[name])
+                elif f"{module_name}.{name}" in _known_modules():
+                    store(env, import_module(f"{module_name}.{name}"))
+                else:
+                    from ..errors import ImportError_
+
+                    raise ImportError_(f"cannot import name '{name}' from '{module_name}'")
+
+        return import_from
+
+    def stmt_Delete(self, node: S.Delete, scope):
+        deleters = [self._deleter(target, scope) for target in node.targets]
+
+        def delete(env):
+            for deleter in deleters:
+                deleter(env)
+
+        return delete
+
+    def _deleter(self, target, scope):
+        if isinstance(target, S.Name):
+            depth = self._resolve(target.id, scope)
+            name = target.id
+
+            def delete_name(env):
+                table = self.globals if depth is None else _env_at(env, depth).vars
+                if name not in table:
+                    raise NameError_(f"name '{name}' is not defined")
+                del table[name]
+
+            return delete_name
+        if isinstance(target, S.Subscript):
+            obj, index = self.expression(target.value, scope), self.index(target.index, scope)
+
+            def delete_item(env):
+                holder = obj(env)
+                if isinstance(holder, Tensor):
+                    raise TypeError_("'Tensor' object does not support item deletion")
+                del holder[index(env)]
+
+            return delete_item
+        if isinstance(target, (S.TupleDisplay, S.ListDisplay)):
+            parts = [self._deleter(t, scope) for t in target.elts]
+            return lambda env: [p(env) for p in parts] and None
+        raise self._syntax_error("cannot delete this expression", target)
+
+    # ------------------------------------------------------------ names
+
+    def _resolve(self, name: str, scope: Scope | None) -> int | None:
+        return scope.resolve(name) if scope is not None else None
+
+    def load_name(self, node: S.Name, scope):
+        name = node.id
+        depth = self._resolve(name, scope)
+        table, fallback = self.globals, self.builtins
+        missing = self._name_error
+
+        if depth is None:
+            def load_global(env):
+                try:
+                    return table[name]
+                except KeyError:
+                    try:
+                        return fallback[name]
+                    except KeyError:
+                        raise missing(node, env, scope) from None
+
+            return load_global
+        if depth == 0:
+            def load_local(env):
+                try:
+                    return env.vars[name]
+                except KeyError:
+                    raise self.locate(NameError_(
+                        f"cannot access local variable '{name}' where it is not associated with a value"), node
+                    ) from None
+
+            return load_local
+
+        def load_enclosing(env):
+            try:
+                return _env_at(env, depth).vars[name]
+            except KeyError:
+                raise self.locate(NameError_(
+                    f"cannot access free variable '{name}' where it is not associated with a value in enclosing "
+                    "scope"), node) from None
+
+        return load_enclosing
+
+    def _name_error(self, node: S.Name, env, scope) -> GradlangError:
+        candidates = set(self.globals) | set(self.builtins)
+        walk = env
+        while walk is not None:
+            candidates |= set(walk.vars)
+            walk = walk.outer
+        candidates.discard("_")
+        close = difflib.get_close_matches(node.id, sorted(candidates), n=1, cutoff=0.75)
+        hint = f". Did you mean: '{close[0]}'?" if close else ""
+        return self.locate(NameError_(f"name '{node.id}' is not defined{hint}"), node)
+
+    def store(self, target: S.Expr, scope):
+        """A function `(env, value) -> None` that binds `value` to `target`."""
+        if isinstance(target, S.Name):
+            name = target.id
+            depth = self._resolve(name, scope)
+            if depth is None:
+                table = self.globals
+
+                def store_global(env, value):
+                    table[name] = value
+
+                return store_global
+            if depth == 0:
+                def store_local(env, value):
+                    env.vars[name] = value
+
+                return store_local
+
+            def store_enclosing(env, value):
+                _env_at(env, depth).vars[name] = value
+
+            return store_enclosing
+        if isinstance(target, S.Attribute):
+            obj = self.expression(target.value, scope)
+            attr = target.attr
+            return lambda env, value: set_attribute(obj(env), attr, value)
+        if isinstance(target, S.Subscript):
+            obj = self.expression(target.value, scope)
+            index = self.index(target.index, scope)
+
+            def store_item(env, value):
+                holder = obj(env)
+                if isinstance(holder, (str, tuple, Namespace)):
+                    raise TypeError_(f"'{type(holder).__name__}' object does not support item assignment")
+                holder[index(env)] = value
+
+            return self._located_store(store_item, target)
+        if isinstance(target, (S.TupleDisplay, S.ListDisplay)):
+            return self._unpacker(target, scope)
+        if isinstance(target, S.Starred):
+            raise self._syntax_error("starred assignment target must be in a list or tuple", target)
+        raise self._syntax_error(f"cannot assign to {_describe(target)}", target)
+
+    def _located_store(self, store, node):
+        locate = self.locate
+
+        def located(env, value):
+            try:
+                store(env, value)
+            except GradlangError as error:
+                if error.line is None:
+                    locate(error, node)
+                raise
+            except Exception as error:
+                raise locate(error, node) from error
+
+        return located
+
+    def _unpacker(self, target, scope):
+        parts = target.elts
+        stores = [self.store(p.value if isinstance(p, S.Starred) else p, scope) for p in parts]
+        star = next((i for i, p in enumerate(parts) if isinstance(p, S.Starred)), None)
+        count = len(parts)
+
+        def unpack(env, value):
+            try:
+                items = list(value)
+            except TypeError:
+                raise TypeError_(f"cannot unpack non-iterable {_type_name(value)} object") from None
+            if star is None:
+                if len(items) != count:
+                    if len(items) > count:
+                        raise ValueError_(f"too many values to unpack (expected {count})")
+                    raise ValueError_(f"not enough values to unpack (expected {count}, got {len(items)})")
+                for store, item in zip(stores, items):
+                    store(env, item)
+                return
+            after = count - star - 1
+            if len(items) < count - 1:
+                raise ValueError_(f"not enough values to unpack (expected at least {count - 1}, got {len(items)})")
+            for store, item in zip(stores[:star], items[:star]):
+                store(env, item)
+            stores[star](env, items[star:len(items) - after])
+            for store, item in zip(stores[star + 1:], items[len(items) - after:]):
+                store(env, item)
+
+        return unpack
+
+    # ------------------------------------------------------------ expressions
+
+    def expression(self, node: S.Expr, scope):
+        return getattr(self, "expr_" + type(node).__name__)(node, scope)
+
+    def expr_Name(self, node: S.Name, scope):
+        return self.load_name(node, scope)
+
+    def expr_Constant(self, node: S.Constant, scope):
+        value = node.value
+        return lambda env: value
+
+    def expr_FString(self, node: S.FString, scope):
+        pieces = [self._fstring_piece(part, scope) for part in node.parts]
+
+        def fstring(env):
+            return "".join([piece(env) for piece in pieces])
+
+        return fstring
+
+    def _fstring_piece(self, part, scope):
+        if isinstance(part, str):
+            return lambda env: part
+        value = self.expression(part.value, scope)
+        conversion = {"r": to_repr, "s": to_str, "a": lambda v: ascii(to_str(v))}.get(part.conversion)
+        spec = self.expr_FString(S.FString(part.format_spec), scope) if part.format_spec else None
+
+        def field(env):
+            result = value(env)
+            if conversion is not None:
+                result = conversion(result)
+            return to_format(result, spec(env) if spec is not None else "")
+
+        return self._located(field, part)
+
+    def _elements(self, elements: list, scope):
+        """A function building a list from display elements, `*spread` included."""
+        if not any(isinstance(e, S.Starred) for e in elements):
+            values = [self.expression(e, scope) for e in elements]
+            return lambda env: [v(env) for v in values]
+        parts = [(isinstance(e, S.Starred), self.expression(e.value if isinstance(e, S.Starred) else e, scope))
+                 for e in elements]
+
+        def build(env):
+            out = []
+            for spread, value in parts:
+                if spread:
+                    out.extend(value(env))
+                else:
+                    out.append(value(env))
+            return out
+
+        return build
+
+    def expr_ListDisplay(self, node, scope):
+        return self._elements(node.elts, scope)
+
+    def expr_TupleDisplay(self, node, scope):
+        build = self._elements(node.elts, scope)
+        return lambda env: tuple(build(env))
+
+    def expr_DictDisplay(self, node, scope):
+        pairs = [(self.expression(k, scope), self.expression(v, scope)) for k, v in zip(node.keys, node.values)]
+        return lambda env: {k(env): v(env) for k, v in pairs}
+
+    def _comprehension(self, node, scope):
+        inner = comprehension_scope(scope, node.generators)
+        clauses = []
+        for i, clause in enumerate(node.generators):
+            # The first iterable is evaluated in the enclosing scope, as in Python.
+            source = self.expression(clause.iter, scope if i == 0 else inner)
+            clauses.append((source, self.store(clause.target, inner), [self.expression(c, inner) for c in clause.ifs]))
+        element = self.expression(node.elt, inner)
+        tick = self.limits.tick
+
+        def generate(env):
+            local = Env({}, env)
+            first_items = clauses[0][0](env)
+
+            def walk(level, items):
+                _source, store, conditions = clauses[level]
+                for item in items:
+                    tick()
+                    store(local, item)
+                    if all(c(local) for c in conditions):
+                        if level + 1 == len(clauses):
+                            yield element(local)
+                        else:
+                            yield from walk(level + 1, clauses[level + 1][0](local))
+
+            return walk(0, first_items)
+
+        return generate
+
+    def expr_ListComp(self, node, scope):
+        generate = self._comprehension(node, scope)
+        return self._located(lambda env: list(generate(env)), node)
+
+    def expr_GeneratorExp(self, node, scope):
+        return self._comprehension(node, scope)
+
+    def expr_Attribute(self, node: S.Attribute, scope):
+        obj = self.expression(node.value, scope)
+        attr = node.attr
+        if attr.startswith("_"):
+            def private(env):
+                raise AttributeError_(f"'{_type_name(obj(env))}' object has no attribute '{attr}'")
+
+            return self._located(private, node)
+        tensor_attr = attr in TENSOR_ATTRIBUTES
+
+        def attribute(env):
+            holder = obj(env)
+            if tensor_attr and type(holder) is Tensor:
+                return getattr(holder, attr)
+            return get_attribute(holder, attr)
+
+        return self._located(attribute, node)
+
+    def index(self, node, scope):
+        """The value inside `[...]`: slices become Python slices, tuples of them tuples."""
+        if isinstance(node, S.Slice):
+            parts = [self.expression(p, scope) if p is not None else None for p in (node.lower, node.upper, node.step)]
+            lower, upper, step = parts
+            return lambda env: slice(lower(env) if lower else None, upper(env) if upper else None,
+                                     step(env) if step else None)
+        if isinstance(node, S.TupleDisplay) and any(isinstance(e, S.Slice) for e in node.elts):
+            parts = [self.index(e, scope) for e in node.elts]
+            return lambda env: tuple(p(env) for p in parts)
+        return self.expression(node, scope)
+
+    def expr_Subscript(self, node: S.Subscript, scope):
+        obj = self.expression(node.value, scope)
+        index = self.index(node.index, scope)
+
+        def subscript(env):
+            holder = obj(env)
+            if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
+                raise TypeError_(f"'{_type_name(holder)}' object is not subscriptable")
+            return holder[index(env)]
+
+        return self._located(subscript, node)
+
+    def expr_Slice(self, node, scope):
+        return self.index(node, scope)
+
+    def expr_Starred(self, node, scope):
+        raise self._syntax_error("can't use starred expression here", node)
+
+    def expr_Call(self, node: S.Call, scope):
+        func = self.expression(node.func, scope)
+        simple = not node.keywords and not any(isinstance(a, S.Starred) for a in node.args)
+        if simple:
+            args = [self.expression(a, scope) for a in node.args]
+            if len(args) == 0:
+                def call0(env):
+                    return _check_callable(func(env))()
+
+                return self._located(call0, node)
+            if len(args) == 1:
+                (arg,) = args
+
+                def call1(env):
+                    return _check_callable(func(env))(arg(env))
+
+                return self._located(call1, node)
+            if len(args) == 2:
+                first, second = args
+
+                def call2(env):
+                    return _check_callable(func(env))(first(env), second(env))
+
+                return self._located(call2, node)
+
+            def call(env):
+                return _check_callable(func(env))(*[a(env) for a in args])
+
+            return self._located(call, node)
+        positional = self._elements(node.args, scope)
+        keywords = [(k.arg, self.expression(k.value, scope)) for k in node.keywords]
+
+        def call_with_keywords(env):
+            function = _check_callable(func(env))
+            kwargs = {}
+            for name, value in keywords:
+                if name is None:
+                    mapping = value(env)
+                    if not isinstance(mapping, dict):
+                        raise TypeError_(f"argument after ** must be a mapping, not {_type_name(mapping)}")
+                    kwargs.update(mapping)
+                else:
+                    kwargs[name] = value(env)
+            return function(*positional(env), **kwargs)
+
+        return self._located(call_with_keywords, node)
+
+    def expr_BinOp(self, node: S.BinOp, scope):
+        left, right = self.expression(node.left, scope), self.expression(node.right, scope)
+        op = node.op
+        if op == "+":
+            def add(env):
+                return left(env) + right(env)
+            run = add
+        elif op == "-":
+            def sub(env):
+                return left(env) - right(env)
+            run = sub
+        elif op == "*":
+            def mul(env):
+                return left(env) * right(env)
+            run = mul
+        elif op == "/":
+            def div(env):
+                return left(env) / right(env)
+            run = div
+        elif op == "**":
+            def power(env):
+                return left(env) ** right(env)
+            run = power
+        else:
+            function = BINARY[op]
+
+            def binary(env):
+                return function(left(env), right(env))
+            run = binary
+        return self._located(run, node)
+
+    def expr_UnaryOp(self, node: S.UnaryOp, scope):
+        operand = self.expression(node.operand, scope)
+        if node.op == "not":
+            return lambda env: not operand(env)
+        function = UNARY[node.op]
+        return self._located(lambda env: function(operand(env)), node)
+
+    def expr_BoolOp(self, node: S.BoolOp, scope):
+        values = [self.expression(v, scope) for v in node.values]
+        if node.op == "and":
+            def and_(env):
+                result = True
+                for value in values:
+                    result = value(env)
+                    if not result:
+                        return result
+                return result
+
+            return and_
+
+        def or_(env):
+            result = False
+            for value in values:
+                result = value(env)
+                if result:
+                    return result
+            return result
+
+        return or_
+
+    def expr_Compare(self, node: S.Compare, scope):
+        left = self.expression(node.left, scope)
+        rights = [self.expression(c, scope) for c in node.comparators]
+        ops = [COMPARE[o] for o in node.ops]
+        if len(ops) == 1:
+            (op,), (right,) = ops, rights
+            return self._located(lambda env: op(left(env), right(env)), node)
+
+        def chain(env):
+            current = left(env)
+            result = True
+            for op, right in zip(ops, rights):
+                following = right(env)
+                result = op(current, following)
+                if not result:
+                    return result
+                current = following
+            return result
+
+        return self._located(chain, node)
+
+    def expr_IfExp(self, node: S.IfExp, scope):
+        test, body, orelse = (self.expression(n, scope) for n in (node.test, node.body, node.orelse))
+        return lambda env: body(env) if test(env) else orelse(env)
+
+    def expr_Lambda(self, node: S.Lambda, scope):
+        inner = function_scope(scope, node.args, [])
+        body = self.expression(node.body, inner)
+        return self._function_maker("<lambda>", node.args, body, scope, is_lambda=True)
+
+    # ------------------------------------------------------------ helpers
+
+    def _syntax_error(self, message: str, node: S.Node) -> GradlangError:
+        error = SyntaxError_(message)
+        error.locate(node.line, node.column, self.filename, self._line_text(node))
+        return error
+
+
+def _env_at(env: Env, depth: int) -> Env:
+    for _ in range(depth):
+        env = env.outer
+    return env
+
+
+def _known_modules():
+    from .builtins import MODULES
+
+    return MODULES
+
+
+def _type_name(value) -> str:
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, Namespace):
+        return "module"
+    if isinstance(value, Function):
+        return "function"
+    return type(value).__name__
+
+
+def _describe(node) -> str:
+    names = {S.Call: "function call", S.Constant: "literal", S.BinOp: "expression", S.Compare: "comparison",
+             S.Lambda: "lambda", S.FString: "f-string expression"}
+    return names.get(type(node), "expression")
+
+
+def _check_callable(value):
+    if callable(value) and not isinstance(value, Tensor):
+        return value
+    raise TypeError_(f"'{_type_name(value)}' object is not callable")

@@ -1,0 +1,204 @@
+"""The interpreter: one program's bindings, output, limits and grad mode, and the ways to run code.
+
+Scripts, `-i`, the REPL and the embedding API all go through `Interpreter`; each one is
+independent of the others (bindings, grad mode, random numbers, limits).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..core import creation, grad_mode, limits
+from ..core.tensor import Tensor
+from ..errors import GradlangError
+from .builtins import global_names
+from .compiler import Compiler
+from .diagnostics import format_error, format_warning
+from .parser import parse, parse_expression, split_top_level
+from .runtime import Env, Limits
+from .values import to_repr, to_str
+
+DEFAULT_MAX_RECURSION = 1000
+# Python frames one gradlang call level uses, at most: sizes Python's own recursion limit.
+FRAMES_PER_CALL = 12
+
+_thread = threading.local()
+_python_showwarning = warnings.showwarning
+
+
+def _route_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings raised while an interpreter runs go to that interpreter's stderr, PyTorch-style."""
+    interpreter = getattr(_thread, "interpreter", None)
+    if interpreter is None:
+        _python_showwarning(message, category, filename, lineno, file, line)
+        return
+    interpreter.report_warning(category.__name__, str(message))
+
+
+warnings.showwarning = _route_warning
+# PyTorch repeats these warnings every time; Python would show each only once per line.
+warnings.filterwarnings("always", category=UserWarning, module=r"gradlang(\.|$)")
+
+
+class Interpreter:
+    """Runs gradlang programs. `interp["x"]` reads a binding, `interp["x"] = value` sets one."""
+
+    CLI_MAX_TENSOR_ELEMENTS = 500_000_000  # 2 GB of float32: a typo must not take the machine
+
+    def __init__(
+        self,
+        stdout=None,
+        stderr=None,
+        max_steps: int | None = None,
+        max_tensor_elements: int | None = None,
+        max_recursion: int = DEFAULT_MAX_RECURSION,
+        timeout: float | None = None,
+        *,
+        color: bool = False,
+        debug: bool = False,
+        argv: list[str] | None = None,
+    ) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.color = color
+        self.debug = debug
+        self.max_tensor_elements = max_tensor_elements
+        self.limits = Limits(max_steps, timeout, max_recursion)
+        self.globals: dict = {}
+        self.builtins = global_names()
+        self.builtins["print"] = self._print
+        self.builtins["argv"] = list(argv or [])
+        self.handling: list = []  # errors being handled by `except` blocks (for a bare `raise`)
+        self.first_line = 1
+        self.grad_enabled = True
+        self.generator = creation.Generator()
+        self._compiler = Compiler(self)
+        needed = FRAMES_PER_CALL * max_recursion + 2000
+        if sys.getrecursionlimit() < needed:
+            sys.setrecursionlimit(needed)
+
+    # ------------------------------------------------------------ output
+
+    def write(self, text: str) -> None:
+        (self.stdout or sys.stdout).write(text)
+
+    def _print(self, *values, sep=" ", end="\n", flush=False) -> None:
+        sep = " " if sep is None else sep
+        self.write(sep.join(to_str(v) for v in values) + ("\n" if end is None else end))
+
+    def echo_value(self, value) -> None:
+        """REPL and --echo: show a statement's value (None shows nothing) and keep it as `_`."""
+        if value is None:
+            return
+        self.write(to_repr(value) + "\n")
+        self.globals["_"] = value
+
+    def report_warning(self, category: str, message: str) -> None:
+        (self.stderr or sys.stderr).write(format_warning(category, message, color=self.color) + "\n")
+
+    def report_error(self, error: GradlangError, *, with_location: bool = True) -> None:
+        stream = self.stderr or sys.stderr
+        if self.debug:
+            cause = error.__cause__ or error
+            stream.write("".join(traceback.format_exception(type(cause), cause, cause.__traceback__)))
+        stream.write(format_error(error, with_location=with_location, color=self.color) + "\n")
+
+    # ------------------------------------------------------------ running
+
+    @contextmanager
+    def _active(self):
+        """Install this interpreter's grad mode, limits, random numbers and warning route."""
+        saved_grad = grad_mode.is_grad_enabled()
+        saved_limit = limits.current.max_tensor_elements
+        saved_generator = creation.default_generator
+        saved_interpreter = getattr(_thread, "interpreter", None)
+        grad_mode.set_grad_enabled(self.grad_enabled)
+        limits.current.max_tensor_elements = self.max_tensor_elements
+        creation.default_generator = self.generator
+        _thread.interpreter = self
+        self.limits.start()
+        try:
+            yield
+        finally:
+            self.grad_enabled = grad_mode.is_grad_enabled()
+            grad_mode.set_grad_enabled(saved_grad)
+            limits.current.max_tensor_elements = saved_limit
+            creation.default_generator = saved_generator
+            _thread.interpreter = saved_interpreter
+            self.limits.depth = 0
+            self.handling.clear()
+
+    def _execute(self, source: str, filename: str, first_line: int, echo: bool) -> None:
+        module = parse(source, filename, first_line=first_line)
+        self.first_line = first_line
+        code = self._compiler.compile_module(module, source, filename, echo)
+        with self._active():
+            code(Env(self.globals, None))
+
+    def run(self, source: str, filename: str = "<input>") -> None:
+        """Run a program; an uncaught error propagates as a GradlangError with its location."""
+        self._execute(source, filename, 1, echo=False)
+
+    def run_file(self, path: str) -> None:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+        self.run(source, str(path))
+
+    def eval(self, expression: str):
+        """The value of one expression in this interpreter's bindings."""
+        node = parse_expression(expression, "<eval>")
+        self.first_line = 1
+        value = self._compiler.compile_expression(node, expression, "<eval>")
+        with self._active():
+            return value(Env(self.globals, None))
+
+    def run_script(self, source: str, filename: str, echo: bool = False) -> int:
+        """Run a whole script, report an uncaught error on stderr; the exit status."""
+        try:
+            self._execute(source, filename, 1, echo)
+        except GradlangError as error:
+            self.report_error(error)
+            return 1
+        return 0
+
+    def execute_chunk(self, source: str, filename: str = "<stdin>", first_line: int = 1) -> bool:
+        """One interactive submission: echo values, report an error (without the file), go on."""
+        try:
+            self._execute(source, filename, first_line, echo=True)
+        except GradlangError as error:
+            self.report_error(error, with_location=False)
+            return False
+        return True
+
+    def run_interactive(self, source: str, filename: str = "<stdin>") -> None:
+        """`gradlang -i` without a terminal: each top-level statement as if typed at the REPL."""
+        for first_line, chunk in split_top_level(source):
+            self.execute_chunk(chunk, filename, first_line)
+
+    # ------------------------------------------------------------ bindings
+
+    def __getitem__(self, name: str):
+        return self.globals[name]
+
+    def __setitem__(self, name: str, value) -> None:
+        if isinstance(value, np.ndarray):
+            value = creation.tensor(value)
+        self.globals[name] = value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.globals
+
+    def __delitem__(self, name: str) -> None:
+        del self.globals[name]
+
+    def names(self) -> list[str]:
+        return sorted(self.globals)
+
+
+__all__ = ["Interpreter", "GradlangError", "Tensor"]

@@ -1,0 +1,117 @@
+"""What a gradlang program may reach of the Python objects it holds.
+
+Scripts see values, never the host: no attribute that starts with `_`, and on every
+other object only the attributes listed here. Anything not listed is an AttributeError,
+so a new Python type is closed until someone opens it on purpose.
+"""
+
+from __future__ import annotations
+
+import string
+
+from ..core.creation import Generator
+from ..core.dtypes import DType
+from ..core.graph import AccumulateGrad, Node
+from ..core.ops import MaxResult, MinResult
+from ..core.tensor import Size, Tensor
+from ..core.transforms import GradcheckResult
+from ..errors import AttributeError_, GradlangError, ValueError_
+
+TENSOR_ATTRIBUTES = frozenset(
+    name for name in dir(Tensor) if not name.startswith("_") and name not in {"array", "numpy"}
+)
+TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
+
+_SEQUENCE = {"count", "index"}
+_NUMBER = {"real", "imag", "conjugate", "is_integer", "bit_length", "as_integer_ratio"}
+_STRING = {
+    "upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "join", "replace", "startswith",
+    "endswith", "find", "rfind", "count", "index", "format", "center", "ljust", "rjust", "zfill", "title",
+    "capitalize", "isdigit", "isalpha", "isspace", "isalnum", "splitlines", "partition", "rpartition",
+}
+
+ALLOWED: dict[type, frozenset[str]] = {
+    Tensor: TENSOR_ATTRIBUTES,
+    str: frozenset(_STRING),
+    list: frozenset({"append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
+                     "clear"}),
+    dict: frozenset({"keys", "values", "items", "get", "pop", "update", "setdefault", "copy", "clear"}),
+    tuple: frozenset(_SEQUENCE),
+    Size: frozenset(_SEQUENCE | {"numel"}),
+    int: frozenset(_NUMBER),
+    float: frozenset(_NUMBER | {"hex"}),
+    bool: frozenset(_NUMBER),
+    Node: frozenset({"name", "next_functions"}),
+    AccumulateGrad: frozenset({"name", "next_functions", "variable"}),
+    MaxResult: frozenset({"values", "indices"} | _SEQUENCE),
+    MinResult: frozenset({"values", "indices"} | _SEQUENCE),
+    DType: frozenset({"is_floating_point", "itemsize"}),
+    Generator: frozenset({"manual_seed", "initial_seed"}),
+    GradcheckResult: frozenset({"ok", "max_error", "reverse_error", "forward_error", "tolerance"}),
+}
+
+
+class Namespace:
+    """A module a program can import (`torch`, `math`, …): a read-only bag of names."""
+
+    def __init__(self, name: str, members: dict) -> None:
+        self.name = name
+        self.members = members
+
+    def __repr__(self) -> str:
+        return f"<module '{self.name}'>"
+
+
+def _type_name(value) -> str:
+    if isinstance(value, Namespace):
+        return "module"
+    if isinstance(value, Tensor):
+        return "Tensor"
+    return type(value).__name__
+
+
+def _allowed_names(value) -> frozenset[str]:
+    for cls in type(value).__mro__:
+        names = ALLOWED.get(cls)
+        if names is not None:
+            return names
+    if isinstance(value, GradlangError):
+        return frozenset({"args"})
+    return frozenset()
+
+
+def get_attribute(value, name: str):
+    """`value.name` as a program may see it."""
+    if isinstance(value, Namespace):
+        try:
+            return value.members[name]
+        except KeyError:
+            raise AttributeError_(f"module '{value.name}' has no attribute '{name}'") from None
+    if name.startswith("_") or name not in _allowed_names(value):
+        raise AttributeError_(f"'{_type_name(value)}' object has no attribute '{name}'")
+    if name == "format" and isinstance(value, str):
+        return _safe_format(value)
+    return getattr(value, name)
+
+
+def set_attribute(value, name: str, new) -> None:
+    """`value.name = new`: only a tensor's requires_grad, grad and data may be set."""
+    if isinstance(value, Tensor) and name in TENSOR_SETTABLE:
+        setattr(value, name, new)
+        return
+    if isinstance(value, Tensor) or name in _allowed_names(value):
+        raise AttributeError_(f"attribute '{name}' of '{_type_name(value)}' objects is not writable")
+    raise AttributeError_(f"'{_type_name(value)}' object has no attribute '{name}'")
+
+
+def _safe_format(template: str):
+    """str.format without the attribute and index lookups that would reach past the sandbox."""
+    for _literal, field, spec, _conversion in string.Formatter().parse(template):
+        nested = spec if spec and "{" in spec else ""
+        if any(mark in (field or "") + nested for mark in ".["):
+            raise ValueError_("format fields may name arguments only, not attributes or items")
+
+    def format_(*args, **kwargs):
+        return template.format(*args, **kwargs)
+
+    return format_
