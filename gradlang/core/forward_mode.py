@@ -38,8 +38,6 @@ class DualLevel:
 
 def make_dual(primal: Tensor, tangent: Tensor, level: int) -> Tensor:
     """A tensor that behaves as `primal` and carries `tangent` at `level`."""
-    from . import ops
-
     if tuple(tangent.shape) != tuple(primal.shape):
         from ..errors import RuntimeError_
 
@@ -48,10 +46,25 @@ def make_dual(primal: Tensor, tangent: Tensor, level: int) -> Tensor:
             f"Tensor, this is not supported. Tensor is of size {list(primal.shape)} while the given "
             f"forward gradient is of size {list(tangent.shape)}."
         )
-    dual = ops.alias(primal)
+    dual = new_alias(primal)
     dual._duals = dict(primal._duals or {})
     dual._duals[level] = tangent
     return dual
+
+
+def new_alias(tensor: Tensor) -> Tensor:
+    """A new tensor object with `tensor`'s values that backward sees as `tensor`.
+
+    A leaf that requires grad gets an alias node (a plain copy of the leaf would be a
+    second leaf, and its gradient would never reach the first)."""
+    from . import ops
+
+    if tensor._requires_grad and tensor.grad_fn is None:
+        from .graph import apply
+        from .primitives import alias
+
+        return apply(alias, (tensor,))
+    return ops.alias(tensor)
 
 
 def tangent_of(tensor: Tensor, level: int) -> Tensor | None:
@@ -63,7 +76,9 @@ def propagate(prim: Primitive, inputs: tuple, params: dict, result: Tensor) -> N
     """Give `result` the tangent of each level its inputs carry, through `prim`'s JVP rule."""
     from . import ops
 
-    levels = sorted({level for t in inputs if t._duals for level in t._duals if level not in _hidden})
+    # Only open levels: tangents left on tensors by a finished jvp are ignored.
+    levels = [level for level in active_levels if level not in _hidden and any(t._duals and level in t._duals
+                                                                               for t in inputs)]
     for level in levels:
         tangents = tuple(
             (t._duals.get(level) if t._duals else None) if t.dtype.is_floating_point else None for t in inputs

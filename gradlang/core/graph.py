@@ -141,14 +141,18 @@ class SavedInput:
 
 
 class SavedOutput:
-    """A node's own output, kept as its buffer so that the node does not own its tensor."""
+    """A node's own output, kept as its buffer so that the node does not own its tensor.
 
-    __slots__ = ("array", "version_box", "version")
+    Its forward-mode tangents are kept too: backward run inside `jvp` (forward-over-reverse,
+    as in `hessian`) differentiates the rules that use the output."""
+
+    __slots__ = ("array", "version_box", "version", "duals")
 
     def __init__(self, tensor: Tensor) -> None:
         self.array = tensor.array
         self.version_box = tensor._version
         self.version = tensor._version[0]
+        self.duals = tensor._duals
 
     def unpack(self, node: Node) -> Tensor:
         from .tensor import Tensor
@@ -161,6 +165,7 @@ class SavedOutput:
         out._version = self.version_box
         out.grad_fn = node
         out._requires_grad = True
+        out._duals = self.duals
         return out
 
 
@@ -188,13 +193,14 @@ def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str 
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     result = Tensor._wrap(data)
+    if forward_mode.active_levels:
+        # Before recording: a node that saves its output saves the output's tangents too.
+        forward_mode.propagate(prim, inputs, kwargs, result)
     if _grad_state.enabled:
         for t in inputs:
             if t._requires_grad:
                 _record(prim, inputs, kwargs, name, result)
                 break
-    if forward_mode.active_levels:
-        forward_mode.propagate(prim, inputs, kwargs, result)
     return result
 
 

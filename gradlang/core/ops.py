@@ -838,6 +838,8 @@ def _index_part(part, size: int | None, dim: int):
         if part.dtype.is_floating_point:
             raise IndexError_("tensors used as indices must be long, int, byte or bool tensors")
         return part.array
+    if isinstance(part, np.ndarray):  # a key normalised before, passed on by a derivative rule
+        return part
     if isinstance(part, bool):
         return part
     if isinstance(part, (int, np.integer)):
@@ -875,7 +877,8 @@ def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
             "convert a 0-dim tensor to a number"
         )
     consumed = builtins.sum(
-        1 if not isinstance(p, Tensor) or p.dtype is not dtypes.bool_ else p.ndim
+        p.ndim if (isinstance(p, Tensor) and p.dtype is dtypes.bool_)
+        or (isinstance(p, np.ndarray) and p.dtype == np.bool_) else 1
         for p in parts if p is not None and p is not Ellipsis
     )
     if consumed > x.ndim:
@@ -1032,15 +1035,18 @@ def inplace(target: Tensor, op, *args) -> Tensor:
         with no_grad():
             result = op(target, *args)
         _write_into(target, result)
+        target._duals = result._duals  # forward mode: the new values' tangents
         return target
     # The node must see the old values, which are about to be overwritten.
     before = Tensor._wrap(target.array.copy())
     before._requires_grad = target._requires_grad
     before.grad_fn = target.grad_fn
+    before._duals = target._duals
     result = op(before, *args)
     _write_into(target, result)
     target.grad_fn = result.grad_fn
     target._requires_grad = result._requires_grad
+    target._duals = result._duals
     return target
 
 
@@ -1053,14 +1059,17 @@ def setitem(target: Tensor, key, value) -> None:
     value_tensor = _coerce(value, target.dtype) if not isinstance(value, Tensor) else value
     if value_tensor.dtype is not target.dtype:
         value_tensor = to(value_tensor, target.dtype)
-    if _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad):
+    recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
+    if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
         before = Tensor._wrap(target.array.copy())
         before._requires_grad = target._requires_grad
         before.grad_fn = target.grad_fn
+        before._duals = target._duals
         result = index_put(before, numpy_key, value_tensor)
         target.array[...] = result.array
         target.grad_fn = result.grad_fn
-        target._requires_grad = True
+        target._requires_grad = result._requires_grad
+        target._duals = result._duals
     else:
         try:
             target.array[numpy_key] = value_tensor.array

@@ -268,12 +268,14 @@ class Tensor:
         _ops.check_inplace(self)
         self.array[...] = 0
         self._version[0] += 1
+        self._duals = None  # constant values: no tangent
         return self
 
     def fill_(self, value) -> Tensor:
         _ops.check_inplace(self)
         self.array[...] = value
         self._version[0] += 1
+        self._duals = None  # constant values: no tangent
         return self
 
     def add_(self, other, alpha=None) -> Tensor:

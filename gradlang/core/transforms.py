@@ -3,142 +3,232 @@
 `jvp` runs a function once on dual tensors (forward mode, no reverse graph);
 `grad` uses reverse mode; `hessian` is forward-over-reverse: one `jvp` of `grad(f)`
 per input element; `gradcheck` compares central differences with both modes.
+
+Nesting is safe. Each `jvp` has its own level (see forward_mode). Each `grad` differentiates
+with respect to a fresh tensor of its own: a new leaf, or, for an input that is already
+differentiable (an outer `grad` is running), a new alias node of it. A value the function
+closes over is never mistaken for the argument (no perturbation confusion).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import RuntimeError_, TypeError_
+from ..errors import RuntimeError_, ValueError_
 from . import engine, forward_mode, ops
 from .grad_mode import enable_grad
+from .graph import Node, apply
 from .tensor import Tensor
+
+
+def _float_input(value, what: str) -> Tensor:
+    """A transform's input: a floating tensor (Python numbers are made float tensors)."""
+    if isinstance(value, Tensor):
+        if not value.dtype.is_floating_point:
+            raise ValueError_(f"Expected {what} to be floating point or complex, but got: torch.{value.dtype.name}")
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        from .creation import tensor
+
+        return tensor(float(value))
+    raise ValueError_(f"Thing passed to transform API must be Tensor, got {type(value)}")
+
+
+# ---------------------------------------------------------------- jvp
 
 
 def _as_tuple(value) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
-def _as_float_tensor(value) -> Tensor:
+def _primal_part(value, level: int):
+    """The output without this level's tangent (other levels' tangents stay: nesting)."""
     if isinstance(value, Tensor):
-        return value if value.dtype.is_floating_point else ops.to(value, _default_float())
-    from .creation import tensor
-
-    made = tensor(value)
-    return made if made.dtype.is_floating_point else ops.to(made, _default_float())
-
-
-def _default_float():
-    from .dtypes import DEFAULT_FLOAT
-
-    return DEFAULT_FLOAT
-
-
-def _strip(value, level: int):
-    """The primal part of a function's result: the same tensor without this level's tangent."""
-    if isinstance(value, Tensor):
-        out = ops.alias(value)
+        out = forward_mode.new_alias(value)
         if value._duals:
-            rest = {k: v for k, v in value._duals.items() if k != level}
-            out._duals = rest or None
+            out._duals = {k: v for k, v in value._duals.items() if k != level} or None
         return out
-    if isinstance(value, (tuple, list)):
-        return type(value)(_strip(v, level) for v in value)
-    return value
+    return type(value)(_primal_part(v, level) for v in value)
 
 
-def _tangent(value, level: int):
+def _tangent_part(value, level: int):
     if isinstance(value, Tensor):
         found = forward_mode.tangent_of(value, level)
         return found if found is not None else ops.zeros_like(value)
+    return type(value)(_tangent_part(v, level) for v in value)
+
+
+def _check_outputs(value) -> None:
     if isinstance(value, (tuple, list)):
-        return type(value)(_tangent(v, level) for v in value)
-    raise TypeError_(f"jvp: the function must return tensors, not {type(value).__name__}")
+        for v in value:
+            _check_outputs(v)
+    elif not isinstance(value, Tensor):
+        raise RuntimeError_(
+            f"jvp(f, primals, tangents): expected f(*primals) to return only tensors, got unsupported type "
+            f"{type(value)}"
+        )
 
 
 def jvp(func: Callable, primals, tangents) -> tuple:
     """(func(*primals), J·tangents), computed in one forward pass through the JVP rules."""
-    primals = tuple(_as_float_tensor(p) for p in _as_tuple(primals))
-    tangents = tuple(_as_float_tensor(t) for t in _as_tuple(tangents))
+    primals = tuple(_float_input(p, "primal") for p in _as_tuple(primals))
+    tangents = tuple(_float_input(t, "tangent") for t in _as_tuple(tangents))
     if len(primals) != len(tangents):
         raise RuntimeError_(
-            f"jvp: Expected primals and tangents to have the same length, but got {len(primals)} primals and "
-            f"{len(tangents)} tangents"
+            "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure, but got "
+            f"{len(primals)} primals and {len(tangents)} tangents"
         )
     with forward_mode.DualLevel() as level:
-        duals = [forward_mode.make_dual(p, t, level) for p, t in zip(primals, tangents)]
-        out = func(*duals)
-        return _strip(out, level), _tangent(out, level)
+        out = func(*(forward_mode.make_dual(p, t, level) for p, t in zip(primals, tangents)))
+        _check_outputs(out)
+        return _primal_part(out, level), _tangent_part(out, level)
 
 
-def grad(func: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """A function returning d func / d argument(s) (func must return a one-element tensor)."""
-    many = not isinstance(argnums, int)
-    positions = tuple(argnums) if many else (argnums,)
+# ---------------------------------------------------------------- grad
+
+
+def _positions(argnums, count: int) -> tuple[int, ...]:
+    if isinstance(argnums, bool) or not isinstance(argnums, (int, tuple)) or (
+        isinstance(argnums, tuple) and not all(isinstance(i, int) and not isinstance(i, bool) for i in argnums)
+    ):
+        raise RuntimeError_(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+    positions = argnums if isinstance(argnums, tuple) else (argnums,)
+    if not positions:
+        raise RuntimeError_("argnums must be non-empty")
+    for i in positions:
+        if not -count <= i < count:
+            raise RuntimeError_(f"Got argnum={i}, but only {count} positional inputs")
+    if len({i % count for i in positions}) != len(positions):
+        raise RuntimeError_(f"argnums elements must be unique, got {argnums}")
+    return tuple(i % count for i in positions)
+
+
+def _differentiable(value, fresh_leaves: list) -> Tensor:
+    """A new tensor standing for `value` that this grad call differentiates with respect to."""
+    if isinstance(value, Tensor) and not value.dtype.is_floating_point:
+        raise RuntimeError_("only Tensors of floating point dtype can require gradients")
+    value = _float_input(value, "input")
+    if value._requires_grad:
+        # Already differentiable for an outer transform: a new node keeps that connection.
+        from .primitives import alias
+
+        return apply(alias, (value,))
+    leaf = Tensor._wrap(value.array)
+    leaf._requires_grad = True
+    leaf._duals = value._duals  # forward-over-reverse: the tangents go along
+    fresh_leaves.append(leaf)
+    return leaf
+
+
+def _reaches_other_leaves(tensor: Tensor, own: set[int]) -> bool:
+    """Whether `tensor` is differentiable with respect to a leaf that is not one of `own`."""
+    if tensor.grad_fn is None:
+        return tensor._requires_grad and id(tensor) not in own
+    stack: list[Node] = [tensor.grad_fn]
+    seen = {id(tensor.grad_fn)}
+    while stack:
+        for edge in stack.pop().edges:
+            if edge is None:
+                continue
+            if isinstance(edge, Tensor):
+                if id(edge) not in own:
+                    return True
+            elif id(edge) not in seen:
+                seen.add(id(edge))
+                stack.append(edge)
+    return False
+
+
+def _release(tensor: Tensor, own: set[int]) -> Tensor:
+    """`tensor` cut from this grad call's private graph, unless a caller can differentiate it.
+
+    Tangents (forward mode running around the grad) are kept, released the same way."""
+    if _reaches_other_leaves(tensor, own):
+        return tensor
+    array = tensor.array
+    out = Tensor._wrap(array if array.flags.writeable else array.copy())  # not a read-only broadcast view
+    if tensor._duals:
+        out._duals = {level: _release(t, own) for level, t in tensor._duals.items()}
+    return out
+
+
+def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
+    """A function returning d func / d argument(s); func must return a scalar (0-dim) tensor."""
 
     def gradient_of(*args):
+        positions = _positions(argnums, len(args))
         args = list(args)
-        outer = any(isinstance(args[i], Tensor) and args[i]._requires_grad for i in positions)
+        fresh_leaves: list[Tensor] = []
         with enable_grad():
             for i in positions:
-                value = _as_float_tensor(args[i])
-                # Differentiate with respect to this value; keep it connected to an outer
-                # transform's graph so that grad(grad(f)) and hessians compose.
-                if not value._requires_grad:
-                    leaf = value.detach().requires_grad_(True)
-                    leaf._duals = value._duals  # forward-over-reverse: keep the tangents
-                    value = leaf
-                args[i] = value
+                args[i] = _differentiable(args[i], fresh_leaves)
             out = func(*args)
             if not isinstance(out, Tensor):
-                raise TypeError_(f"grad: the function must return a tensor, not {type(out).__name__}")
-            if out.numel() != 1:
-                raise RuntimeError_("grad can be implicitly created only for scalar outputs")
+                raise RuntimeError_(
+                    f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}"
+                )
+            if out.ndim != 0:
+                raise RuntimeError_(
+                    f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with "
+                    f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
+                )
             inputs = [args[i] for i in positions]
-            if not out._requires_grad:
-                found = tuple(ops.zeros_like(x) for x in inputs)
-            else:
+            if out._requires_grad:
                 found = engine.grad(out, inputs, create_graph=True, allow_unused=True, materialize_grads=True)
-        if not outer and not forward_mode.active_levels:
-            found = tuple(g.detach() for g in found)
-        return found if many else found[0]
+            else:
+                found = tuple(ops.zeros_like(x) for x in inputs)
+        own = {id(leaf) for leaf in fresh_leaves}
+        found = tuple(_release(g, own) for g in found)
+        return found if isinstance(argnums, tuple) else found[0]
 
     gradient_of.__name__ = f"grad({getattr(func, '__name__', 'f')})"
     return gradient_of
 
 
-def hessian(func: Callable) -> Callable:
-    """A function returning the matrix of second derivatives of a scalar function of one tensor."""
-    first = grad(func)
+# ---------------------------------------------------------------- hessian
 
-    def hessian_of(x):
-        x = _as_float_tensor(x)
+
+def hessian(func: Callable, argnums: int = 0) -> Callable:
+    """The matrix of second derivatives of a scalar function with respect to one argument.
+
+    Forward-over-reverse: column j is the jvp of grad(func) along the j-th basis vector."""
+    first = grad(func, argnums)
+
+    def hessian_of(*args):
+        (i,) = _positions(argnums, len(args))
+        x = _float_input(args[i], "input")
+        shape = tuple(x.shape)
+
+        def first_along(xi):
+            return first(*args[:i], xi, *args[i + 1:])
+
         n = x.numel()
         columns = []
-        for i in range(n):
+        for j in range(n):
             basis = np.zeros(n, dtype=x.array.dtype)
-            basis[i] = 1
-            _, column = jvp(first, (x,), (Tensor._wrap(basis.reshape(x.array.shape)),))
+            basis[j] = 1
+            _, column = jvp(first_along, (x,), (Tensor._wrap(basis.reshape(shape)),))
             columns.append(ops.reshape(column, (n,)))
         if not columns:
-            return ops.zeros_like(x)
-        matrix = ops.stack(columns, 1)
-        return ops.reshape(matrix, tuple(x.shape) + tuple(x.shape))
+            return Tensor._wrap(np.zeros(shape + shape, dtype=x.array.dtype))
+        return ops.reshape(ops.stack(columns, 1), shape + shape)
 
     hessian_of.__name__ = f"hessian({getattr(func, '__name__', 'f')})"
     return hessian_of
 
 
+# ---------------------------------------------------------------- gradcheck
+
+
 class GradcheckResult:
     """What gradcheck found: the worst absolute error of each mode against central differences."""
 
-    def __init__(self, ok: bool, reverse_error: float, forward_error: float, tolerance: float) -> None:
+    def __init__(self, ok: bool, reverse_error: float, forward_error: float) -> None:
         self.ok = ok
         self.reverse_error = reverse_error
         self.forward_error = forward_error
-        self.tolerance = tolerance
 
     @property
     def max_error(self) -> float:
@@ -150,7 +240,7 @@ class GradcheckResult:
     def __repr__(self) -> str:
         return (
             f"GradcheckResult(ok={self.ok}, max_error={self.max_error:.3g}, reverse_error={self.reverse_error:.3g}, "
-            f"forward_error={self.forward_error:.3g}, tolerance={self.tolerance:.3g})"
+            f"forward_error={self.forward_error:.3g})"
         )
 
 
@@ -158,85 +248,102 @@ def gradcheck(func: Callable, inputs, eps: float = 1e-6, atol: float = 1e-5, rto
               raise_exception: bool = True) -> GradcheckResult:
     """Compare central differences, reverse mode and forward mode on float64 copies of `inputs`.
 
-    Returns a result that is truthy when both modes agree with the numbers; raises
-    PyTorch's GradcheckError text (as a RuntimeError) otherwise, unless raise_exception=False.
+    Every floating input is checked (integer tensors are passed through); `func` returns a
+    tensor or a tuple of tensors. Returns a result that is truthy when both modes agree with
+    the numbers within `atol + rtol * |numerical|` everywhere; otherwise raises PyTorch's
+    GradcheckError text (as a RuntimeError), unless raise_exception=False.
     """
-    inputs = [ops.to(_as_float_tensor(x).detach(), _float64()) for x in _as_tuple(inputs)]
-
-    def scalar_parts(*args):
-        out = func(*args)
-        return out if isinstance(out, Tensor) else _as_float_tensor(out)
-
-    base_out = scalar_parts(*inputs)
-    out_size = base_out.numel()
-    worst_reverse = worst_forward = 0.0
-    worst_allowed = 0.0
-    for k in range(len(inputs)):
-        numeric = _numeric_jacobian(scalar_parts, inputs, k, eps)  # (x.numel(), out_size)
-        allowed = atol + rtol * np.abs(numeric)
-        worst_allowed = max(worst_allowed, float(allowed.max(initial=0.0)))
-        reverse = _reverse_jacobian(scalar_parts, inputs, k, out_size)
-        forward = _forward_jacobian(scalar_parts, inputs, k, out_size)
-        worst_reverse = max(worst_reverse, float(np.abs(reverse - numeric).max(initial=0.0)))
-        worst_forward = max(worst_forward, float(np.abs(forward - numeric).max(initial=0.0)))
-        bad = (np.abs(reverse - numeric) > allowed).any() or (np.abs(forward - numeric) > allowed).any()
-        if bad and raise_exception:
-            mode = "backward" if (np.abs(reverse - numeric) > allowed).any() else "forward"
-            raise RuntimeError_(
-                f"Jacobian mismatch for output 0 with respect to input {k} ({mode} mode),\n"
-                f"numerical:{numeric.reshape(-1)}\n"
-                f"analytical:{(reverse if mode == 'backward' else forward).reshape(-1)}"
-            )
-    ok = max(worst_reverse, worst_forward) <= worst_allowed or max(worst_reverse, worst_forward) <= atol
-    return GradcheckResult(ok, worst_reverse, worst_forward, worst_allowed)
-
-
-def _float64():
+    from .creation import tensor
     from .dtypes import float64
 
-    return float64
+    args = [tensor(x.array if isinstance(x, Tensor) else x, dtype=float64) if _is_checked(x) else x
+            for x in _as_tuple(inputs)]
+    checked = [k for k, x in enumerate(_as_tuple(inputs)) if _is_checked(x)]
+    errors = {"backward": 0.0, "forward": 0.0}
+    ok = True
+    for k in checked:
+        numeric = _numeric_jacobians(func, args, k, eps)
+        analytic = {"backward": _reverse_jacobians(func, args, k), "forward": _forward_jacobians(func, args, k)}
+        for mode, jacobians in analytic.items():
+            for out_index, (found, expected) in enumerate(zip(jacobians, numeric)):
+                error = np.abs(found - expected)
+                errors[mode] = max(errors[mode], float(error.max(initial=0.0)))
+                if (error > atol + rtol * np.abs(expected)).any():
+                    ok = False
+                    if raise_exception:
+                        raise RuntimeError_(
+                            f"Jacobian mismatch for output {out_index} with respect to input {k}"
+                            f"{' (forward mode)' if mode == 'forward' else ''},\n"
+                            f"numerical:{Tensor._wrap(expected)!r}\nanalytical:{Tensor._wrap(found)!r}\n"
+                        )
+    return GradcheckResult(ok, errors["backward"], errors["forward"])
 
 
-def _numeric_jacobian(func, inputs, k, eps) -> np.ndarray:
-    x = inputs[k]
+def _is_checked(value) -> bool:
+    if isinstance(value, Tensor):
+        return value.dtype.is_floating_point
+    return isinstance(value, float)
+
+
+def _outputs(func, args) -> list[Tensor]:
+    out = func(*args)
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def _numeric_jacobians(func, args, k, eps) -> list[np.ndarray]:
+    """Per output, the (input size, output size) matrix of central differences."""
+    x = args[k]
     flat = x.array.reshape(-1)
     rows = []
     for i in range(flat.size):
         shifted = []
-        for sign in (1, -1):
+        for step in (eps, -eps):
             moved = flat.copy()
-            moved[i] += sign * eps
-            args = list(inputs)
-            args[k] = Tensor._wrap(moved.reshape(x.array.shape))
-            shifted.append(func(*args).array.astype(np.float64).reshape(-1))
-        rows.append((shifted[0] - shifted[1]) / (2 * eps))
-    return np.array(rows).reshape(flat.size, -1)
+            moved[i] += step
+            moved_args = list(args)
+            moved_args[k] = Tensor._wrap(moved.reshape(x.array.shape))
+            shifted.append([o.array.astype(np.float64).reshape(-1) for o in _outputs(func, moved_args)])
+        rows.append([(plus - minus) / (2 * eps) for plus, minus in zip(*shifted)])
+    sizes = [o.numel() for o in _outputs(func, args)]
+    return [np.array([row[j] for row in rows]).reshape(flat.size, n) for j, n in enumerate(sizes)]
 
 
-def _reverse_jacobian(func, inputs, k, out_size) -> np.ndarray:
-    rows = []
-    for j in range(out_size):
-        args = [x.detach().requires_grad_(True) for x in inputs]
-        with enable_grad():
-            out = func(*args)
-            if not out._requires_grad:
-                return np.zeros((inputs[k].numel(), out_size))
-            seed = np.zeros(out_size, dtype=out.array.dtype)
-            seed[j] = 1
-            (g,) = engine.grad(out, [args[k]], grad_outputs=[Tensor._wrap(seed.reshape(out.array.shape))],
-                               allow_unused=True, materialize_grads=True)
-        rows.append(g.array.reshape(-1))
-    return np.array(rows).T.reshape(inputs[k].numel(), out_size)
+def _reverse_jacobians(func, args, k) -> list[np.ndarray]:
+    """Per output, one backward pass per output element."""
+    n_in = args[k].numel()
+    result = []
+    with enable_grad():
+        leaf = args[k].detach().requires_grad_(True)
+        moved = list(args)
+        moved[k] = leaf
+        outputs = _outputs(func, moved)
+        for out in outputs:
+            jacobian = np.zeros((n_in, out.numel()))
+            if out._requires_grad:
+                for j in range(out.numel()):
+                    seed = np.zeros(out.numel(), dtype=out.array.dtype)
+                    seed[j] = 1
+                    (g,) = engine.grad(out, [leaf], grad_outputs=[Tensor._wrap(seed.reshape(out.array.shape))],
+                                       retain_graph=True, allow_unused=True, materialize_grads=True)
+                    jacobian[:, j] = g.array.reshape(-1)
+            result.append(jacobian)
+    return result
 
 
-def _forward_jacobian(func, inputs, k, out_size) -> np.ndarray:
-    x = inputs[k]
+def _forward_jacobians(func, args, k) -> list[np.ndarray]:
+    """Per output, one jvp per input element."""
+    x = args[k]
     columns = []
     for i in range(x.numel()):
         basis = np.zeros(x.numel(), dtype=x.array.dtype)
         basis[i] = 1
-        tangents = [ops.zeros_like(v) for v in inputs]
-        tangents[k] = Tensor._wrap(basis.reshape(x.array.shape))
-        _, tangent = jvp(func, inputs, tangents)
-        columns.append(tangent.array.astype(np.float64).reshape(-1))
-    return np.array(columns).reshape(x.numel(), out_size)
+
+        def along(xk):
+            moved = list(args)
+            moved[k] = xk
+            return tuple(_outputs(func, moved))
+
+        _, tangents = jvp(along, (x,), (Tensor._wrap(basis.reshape(x.array.shape)),))
+        columns.append([t.array.astype(np.float64).reshape(-1) for t in tangents])
+    sizes = [o.numel() for o in _outputs(func, args)]
+    return [np.array([c[j] for c in columns]).reshape(x.numel(), n) for j, n in enumerate(sizes)]
