@@ -448,7 +448,8 @@ def _named_pair(kind: str, values: Tensor, indices: Tensor):
 def _reduce_dim(kind: str, x: Tensor, dim: int, keepdim: bool):
     dim = _wrap_dim(dim, x.ndim)
     if x.ndim == 0:
-        return _named_pair(kind, x.clone(), Tensor._wrap(np.asarray(0)))
+        values = apply(P.clone, (x,), None, "MaxBackward0" if kind == "max" else "MinBackward0")
+        return _named_pair(kind, values, Tensor._wrap(np.asarray(0)))
     arg = np.argmax if kind == "max" else np.argmin
     indices = np.asarray(arg(x.array, axis=dim))
     if keepdim:
@@ -469,7 +470,7 @@ def _extreme(kind: str, x, dim=None, keepdim=False):
             f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction "
             "dim with the 'dim' argument."
         )
-    return apply(P.max_all if kind == "max" else P.min_all, (x,))
+    return apply(P.amax if kind == "max" else P.amin, (x,), {"dims": None, "keepdim": False})
 
 
 def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.max
@@ -480,16 +481,23 @@ def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
     return _extreme("min", x, dim, keepdim)
 
 
+def _amax_like(prim, x: Tensor, dim, keepdim: bool, name: str) -> Tensor:
+    """amax/amin: the extremes over `dim` (all dims when None or empty); ties share the gradient."""
+    x = _as_tensor(x)
+    if dim is None or (not isinstance(dim, int) and len(dim) == 0) or x.ndim == 0:
+        dims = None if x.ndim == 0 or not keepdim else tuple(range(x.ndim))
+        if dim is not None and x.ndim == 0:
+            _dims(dim, 0)  # still range-checked
+        return apply(prim, (x,), {"dims": dims, "keepdim": keepdim and dims is not None}, name)
+    return apply(prim, (x,), {"dims": _dims(dim, x.ndim), "keepdim": keepdim}, name)
+
+
 def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    if dim is None or (not isinstance(dim, int) and len(dim) == 0):
-        return apply(P.max_all, (x,), None, "AmaxBackward0")
-    return _reduce_dim("max", x, dim, keepdim).values
+    return _amax_like(P.amax, x, dim, keepdim, "AmaxBackward0")
 
 
 def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    if dim is None:
-        return apply(P.min_all, (x,), None, "AminBackward0")
-    return _reduce_dim("min", x, dim, keepdim).values
+    return _amax_like(P.amin, x, dim, keepdim, "AminBackward0")
 
 
 def argmax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
@@ -643,10 +651,15 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             f"{a.array.shape[-1]}] but got: [{b.array.shape[0]}, {b.array.shape[-2 if b.ndim > 1 else 0]}]."
         )
     if b.ndim == 1:
-        return squeeze(bmm(a, unsqueeze(b, -1)), -1)
-    if a.ndim == 1:
-        return squeeze(bmm(unsqueeze(a, 0), b), -2)
-    return bmm(a, b)
+        out = squeeze(bmm(a, unsqueeze(b, -1)), -1)
+    elif a.ndim == 1:
+        out = squeeze(bmm(unsqueeze(a, 0), b), -2)
+    else:
+        out = bmm(a, b)
+    # torch folds batches into one mm/bmm and views the result back (_unsafe_view), except
+    # when `a`'s batch is broadcast, where it copies a transposed product instead.
+    folded = a.ndim != 2 and (a.ndim == 1 or b.ndim <= 2 or a.array.shape[:-2] == out.array.shape[:-2])
+    return reshape(out, out.array.shape, name="UnsafeViewBackward0" if folded else "CloneBackward0")
 
 
 def bmm(a: Tensor, b: Tensor) -> Tensor:
@@ -903,9 +916,9 @@ def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
         elif isinstance(converted, slice):
             full = converted == slice(None) or (
                 converted.start in (None, 0) and converted.step in (None, 1)
-                and converted.stop is not None and converted.stop >= x.array.shape[dim]
+                and (converted.stop is None or converted.stop >= x.array.shape[dim])
             )
-            if not full or len(parts) == 1:
+            if not full or not isinstance(key, tuple):  # torch keeps `x[:]` a slice, `x[:, :]` an alias
                 names.append("SliceBackward0")
             dim += 1
         else:
@@ -984,12 +997,17 @@ def cat(tensors, dim: int = 0) -> Tensor:
 # ---------------------------------------------------------------- in place
 
 
-def copy_values(target: Tensor, source) -> Tensor:
-    """The values of `source` in `target`'s shape and dtype (the out-of-place half of `copy_`)."""
+def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
+    """The values of `source` in `target`'s shape and dtype (the out-of-place half of `copy_`).
+
+    Recorded as a `where` that never picks `target`: its gradient is zeros (never -0), and the
+    source's is the incoming gradient summed back to its shape.
+    """
     source = _coerce(_as_tensor(source), target.dtype)
-    out = add(mul(target, 0), source)
+    _broadcast_shape(target, source)
+    out = where(Tensor._wrap(np.zeros(target.array.shape, dtype=bool)), target, source)
     if out.grad_fn is not None:
-        rename(out.grad_fn, "CopyBackwards")
+        rename(out.grad_fn, name)
     return out
 
 
@@ -1050,9 +1068,35 @@ def inplace(target: Tensor, op, *args) -> Tensor:
     return target
 
 
+def _selects_everything(x: Tensor, key) -> bool:
+    """Whether `x[key]` is all of `x` (only full slices and `...`): torch then writes into `x` itself."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if not all(p is Ellipsis or isinstance(p, slice) for p in parts):
+        return False
+    slices = [p for p in parts if p is not Ellipsis]
+    dim = 0
+    for part in parts:
+        if part is Ellipsis:
+            dim += x.ndim - len(slices)
+            continue
+        if dim >= x.ndim or any(b is not None and not isinstance(b, int) for b in (part.start, part.stop, part.step)):
+            return False
+        if part.start not in (None, 0) or part.step not in (None, 1):
+            return False
+        if part.stop is not None and part.stop < x.array.shape[dim]:
+            return False
+        dim += 1
+    return True
+
+
 def setitem(target: Tensor, key, value) -> None:
-    """`target[key] = value`: an in-place write, recorded as CopySlices when it needs a graph."""
-    if _grad_state.enabled and target.requires_grad and target.grad_fn is None:
+    """`target[key] = value`: an in-place write, recorded as CopySlices when it needs a graph.
+
+    A key that selects all of `target` writes into `target` itself, as torch does: the leaf
+    message is then the plain one and the node is CopyBackwards (FillBackward3 for a 0-d value).
+    """
+    whole = _selects_everything(target, key)
+    if _grad_state.enabled and target.requires_grad and target.grad_fn is None and not whole:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     check_inplace(target)
     numpy_key, _name, _basic = _normalise_index(target, key)
@@ -1065,7 +1109,10 @@ def setitem(target: Tensor, key, value) -> None:
         before._requires_grad = target._requires_grad
         before.grad_fn = target.grad_fn
         before._duals = target._duals
-        result = index_put(before, numpy_key, value_tensor)
+        if whole:
+            result = copy_values(before, value_tensor, "FillBackward3" if value_tensor.ndim == 0 else "CopyBackwards")
+        else:
+            result = index_put(before, numpy_key, value_tensor)
         target.array[...] = result.array
         target.grad_fn = result.grad_fn
         target._requires_grad = result._requires_grad

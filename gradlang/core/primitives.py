@@ -46,6 +46,11 @@ def _mask(condition: np.ndarray, like) -> object:
     return ops.constant(condition.astype(like.dtype.numpy, copy=False))
 
 
+def _keep(condition: np.ndarray, g):
+    """`g` where `condition` holds and +0 elsewhere, as PyTorch fills zeros (`g * 0` could give -0)."""
+    return ops.where(ops.constant(np.broadcast_to(condition, g.shape)), g, 0)
+
+
 # ---------------------------------------------------------------- arithmetic
 
 
@@ -122,16 +127,17 @@ def _pow_scalar_forward(x, exponent):
     return np.power(x, np.asarray(exponent, dtype=x.dtype))
 
 
-def _pow_scalar_derivative(x, exponent):
+def _pow_scalar_chain(g, x, exponent):
+    """g * (c * x ** (c - 1)); exactly zeros for c == 0, as PyTorch's pow_backward."""
     if exponent == 0:
-        return ops.zeros_like(x)
-    return ops.mul(ops.pow_scalar(x, exponent - 1), exponent)
+        return ops.zeros_like(g)
+    return ops.mul(g, ops.mul(ops.pow_scalar(x, exponent - 1), exponent))
 
 
 pow_scalar = define(
     "pow_scalar", _pow_scalar_forward,
-    vjp=lambda node, g, exponent: (ops.mul(g, _pow_scalar_derivative(node.saved_tensors()[0], exponent)),),
-    jvp=lambda p, t, exponent: ops.mul(t[0], _pow_scalar_derivative(p[0], exponent)),
+    vjp=lambda node, g, exponent: (_pow_scalar_chain(g, node.saved_tensors()[0], exponent),),
+    jvp=lambda p, t, exponent: _pow_scalar_chain(t[0], p[0], exponent),
     node_name="PowBackward0", save_inputs=(0,),
 )
 
@@ -146,11 +152,16 @@ def _log_base_factor(base, exponent, out):
     return factor
 
 
+def _pow_base_chain(g, base, exponent):
+    """g * (y * x ** (y - 1)), zero where y == 0 (0 ** -1 would make it nan), as PyTorch's."""
+    return _keep(exponent.array != 0, ops.mul(g, ops.mul(exponent, ops.pow(base, ops.sub(exponent, 1)))))
+
+
 def _pow_vjp(node, g):
     base, exponent, out = node.saved_tensors()
     return _binary_grads(
         node,
-        lambda: ops.mul(g, ops.mul(exponent, ops.pow(base, ops.sub(exponent, 1)))),
+        lambda: _pow_base_chain(g, base, exponent),
         lambda: ops.mul(g, _log_base_factor(base, exponent, out)),
     )
 
@@ -158,7 +169,7 @@ def _pow_vjp(node, g):
 def _pow_jvp(p, t):
     base, exponent = p
     out = ops.pow(base, exponent)
-    d_base = ops.mul(t[0], ops.mul(exponent, ops.pow(base, ops.sub(exponent, 1))))
+    d_base = _pow_base_chain(t[0], base, exponent)
     return ops.add(d_base, ops.mul(t[1], _log_base_factor(base, exponent, out)))
 
 
@@ -166,14 +177,13 @@ pow_ = define("pow", np.power, _pow_vjp, _pow_jvp, "PowBackward1", save_inputs=(
 
 
 def _maximum_like_grads(node, g, pick):
+    """Ties split the gradient in halves; the input that lost gets zeros (nan keeps both)."""
     a, b = node.saved_tensors()
-    wins_a = pick(a.array, b.array)
     ties = a.array == b.array
-    share_a = _mask(wins_a, g) if not ties.any() else ops.constant(
-        (wins_a + 0.5 * ties).astype(g.dtype.numpy)
+    shared = ops.where(ops.constant(np.broadcast_to(ties, g.shape)), ops.div(g, 2), g) if ties.any() else g
+    return _binary_grads(
+        node, lambda: _keep(~pick(b.array, a.array), shared), lambda: _keep(~pick(a.array, b.array), shared)
     )
-    share_b = ops.rsub(share_a, 1)
-    return _binary_grads(node, lambda: ops.mul(g, share_a), lambda: ops.mul(g, share_b))
 
 
 def _maximum_like_jvp(p, t, pick):
@@ -245,8 +255,7 @@ _unary("tanh", np.tanh, lambda g, x, out: ops.mul(g, ops.rsub(ops.mul(out, out),
 _unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsub(out, 1)), out),
        "SigmoidBackward0", saves="output")
 _unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output")
-_unary("relu", _relu_forward, lambda g, x, out: ops.mul(g, _mask(out.array > 0, out)), "ReluBackward0",
-       saves="output")
+_unary("relu", _relu_forward, lambda g, x, out: _keep(out.array > 0, g), "ReluBackward0", saves="output")
 _unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.constant(np.sign(x.array))), "AbsBackward0")
 
 # The ops the JVP rules of output-saving primitives call to recompute their output.
@@ -267,13 +276,13 @@ def _clamp_pass(x, low, high):
         keep &= x.array >= low
     if high is not None:
         keep &= x.array <= high
-    return _mask(keep, x)
+    return keep
 
 
 clamp = define(
     "clamp", _clamp_forward,
-    vjp=lambda node, g, low, high: (ops.mul(g, _clamp_pass(node.saved_tensors()[0], low, high)),),
-    jvp=lambda p, t, low, high: ops.mul(t[0], _clamp_pass(p[0], low, high)),
+    vjp=lambda node, g, low, high: (_keep(_clamp_pass(node.saved_tensors()[0], low, high), g),),
+    jvp=lambda p, t, low, high: _keep(_clamp_pass(p[0], low, high), t[0]),
     node_name="ClampBackward1", save_inputs=(0,),
 )
 
@@ -335,26 +344,32 @@ mean = define(
 )
 
 
-def _evenly_distribute(g, x, out):
-    """Full max/min/amax: ties share the gradient evenly (PyTorch's mask * (g / count))."""
-    hits = x.array == out.array
-    return ops.mul(_mask(hits, x), ops.div(g, int(hits.sum())))
+def _evenly_distribute(g, x, out, dims, keepdim):
+    """max()/min() and amax/amin: tied extremes share the gradient evenly (mask * (g / count))."""
+    kept = out.array if keepdim or dims is None else np.expand_dims(out.array, dims)
+    hits = x.array == kept
+    count = hits.sum(axis=dims, keepdims=keepdim)
+    share = ops.div(g, ops.constant(np.asarray(count, dtype=g.dtype.numpy)))
+    return ops.mul(_mask(hits, x), _expand_back(share, x.shape, dims, keepdim))
 
 
 def _define_extreme(name, forward, node_name):
-    def vjp(node, g):
-        x, out = node.saved_tensors()
-        return (_evenly_distribute(g, x, out),)
+    """A reduction to the largest (smallest) values, over all dims (dims=None) or some."""
 
-    def jvp(p, t):
-        out = ops.constant(forward(p[0].array))
-        return ops.sum(_evenly_distribute(t[0], p[0], out))
+    def vjp(node, g, dims, keepdim):
+        x, out = node.saved_tensors()
+        return (_evenly_distribute(g, x, out, dims, keepdim),)
+
+    def jvp(p, t, dims, keepdim):
+        out = ops.constant(forward(p[0].array, dims, keepdim))
+        share = _evenly_distribute(ops.ones_like(out), p[0], out, dims, keepdim)  # 1/count where x is extreme
+        return ops.sum(ops.mul(t[0], share), dims, keepdim)
 
     return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), save_output=True)
 
 
-max_all = _define_extreme("max_all", np.max, "MaxBackward1")
-min_all = _define_extreme("min_all", np.min, "MinBackward1")
+amax = _define_extreme("amax", lambda x, dims, keepdim: np.max(x, axis=dims, keepdims=keepdim), "MaxBackward1")
+amin = _define_extreme("amin", lambda x, dims, keepdim: np.min(x, axis=dims, keepdims=keepdim), "MinBackward1")
 
 
 def _select_along(values_shape, input_shape, dim, indices, keepdim):
@@ -369,7 +384,7 @@ def _reduce_dim_vjp(node, g, dim, keepdim, indices):
     shape = node.input_shape(0)
     onehot = _select_along(g.shape, shape, dim, indices, keepdim)
     spread = _expand_back(g, shape, (dim,), keepdim)
-    return (ops.mul(spread, _mask(onehot, g)),)
+    return (_keep(onehot, spread),)
 
 
 def _reduce_dim_jvp(p, t, dim, keepdim, indices):
@@ -396,6 +411,8 @@ def _norm_vjp(node, g):
 
 def _norm_jvp(p, t):
     out = ops.norm(p[0])
+    if out.array == 0:  # the subgradient PyTorch picks at 0, as in the VJP
+        return ops.zeros_like(out)
     return ops.div(ops.sum(ops.mul(p[0], t[0])), out)
 
 
@@ -518,12 +535,6 @@ to_dtype = define(
     jvp=lambda p, t, dtype: ops.to(t[0], dtype),
     node_name="ToCopyBackward0",
 )
-alias = define(
-    "alias", lambda x: x.view(),
-    vjp=lambda node, g: (g,),
-    jvp=lambda p, t: t[0],
-    node_name="AliasBackward0",
-)
 
 
 def _index_forward(x, index):
@@ -562,7 +573,7 @@ def _put_vjp(node, g, index):
     if node.needs_grad(0):
         hole = np.ones(node.input_shape(0), dtype=bool)
         hole[index] = False
-        gx = ops.mul(g, _mask(hole, g))
+        gx = _keep(hole, g)
     gv = ops.sum_to(ops.index(g, index), node.input_shape(1)) if node.needs_grad(1) else None
     return gx, gv
 
@@ -605,8 +616,10 @@ concat = define(
 def _mse_vjp(node, g):
     a, b = node.saved_tensors()
     n = max(1, int(np.prod(np.broadcast_shapes(a.shape, b.shape))))
-    diff = ops.mul(ops.sub(a, b), ops.div(ops.mul(g, 2), n))
-    return _binary_grads(node, lambda: diff, lambda: ops.neg(diff))
+    # PyTorch's order: (a - b) * (2 / n) * g, and for the target (b - a) * (2 / n) * g (never -0).
+    return _binary_grads(
+        node, lambda: ops.mul(ops.mul(ops.sub(a, b), 2 / n), g), lambda: ops.mul(ops.mul(ops.sub(b, a), 2 / n), g)
+    )
 
 
 mse_loss = define(

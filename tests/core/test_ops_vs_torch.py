@@ -1,0 +1,528 @@
+"""Differential tests: every built-in op of gradlang's core against PyTorch, over generated inputs.
+
+Each case is one function `fn(lib, *tensors)` written once and run with `lib` = torch and
+`lib` = gradlang, so both sides see literally the same expression. For every example we
+compare the value, the reverse-mode gradient of every input (backward of sum(out * cotangent)),
+the forward-mode JVP (`T.jvp` against `torch.func.jvp`), the grad_fn name and the printed text.
+
+Inputs are drawn from a grid of quarters, so ties (max, maximum, relu and abs at 0, clamp at
+its bounds) come up often. Printed text is compared whenever the two values agree bit for bit
+(always for the exact ops); elsewhere a one-ulp difference could flip the fourth decimal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_shapes
+
+import gradlang as T
+from gradlang.core import PRIMITIVES
+
+pytestmark = pytest.mark.torch
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+
+# ---------------------------------------------------------------- inputs
+
+GRID = st.integers(-12, 12).map(lambda k: k / 4)  # -3.0 … 3.0 in quarters: exact in float32
+POSITIVE = st.integers(1, 24).map(lambda k: k / 8)  # 0.125 … 3.0
+NONZERO = st.integers(1, 12).flatmap(lambda k: st.sampled_from([k / 4, -k / 4]))
+SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+
+
+def floats(shape, elements=GRID, unique=False):
+    return arrays(np.float32, shape, elements=elements, unique=unique)
+
+
+@dataclass
+class Example:
+    """The inputs of one case and the expression to run on them."""
+
+    arrays: list[np.ndarray]
+    fn: Callable
+    note: object = None  # what the expression closes over (shown when a case fails)
+
+
+# ---------------------------------------------------------------- the comparison
+
+
+def _close(ours, theirs, what: str, check_dtype: bool = True) -> None:
+    theirs = theirs.detach().numpy()
+    assert ours.shape == tuple(theirs.shape), f"{what}: shape {ours.shape} != {theirs.shape}"
+    if check_dtype:
+        assert ours.array.dtype == theirs.dtype, f"{what}: dtype {ours.array.dtype} != {theirs.dtype}"
+    np.testing.assert_allclose(ours.array, theirs, rtol=2e-5, atol=2e-5, equal_nan=True, err_msg=what)
+
+
+def _same_text(ours, theirs, what: str) -> None:
+    if np.array_equal(ours.array, theirs.detach().numpy(), equal_nan=True):
+        assert repr(ours) == repr(theirs), what
+
+
+def compare(torch, example: Example) -> None:
+    fn = example.fn
+    ours_in = [T.tensor(a, requires_grad=True) for a in example.arrays]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in example.arrays]
+    ours, theirs = fn(T, *ours_in), fn(torch, *theirs_in)
+
+    _close(ours, theirs, "value")
+    assert ours.requires_grad == theirs.requires_grad and ours.is_leaf == theirs.is_leaf
+    if theirs.grad_fn is not None:
+        torch_name = type(theirs.grad_fn).__name__
+        assert ours.grad_fn.name() == torch_name
+        assert type(ours.grad_fn).__name__ == torch_name
+    _same_text(ours, theirs, "repr of the value")
+
+    # Reverse mode: sum(out * cotangent) makes every output element count differently.
+    rng = np.random.default_rng(len(example.arrays) + ours.numel())
+    cotangent = np.asarray(rng.integers(-8, 9, size=ours.shape) / 4, dtype=np.float32)
+    (ours * T.tensor(cotangent)).sum().backward()
+    (theirs * torch.tensor(cotangent)).sum().backward()
+    for i, (a, b) in enumerate(zip(ours_in, theirs_in)):
+        if b.grad is None:
+            assert a.grad is None, f"grad of input {i} should be None"
+            continue
+        _close(a.grad, b.grad, f"grad of input {i}")
+        _same_text(a.grad, b.grad, f"repr of grad of input {i}")
+
+    # Forward mode: one JVP with a tangent per input.
+    tangents = [np.asarray(rng.integers(-8, 9, size=a.shape) / 4, dtype=np.float32) for a in example.arrays]
+    primals = [np.array(a) for a in example.arrays]
+    our_out, our_tangent = T.jvp(lambda *xs: fn(T, *xs), tuple(T.tensor(p) for p in primals),
+                                 tuple(T.tensor(t) for t in tangents))
+    their_out, their_tangent = torch.func.jvp(
+        lambda *xs: fn(torch, *xs), tuple(torch.tensor(p) for p in primals), tuple(torch.tensor(t) for t in tangents)
+    )
+    _close(our_out, their_out, "jvp primal")
+    # torch.func gives `x0d + 1.5` a float64 tangent (its Python-number promotion is off there);
+    # a tangent has its primal's dtype.
+    assert our_tangent.dtype == our_out.dtype
+    _close(our_tangent, their_tangent, "jvp tangent", check_dtype=False)
+
+
+# ---------------------------------------------------------------- cases
+
+
+def unary(name, elements=GRID, method=False):
+    @st.composite
+    def build(draw):
+        x = draw(floats(draw(SHAPES), elements))
+        if method:
+            return Example([x], lambda m, t: getattr(t, name)())
+        return Example([x], lambda m, t: getattr(m, name)(t))
+
+    return build()
+
+
+@st.composite
+def broadcast_pair(draw, left=GRID, right=GRID):
+    shapes = draw(mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3)).input_shapes
+    return draw(floats(shapes[0], left)), draw(floats(shapes[1], right))
+
+
+def binary(expression, left=GRID, right=GRID):
+    @st.composite
+    def build(draw):
+        a, b = draw(broadcast_pair(left, right))
+        return Example([a, b], expression)
+
+    return build()
+
+
+def with_scalar(expression, scalars, elements=GRID):
+    """`expression(m, x, c)` with a Python number `c` drawn from `scalars`."""
+
+    @st.composite
+    def build(draw):
+        x = draw(floats(draw(SHAPES), elements))
+        c = draw(st.sampled_from(scalars))
+        return Example([x], lambda m, t: expression(m, t, c))
+
+    return build()
+
+
+@st.composite
+def dim_args(draw, ndim):
+    if ndim == 0:
+        return draw(st.sampled_from([0, -1]))
+    return draw(st.integers(-ndim, ndim - 1))
+
+
+def reduction(name, with_dim=True, unique=False):
+    @st.composite
+    def build(draw):
+        shape = draw(SHAPES)
+        x = draw(floats(shape, unique=unique) if unique else floats(shape))
+        if not with_dim or draw(st.booleans()):
+            return Example([x], lambda m, t: getattr(t, name)())
+        dim = draw(dim_args(len(shape)))
+        keepdim = draw(st.booleans())
+
+        def fn(m, t):
+            out = getattr(m, name)(t, dim=dim, keepdim=keepdim)
+            return out.values if isinstance(out, tuple) else out
+
+        return Example([x], fn)
+
+    return build()
+
+
+@st.composite
+def sum_over_dims(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
+    x = draw(floats(shape))
+    dims = tuple(draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True)))
+    keepdim = draw(st.booleans())
+    return Example([x], lambda m, t: m.sum(t, dim=dims, keepdim=keepdim))
+
+
+@st.composite
+def matmul_pair(draw):
+    n, p, k, b = (draw(st.integers(1, 4)) for _ in range(4))
+    left, right = draw(
+        st.sampled_from([((k,), (k,)), ((n, k), (k,)), ((k,), (k, p)), ((n, k), (k, p)), ((b, n, k), (b, k, p))])
+    )
+    op = draw(st.sampled_from(["@", "matmul"]))
+    fn = (lambda m, a, c: a @ c) if op == "@" else (lambda m, a, c: m.matmul(a, c))
+    return Example([draw(floats(left)), draw(floats(right))], fn)
+
+
+@st.composite
+def named_products(draw):
+    n, p, k = (draw(st.integers(1, 4)) for _ in range(3))
+    kind = draw(st.sampled_from(["dot", "mm", "mv"]))
+    shapes = {"dot": ((k,), (k,)), "mm": ((n, k), (k, p)), "mv": ((n, k), (k,))}[kind]
+    return Example([draw(floats(s)) for s in shapes], lambda m, a, c: getattr(m, kind)(a, c))
+
+
+@st.composite
+def clamp_case(draw):
+    x = draw(floats(draw(SHAPES)))
+    low = draw(st.none() | GRID)
+    high = draw(GRID if low is None else st.none() | GRID)
+    style = draw(st.sampled_from(["function", "method", "keywords"]))
+    if style == "function":
+        return Example([x], lambda m, t: m.clamp(t, low, high))
+    if style == "method":
+        return Example([x], lambda m, t: t.clamp(low, high))
+    return Example([x], lambda m, t: m.clamp(t, min=low, max=high))
+
+
+@st.composite
+def where_case(draw):
+    shapes = draw(mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3)).input_shapes
+    condition = draw(arrays(np.bool_, shapes[0]))
+    a, b = draw(floats(shapes[1])), draw(floats(shapes[2]))
+    return Example([a, b], lambda m, x, y: m.where(m.tensor(condition), x, y))
+
+
+@st.composite
+def softmax_case(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    dim = draw(dim_args(len(shape)))
+    name = draw(st.sampled_from(["softmax", "log_softmax"]))
+    if draw(st.booleans()):
+        return Example([x], lambda m, t: getattr(m, name)(t, dim=dim))
+    return Example([x], lambda m, t: getattr(t, name)(dim))
+
+
+@st.composite
+def reshape_case(draw):
+    shape = draw(array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    size = int(np.prod(shape))
+    factors = [f for f in range(1, size + 1) if size % f == 0]
+    first = draw(st.sampled_from(factors))
+    target = draw(st.sampled_from([(size,), (first, size // first), (first, -1), (-1,), (1, size, 1)]))
+    how = draw(st.sampled_from(["reshape", "view", "function"]))
+    if how == "function":
+        return Example([x], lambda m, t: m.reshape(t, target))
+    return Example([x], lambda m, t: getattr(t, how)(*target))
+
+
+@st.composite
+def transpose_case(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    nd = len(shape)
+    d0, d1 = draw(st.integers(-nd, nd - 1)), draw(st.integers(-nd, nd - 1))
+    kind = draw(st.sampled_from(["transpose", "method", "t", "T", "permute"] if nd == 2 else ["transpose", "method"]))
+    if kind == "transpose":
+        return Example([x], lambda m, t: m.transpose(t, d0, d1))
+    if kind == "method":
+        return Example([x], lambda m, t: t.transpose(d0, d1))
+    if kind == "t":
+        return Example([x], lambda m, t: t.t())
+    if kind == "T":
+        return Example([x], lambda m, t: t.T)
+    return Example([x], lambda m, t: t.permute(1, 0))
+
+
+@st.composite
+def reshaping_views(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
+    x = draw(floats(shape))
+    nd = len(shape)
+    kind = draw(st.sampled_from(["unsqueeze", "squeeze", "squeeze_dim", "flatten", "expand", "permute"]))
+    if kind == "unsqueeze":
+        d = draw(st.integers(-nd - 1, nd))
+        return Example([x], lambda m, t: t.unsqueeze(d))
+    if kind == "squeeze":
+        return Example([x], lambda m, t: t.squeeze())
+    if kind == "squeeze_dim":
+        d = draw(st.integers(-nd, nd - 1))
+        return Example([x], lambda m, t: t.squeeze(d))
+    if kind == "flatten":
+        return Example([x], lambda m, t: t.flatten())
+    if kind == "expand":
+        target = (2,) + tuple(n if n != 1 else draw(st.sampled_from([1, 3])) for n in shape)
+        return Example([x], lambda m, t: t.expand(*target))
+    order = tuple(draw(st.permutations(range(nd))))
+    return Example([x], lambda m, t: t.permute(*order))
+
+
+@st.composite
+def index_key(draw, shape):
+    """A basic or advanced index into a tensor of `shape`."""
+    parts = []
+    for size in shape[: draw(st.integers(1, len(shape)))]:
+        kind = draw(st.sampled_from(["int", "neg", "slice", "step", "full"]))
+        if kind == "int":
+            parts.append(draw(st.integers(0, size - 1)))
+        elif kind == "neg":
+            parts.append(draw(st.integers(-size, -1)))
+        elif kind == "slice":
+            start = draw(st.integers(0, size - 1))
+            parts.append(slice(start, draw(st.integers(start + 1, size + 1))))
+        elif kind == "step":
+            parts.append(slice(None, None, draw(st.integers(1, 3))))
+        else:
+            parts.append(slice(None))
+    extra = draw(st.sampled_from(["none", "ellipsis", "newaxis", "list", "mask"]))
+    if extra == "ellipsis":
+        parts = [Ellipsis] + parts[-1:]
+    elif extra == "newaxis":
+        parts = [None] + parts
+    elif extra == "list":
+        parts = [draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=4))]
+    elif extra == "mask":
+        return "mask", draw(arrays(np.bool_, shape[:1]))
+    return "key", parts[0] if len(parts) == 1 else tuple(parts)
+
+
+@st.composite
+def indexing_case(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    kind, key = draw(index_key(shape))
+    if kind == "mask" or isinstance(key, list):
+        return Example([x], lambda m, t: t[m.tensor(key)], key)
+    return Example([x], lambda m, t: t[key], key)
+
+
+@st.composite
+def setitem_case(draw):
+    """`y[key] = v` on a non-leaf: an in-place write recorded as CopySlices."""
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    kind, key = draw(index_key(shape))
+    if kind == "mask" or isinstance(key, list) or (isinstance(key, tuple) and None in key):
+        key = 0
+    value = draw(floats(np.empty(shape)[key].shape))
+
+    def write(m, t, v):
+        y = t * 1
+        y[key] = v
+        return y
+
+    return Example([x, value], write)
+
+
+@st.composite
+def join_case(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
+    count = draw(st.integers(1, 3))
+    stacked = draw(st.booleans())
+    nd = len(shape)
+    if stacked:
+        xs = [draw(floats(shape)) for _ in range(count)]
+        dim = draw(st.integers(-nd - 1, nd))
+        return Example(xs, lambda m, *ts: m.stack(list(ts), dim=dim))
+    dim = draw(st.integers(-nd, nd - 1))
+    xs = []
+    for _ in range(count):
+        own = list(shape)
+        own[dim] = draw(st.integers(1, 3))
+        xs.append(draw(floats(tuple(own))))
+    return Example(xs, lambda m, *ts: m.cat(ts, dim))
+
+
+@st.composite
+def pow_case(draw):
+    kind = draw(st.sampled_from(["tensor_int", "tensor_frac", "scalar_base", "tensors", "method", "square"]))
+    if kind == "tensor_int":
+        c = draw(st.sampled_from([0, 1, 2, 3, -1, -2, 2.0]))
+        x = draw(floats(draw(SHAPES), NONZERO if isinstance(c, int) and c < 0 else GRID))
+        return Example([x], lambda m, t: t**c)
+    if kind == "tensor_frac":
+        c = draw(st.sampled_from([0.5, 1.5, -0.5, 2.5]))
+        return Example([draw(floats(draw(SHAPES), POSITIVE))], lambda m, t: m.pow(t, c))
+    if kind == "scalar_base":
+        c = draw(st.sampled_from([2, 0.5, 3.0, 1.5]))
+        return Example([draw(floats(draw(SHAPES)))], lambda m, t: c**t)
+    if kind == "tensors":
+        a, b = draw(broadcast_pair(POSITIVE, GRID))
+        return Example([a, b], lambda m, x, y: x**y)
+    if kind == "method":
+        return Example([draw(floats(draw(SHAPES)))], lambda m, t: t.pow(2))
+    return Example([draw(floats(draw(SHAPES)))], lambda m, t: m.square(t))
+
+
+@st.composite
+def losses(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4))
+    kind = draw(st.sampled_from(["mse", "bce"]))
+    if kind == "mse":
+        a, b = draw(floats(shape)), draw(floats(shape))
+        return Example([a, b], lambda m, x, y: m.nn.functional.mse_loss(x, y))
+    p = draw(floats(shape, st.integers(1, 7).map(lambda k: k / 8)))
+    target = draw(arrays(np.float32, shape, elements=st.sampled_from([0.0, 1.0, 0.5])))
+    return Example([p], lambda m, x: m.nn.functional.binary_cross_entropy(x, m.tensor(target)))
+
+
+@st.composite
+def dtype_case(draw):
+    x = draw(floats(draw(SHAPES)))
+    kind = draw(st.sampled_from(["double", "to", "float", "clone"]))
+    if kind == "double":
+        return Example([x], lambda m, t: t.double() * 2)
+    if kind == "to":
+        return Example([x], lambda m, t: t.to(m.float64).sin())
+    if kind == "float":
+        return Example([x], lambda m, t: t.double().float())
+    return Example([x], lambda m, t: t.clone())
+
+
+CASES = {
+    # elementwise
+    "sin": unary("sin"),
+    "cos": unary("cos"),
+    "tan": unary("tan", st.integers(-5, 5).map(lambda k: k / 4)),
+    "exp": unary("exp"),
+    "log": unary("log", POSITIVE),
+    "log1p": unary("log1p", POSITIVE),
+    "sqrt": unary("sqrt", POSITIVE),
+    "abs": unary("abs"),
+    "tanh": unary("tanh"),
+    "sigmoid": unary("sigmoid"),
+    "relu": unary("relu"),
+    "neg": unary("neg", method=True),
+    "reciprocal": unary("reciprocal", NONZERO, method=True),
+    "exp_method": unary("exp", method=True),
+    "sigmoid_method": unary("sigmoid", method=True),
+    "clamp": clamp_case(),
+    "pow": pow_case(),
+    # binary with broadcasting
+    "add": binary(lambda m, a, b: a + b),
+    "sub": binary(lambda m, a, b: a - b),
+    "mul": binary(lambda m, a, b: a * b),
+    "div": binary(lambda m, a, b: a / b, right=NONZERO),
+    "maximum": binary(lambda m, a, b: m.maximum(a, b)),
+    "minimum": binary(lambda m, a, b: m.minimum(a, b)),
+    "max_of_two": binary(lambda m, a, b: m.max(a, b)),
+    "add_alpha": binary(lambda m, a, b: m.add(a, b, alpha=2)),
+    "where": where_case(),
+    # with Python numbers
+    "scalar_add": with_scalar(lambda m, t, c: t + c, [1, 1.5, -2]),
+    "scalar_radd": with_scalar(lambda m, t, c: c + t, [1, 1.5]),
+    "scalar_rsub": with_scalar(lambda m, t, c: c - t, [1, 2.5]),
+    "scalar_sub": with_scalar(lambda m, t, c: t - c, [1, 0.5]),
+    "scalar_mul": with_scalar(lambda m, t, c: t * c, [2, -0.5, 3]),
+    "scalar_div": with_scalar(lambda m, t, c: t / c, [2, 4.0, 3]),
+    "scalar_rdiv": with_scalar(lambda m, t, c: c / t, [1, 2.0], NONZERO),
+    # reductions
+    "sum": reduction("sum"),
+    "sum_dims": sum_over_dims(),
+    "mean": reduction("mean"),
+    "max": reduction("max", unique=True),
+    "min": reduction("min", unique=True),
+    "max_ties": reduction("max", with_dim=False),
+    "min_ties": reduction("min", with_dim=False),
+    "amax": reduction("amax"),
+    "amin": reduction("amin"),
+    # linear algebra
+    "matmul": matmul_pair(),
+    "dot_mm_mv": named_products(),
+    # shape
+    "softmax": softmax_case(),
+    "reshape": reshape_case(),
+    "transpose": transpose_case(),
+    "views": reshaping_views(),
+    "index": indexing_case(),
+    "setitem": setitem_case(),
+    "stack_cat": join_case(),
+    "losses": losses(),
+    "norm": unary("norm", method=True),
+    "dtype": dtype_case(),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_op_matches_torch(torch, name):
+    @SETTINGS
+    @given(CASES[name])
+    def check(example):
+        compare(torch, example)
+
+    check()
+
+
+# ---------------------------------------------------------------- coverage of the registry
+
+
+def _graph_primitives(*tensors) -> set[str]:
+    """The primitives recorded in the backward graphs behind `tensors`."""
+    seen, names = set(), set()
+    stack = [t.grad_fn for t in tensors if t is not None and t.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.add(node.prim.name)
+        stack.extend(e for e in node.edges if e is not None and not isinstance(e, T.Tensor))
+    return names
+
+
+def primitives_exercised() -> set[str]:
+    """Every primitive the cases above record, in their graphs or in their gradients' graphs.
+
+    One example of each case runs with create_graph=True, so the primitives that backward
+    rules use (index_scatter for index) are recorded too.
+    """
+    found: set[str] = set()
+    for strategy in CASES.values():
+
+        @settings(max_examples=8, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        @given(strategy)
+        def collect(example):
+            inputs = [T.tensor(a, requires_grad=True) for a in example.arrays]
+            out = example.fn(T, *inputs)
+            found.update(_graph_primitives(out))
+            grads = T.autograd.grad((out * out).sum(), inputs, create_graph=True, allow_unused=True)
+            found.update(_graph_primitives(*grads))
+
+        collect()
+    return found
+
+
+def test_every_primitive_is_exercised_by_the_differential_cases():
+    assert set(PRIMITIVES) - primitives_exercised() == set()
