@@ -55,15 +55,12 @@ def make_dual(primal: Tensor, tangent: Tensor, level: int) -> Tensor:
 def new_alias(tensor: Tensor) -> Tensor:
     """A new tensor object with `tensor`'s values that backward sees as `tensor`.
 
-    A leaf that requires grad gets an alias node (a plain copy of the leaf would be a
+    A leaf that requires grad gets a clone node (a plain alias of the leaf would be a
     second leaf, and its gradient would never reach the first)."""
     from . import ops
 
     if tensor._requires_grad and tensor.grad_fn is None:
-        from .graph import apply
-        from .primitives import alias
-
-        return apply(alias, (tensor,))
+        return ops.clone(tensor)
     return ops.alias(tensor)
 
 

@@ -6,7 +6,7 @@ per input element; `gradcheck` compares central differences with both modes.
 
 Nesting is safe. Each `jvp` has its own level (see forward_mode). Each `grad` differentiates
 with respect to a fresh tensor of its own: a new leaf, or, for an input that is already
-differentiable (an outer `grad` is running), a new alias node of it. A value the function
+differentiable (an outer `grad` is running), a new clone node of it. A value the function
 closes over is never mistaken for the argument (no perturbation confusion).
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import RuntimeError_, ValueError_
 from . import engine, forward_mode, ops
 from .grad_mode import enable_grad
-from .graph import Node, apply
+from .graph import Node
 from .tensor import Tensor
 
 
@@ -112,9 +112,7 @@ def _differentiable(value, fresh_leaves: list) -> Tensor:
     value = _float_input(value, "input")
     if value._requires_grad:
         # Already differentiable for an outer transform: a new node keeps that connection.
-        from .primitives import alias
-
-        return apply(alias, (value,))
+        return ops.clone(value)
     leaf = Tensor._wrap(value.array)
     leaf._requires_grad = True
     leaf._duals = value._duals  # forward-over-reverse: the tangents go along
