@@ -94,12 +94,21 @@ BY_NAME: dict[str, type[GradlangError]] = {
 }
 
 
+# Python exceptions that a program's own mistakes raise inside built-ins (`1 / 0`, `[][0]`,
+# `int("x")`); anything else escaping a built-in is a gradlang bug and is reported as one.
+_USER_FACING = frozenset({
+    "TypeError", "ValueError", "IndexError", "KeyError", "ZeroDivisionError", "OverflowError", "RecursionError",
+    "AttributeError", "StopIteration", "MemoryError", "NotImplementedError", "AssertionError", "NameError",
+})
+
+
 def from_python(exc: BaseException) -> GradlangError:
     """Translate a Python built-in exception into the gradlang class of the same name."""
     if isinstance(exc, GradlangError):
         return exc
     for cls in type(exc).__mro__:
-        target = BY_NAME.get(cls.__name__)
-        if target is not None:
-            return target(str(exc))
-    return RuntimeError_(f"{type(exc).__name__}: {exc}")
+        if cls.__module__ == "builtins" and cls.__name__ in _USER_FACING:
+            return BY_NAME[cls.__name__](str(exc))
+    return RuntimeError_(
+        f"internal error in gradlang ({type(exc).__name__}: {exc}); run with --debug to see where"
+    )

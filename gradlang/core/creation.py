@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 
 from ..errors import RuntimeError_, TypeError_, ValueError_
 from . import dtypes, limits
 from .dtypes import DType
+from .notices import warn
 from .tensor import Tensor
 
 COPY_CONSTRUCT_WARNING = (
@@ -81,7 +81,7 @@ def _from_python(data, dtype: DType | None) -> np.ndarray:
 def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
     """A new leaf tensor holding a copy of `data` (numbers, nested lists, numpy arrays, tensors)."""
     if isinstance(data, Tensor):
-        warnings.warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
+        warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
         array = np.array(data.array, dtype=(dtype or data.dtype).numpy, copy=True)
     elif isinstance(data, np.ndarray):
         if data.dtype.kind not in "biuf":

@@ -7,7 +7,6 @@ recent first, until none is left.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +14,7 @@ import numpy as np
 from ..errors import RuntimeError_
 from .grad_mode import enable_grad, no_grad
 from .graph import Node, apply
+from .notices import warn
 from .primitives import PRIMITIVES
 from .tensor import Size, Tensor
 
@@ -168,7 +168,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if retain_graph is None:
         retain_graph = create_graph
     if create_graph:
-        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+        warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     if inputs is not None:
         targets = _as_list(inputs)
         found = run_backward(outputs, grads, retain_graph, create_graph, capture=targets)

@@ -7,7 +7,6 @@ PyTorch would give the same expression, and runs one primitive through `graph.ap
 from __future__ import annotations
 
 import builtins
-import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -17,6 +16,7 @@ from . import dtypes
 from .dtypes import DType, result_type
 from .grad_mode import _state as _grad_state
 from .graph import apply, rename
+from .notices import warn
 from .tensor import Tensor
 
 P = None  # the primitive registry module, bound below (primitives import this module)
@@ -530,7 +530,7 @@ def _softmax_like(name: str, x, dim, dtype: DType | None, implicit_dim: bool) ->
         raise TypeError_(f'{name}() missing 1 required positional arguments: "dim"')
     x = _floating(_as_tensor(x) if dtype is None else to(x, dtype))
     if dim is None:
-        warnings.warn(
+        warn(
             f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
             "argument.",
             UserWarning, stacklevel=3,
@@ -794,7 +794,7 @@ def t(x: Tensor) -> Tensor:
 
 def T(x: Tensor) -> Tensor:  # noqa: N802 - the .T property
     if x.ndim != 2:
-        warnings.warn(
+        warn(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",

@@ -108,9 +108,27 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph: bool = Fals
     engine.backward(tensor, gradient, retain_graph, create_graph, inputs)
 
 
+def str_(value="", *args) -> str:
+    """`str(x)`: an error's str is its message, a tensor's its PyTorch text."""
+    from .values import to_str
+
+    return str(value, *args) if args else to_str(value)
+
+
+def repr_(value) -> str:
+    from .values import to_repr
+
+    return to_repr(value)
+
+
+# Built-ins that stand for a Python type in isinstance().
+_TYPE_OF = {str_: str}
+
+
 def isinstance_(value, kind) -> bool:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     for k in kinds:
+        k = _TYPE_OF.get(k, k)
         if isinstance(k, ExceptionType):
             if k.matches(value) if isinstance(value, BaseException) else False:
                 return True
@@ -155,8 +173,8 @@ def import_module(dotted: str) -> Namespace:
 
 
 PYTHON_BUILTINS = {
-    "range": range, "len": len, "float": float, "int": int, "str": str, "bool": bool, "list": list,
-    "tuple": tuple, "dict": dict, "round": round, "repr": repr, "format": format, "enumerate": enumerate,
+    "range": range, "len": len, "float": float, "int": int, "str": str_, "bool": bool, "list": list,
+    "tuple": tuple, "dict": dict, "round": round, "repr": repr_, "format": format, "enumerate": enumerate,
     "zip": zip, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter, "any": any, "all": all,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
     "callable": callable, "isinstance": isinstance_,

@@ -9,12 +9,11 @@ from __future__ import annotations
 import sys
 import threading
 import traceback
-import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
-from ..core import creation, grad_mode, limits
+from ..core import creation, grad_mode, limits, notices
 from ..core.tensor import Tensor
 from ..errors import GradlangError
 from .builtins import global_names
@@ -29,21 +28,6 @@ DEFAULT_MAX_RECURSION = 1000
 FRAMES_PER_CALL = 12
 
 _thread = threading.local()
-_python_showwarning = warnings.showwarning
-
-
-def _route_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings raised while an interpreter runs go to that interpreter's stderr, PyTorch-style."""
-    interpreter = getattr(_thread, "interpreter", None)
-    if interpreter is None:
-        _python_showwarning(message, category, filename, lineno, file, line)
-        return
-    interpreter.report_warning(category.__name__, str(message))
-
-
-warnings.showwarning = _route_warning
-# PyTorch repeats these warnings every time; Python would show each only once per line.
-warnings.filterwarnings("always", category=UserWarning, module=r"gradlang(\.|$)")
 
 
 class Interpreter:
@@ -122,6 +106,7 @@ class Interpreter:
         limits.current.max_tensor_elements = self.max_tensor_elements
         creation.default_generator = self.generator
         _thread.interpreter = self
+        saved_handler = notices.set_handler(self.report_warning)
         self.limits.start()
         try:
             yield
@@ -131,6 +116,7 @@ class Interpreter:
             limits.current.max_tensor_elements = saved_limit
             creation.default_generator = saved_generator
             _thread.interpreter = saved_interpreter
+            notices.set_handler(saved_handler)
             self.limits.depth = 0
             self.handling.clear()
 
