@@ -66,7 +66,7 @@ class Node:
             raise RuntimeError_(BACKWARD_TWICE)
         if saved is None:
             return ()
-        return tuple(record.unpack(self) for record in saved)
+        return tuple(None if record is None else record.unpack(self) for record in saved)
 
     def release(self) -> None:
         if self.saved is not None:
@@ -210,7 +210,12 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
     )
     saved = None
     if prim.save_inputs:
-        saved = tuple(SavedInput(inputs[i]) for i in prim.save_inputs)
+        # An input is saved only when the gradient of an input that requires grad needs it.
+        users = dict(prim.saved_for)
+        saved = tuple(
+            SavedInput(inputs[i]) if any(edges[j] is not None for j in users.get(i, range(len(inputs)))) else None
+            for i in prim.save_inputs
+        )
     name = name or prim.node_name
     node = node_class(name)(
         prim, name, edges, saved, params, tuple((t.array.shape, t.dtype) for t in inputs)

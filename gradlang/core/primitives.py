@@ -9,7 +9,9 @@ run through a backward pass: higher derivatives come for free.
 
 `node.saved_tensors()` returns the inputs listed in `save_inputs`, then the output when
 `save_output` is set; a rule saves nothing else, so nodes that save nothing may be
-backpropagated twice, as in PyTorch.
+backpropagated twice, as in PyTorch. `saved_for` says, per saved input, which inputs'
+gradients need it: like PyTorch, `x * w` saves `x` only when `w` requires grad (so an
+in-place change of `x` later is no error), and the rule then sees None in its place.
 """
 
 from __future__ import annotations
@@ -33,10 +35,13 @@ class Primitive:
     node_name: str
     save_inputs: tuple[int, ...] = ()
     save_output: bool = False
+    saved_for: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (saved input, inputs whose grads use it)
 
 
-def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False) -> Primitive:
-    prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output)
+def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,
+           saved_for=None) -> Primitive:
+    prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output,
+                     tuple((saved_for or {}).items()))
     PRIMITIVES[name] = prim
     return prim
 
@@ -75,6 +80,9 @@ sub = define(
 )
 
 
+_CROSS = {0: (1,), 1: (0,)}  # a product: each input's gradient needs only the other input
+
+
 def _mul_vjp(node, g):
     a, b = node.saved_tensors()
     return _binary_grads(node, lambda: ops.mul(g, b), lambda: ops.mul(g, a))
@@ -83,7 +91,7 @@ def _mul_vjp(node, g):
 mul = define(
     "mul", np.multiply, _mul_vjp,
     jvp=lambda p, t: ops.add(ops.mul(t[0], p[1]), ops.mul(p[0], t[1])),
-    node_name="MulBackward0", save_inputs=(0, 1),
+    node_name="MulBackward0", save_inputs=(0, 1), saved_for=_CROSS,
 )
 
 
@@ -97,7 +105,7 @@ def _div_jvp(p, t):
     return ops.div(ops.sub(t[0], ops.mul(ops.div(a, b), t[1])), b)
 
 
-div = define("div", np.true_divide, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1))
+div = define("div", np.true_divide, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1), saved_for={0: (1,)})
 
 neg = define(
     "neg", np.negative,
@@ -473,8 +481,8 @@ def _product_jvp(p, t):
     return ops.add(ops.matmul(t[0], p[1]), ops.matmul(p[0], t[1]))
 
 
-mm = define("mm", np.matmul, _matmul_vjp, _product_jvp, "MmBackward0", save_inputs=(0, 1))
-bmm = define("bmm", np.matmul, _matmul_vjp, _product_jvp, "BmmBackward0", save_inputs=(0, 1))
+mm = define("mm", np.matmul, _matmul_vjp, _product_jvp, "MmBackward0", save_inputs=(0, 1), saved_for=_CROSS)
+bmm = define("bmm", np.matmul, _matmul_vjp, _product_jvp, "BmmBackward0", save_inputs=(0, 1), saved_for=_CROSS)
 
 
 def _mv_vjp(node, g):
@@ -484,7 +492,7 @@ def _mv_vjp(node, g):
     return ga, gv
 
 
-mv = define("mv", np.matmul, _mv_vjp, _product_jvp, "MvBackward0", save_inputs=(0, 1))
+mv = define("mv", np.matmul, _mv_vjp, _product_jvp, "MvBackward0", save_inputs=(0, 1), saved_for=_CROSS)
 
 
 def _dot_vjp(node, g):
@@ -494,7 +502,7 @@ def _dot_vjp(node, g):
 
 dot = define(
     "dot", lambda a, b: np.asarray(np.dot(a, b), dtype=a.dtype), _dot_vjp, _product_jvp, "DotBackward0",
-    save_inputs=(0, 1),
+    save_inputs=(0, 1), saved_for=_CROSS,
 )
 
 

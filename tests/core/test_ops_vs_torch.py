@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_shapes
 
 import gradlang as T
-from gradlang.core import PRIMITIVES
 
 pytestmark = pytest.mark.torch
 
@@ -485,6 +484,7 @@ def test_op_matches_torch(torch, name):
 
 
 # ---------------------------------------------------------------- coverage of the registry
+# (checked in test_primitive_registry.py: every registered primitive shows up here)
 
 
 def _graph_primitives(*tensors) -> set[str]:
@@ -522,7 +522,3 @@ def primitives_exercised() -> set[str]:
 
         collect()
     return found
-
-
-def test_every_primitive_is_exercised_by_the_differential_cases():
-    assert set(PRIMITIVES) - primitives_exercised() == set()

@@ -1,0 +1,46 @@
+"""The primitive registry: one closed table where each primitive's forward, VJP and JVP stand side by side."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import gradlang as T
+from gradlang.core import PRIMITIVES, Primitive
+
+
+@pytest.mark.parametrize("name", sorted(PRIMITIVES))
+def test_primitive_has_forward_vjp_and_jvp(name):
+    prim = PRIMITIVES[name]
+    assert isinstance(prim, Primitive) and prim.name == name
+    for rule in (prim.forward, prim.vjp, prim.jvp):
+        assert callable(rule)
+    # vjp(node, g, **params) and jvp(primals, tangents, **params)
+    assert len(inspect.signature(prim.vjp).parameters) >= 2
+    assert len(inspect.signature(prim.jvp).parameters) >= 2
+    assert prim.node_name and (prim.node_name.endswith(("Backward0", "Backward1")) or prim.node_name == "CopySlices")
+
+
+def test_saved_inputs_name_real_inputs():
+    for prim in PRIMITIVES.values():
+        assert all(isinstance(i, int) and i >= 0 for i in prim.save_inputs), prim.name
+
+
+def test_registry_is_closed_to_accidental_mutation():
+    prim = PRIMITIVES["add"]
+    with pytest.raises(AttributeError):
+        prim.name = "other"  # frozen dataclass
+
+
+def test_recorded_node_names_its_primitive():
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x.sin()
+    assert y.grad_fn.prim is PRIMITIVES["sin"]
+    assert type(y.grad_fn).__name__ == y.grad_fn.name() == "SinBackward0"
+
+
+def test_every_primitive_is_exercised_by_the_differential_tests():
+    from tests.core.test_ops_vs_torch import primitives_exercised
+
+    assert set(PRIMITIVES) <= primitives_exercised()
