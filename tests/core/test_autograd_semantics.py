@@ -1,0 +1,514 @@
+"""PyTorch's autograd semantics, behaviour by behaviour, checked against torch itself.
+
+Each scenario is a function of the library (`lib` is torch or gradlang) that returns what a
+user would print; `same_outcome` runs it on both and compares the printed values, or the
+error (type and message), and the warnings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import warnings
+
+import pytest
+
+import gradlang as T
+
+pytestmark = pytest.mark.torch
+
+
+def outcome(lib, scenario) -> tuple:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = repr(scenario(lib))
+        except Exception as exc:  # noqa: BLE001 - the error is the outcome
+            result = f"{type(exc).__name__}: {exc}"
+    messages = [str(w.message).split(" (Triggered internally")[0] for w in caught if w.category is UserWarning]
+    return result, messages
+
+
+def same_outcome(torch, scenario) -> tuple:
+    ours = outcome(T, scenario)
+    assert ours == outcome(torch, scenario)
+    return ours
+
+
+# ---------------------------------------------------------------- accumulation and zero_
+
+
+def test_gradients_accumulate_across_backward_calls(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * x).sum().backward()
+        (x * x).sum().backward()
+        return x.grad
+
+    assert same_outcome(torch, scenario)[0] == "tensor([4., 8.])"
+
+
+def test_a_value_used_twice_gets_both_gradients(torch):
+    def scenario(lib):
+        x = lib.tensor(3.0, requires_grad=True)
+        y = x * x + x
+        y.backward()
+        return x.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_zero_resets_the_gradient_in_place(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * 3).sum().backward()
+        grad = x.grad
+        x.grad.zero_()
+        (x * 2).sum().backward()
+        return x.grad, grad is x.grad
+
+    assert same_outcome(torch, scenario)[0] == "(tensor([2., 2.]), True)"
+
+
+def test_setting_grad_to_none_starts_afresh(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0], requires_grad=True)
+        (x * 3).sum().backward()
+        x.grad = None
+        (x * 5).sum().backward()
+        return x.grad
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- retain_graph and second backward
+
+
+def test_second_backward_fails_without_retain_graph(torch):
+    def scenario(lib):
+        x = lib.tensor(2.0, requires_grad=True)
+        y = x * x
+        y.backward()
+        y.backward()
+
+    assert same_outcome(torch, scenario)[0].startswith("RuntimeError: Trying to backward through the graph a second")
+
+
+def test_retain_graph_allows_a_second_backward(torch):
+    def scenario(lib):
+        x = lib.tensor(2.0, requires_grad=True)
+        y = x * x
+        y.backward(retain_graph=True)
+        y.backward()
+        return x.grad
+
+    assert same_outcome(torch, scenario)[0] == "tensor(8.)"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        lambda lib, x: x + 1,  # saves nothing: a second backward just accumulates
+        lambda lib, x: x - 2,
+        lambda lib, x: -x,
+        lambda lib, x: x.sum(),
+        lambda lib, x: x * 3,  # saves the 3
+        lambda lib, x: x.exp(),  # saves its output
+        lambda lib, x: x.sin(),  # saves its input
+        lambda lib, x: x.reshape(1),
+    ],
+)
+def test_second_backward_fails_only_when_a_node_saved_tensors(torch, expression):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        y = expression(lib, x).sum()
+        y.backward()
+        y.backward()
+        return x.grad
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- gradient= and non-scalar outputs
+
+
+def test_non_scalar_backward_needs_gradient(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).backward()
+
+    assert same_outcome(torch, scenario)[0] == "RuntimeError: grad can be implicitly created only for scalar outputs"
+
+
+def test_gradient_weights_a_non_scalar_output(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (x * x).backward(gradient=lib.tensor([1.0, 0.5, -1.0]))
+        return x.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_gradient_of_the_wrong_shape_is_refused(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * x).backward(lib.tensor([1.0, 2.0, 3.0]))
+
+    same_outcome(torch, scenario)
+
+
+def test_backward_of_a_tensor_without_grad_fn_is_refused(torch):
+    def scenario(lib):
+        lib.tensor(1.0).backward()
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- higher order
+
+
+def test_create_graph_gives_higher_derivatives(torch):
+    def scenario(lib):
+        x = lib.tensor(2.0, requires_grad=True)
+        y = x**3
+        (first,) = lib.autograd.grad(y, x, create_graph=True)
+        (second,) = lib.autograd.grad(first, x, create_graph=True)
+        (third,) = lib.autograd.grad(second, x)
+        return first, second, third
+
+    assert same_outcome(torch, scenario)[0] == (
+        "(tensor(12., grad_fn=<MulBackward0>), tensor(12., grad_fn=<MulBackward0>), tensor(6.))"
+    )
+
+
+def test_backward_with_create_graph_warns_and_keeps_a_differentiable_grad(torch):
+    def scenario(lib):
+        x = lib.tensor(2.0, requires_grad=True)
+        (x**3).backward(create_graph=True)
+        grad = x.grad
+        x.grad = None
+        grad.backward()
+        return grad, x.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_second_derivative_of_sigmoid_and_tanh(torch):
+    def scenario(lib):
+        x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+        (g,) = lib.autograd.grad((x.sigmoid() * x.tanh()).sum(), x, create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), x)
+        return [round(v, 5) for v in h.tolist()]
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- autograd.grad
+
+
+def test_autograd_grad_returns_a_tuple_and_leaves_grad_alone(torch):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        w = lib.tensor(3.0, requires_grad=True)
+        grads = lib.autograd.grad(x * w, (x, w))
+        return type(grads).__name__, grads, x.grad, w.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_autograd_grad_refuses_an_unused_input(torch):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        unused = lib.tensor(2.0, requires_grad=True)
+        return lib.autograd.grad(x * 2, [x, unused])
+
+    assert "allow_unused=True" in same_outcome(torch, scenario)[0]
+
+
+def test_autograd_grad_allow_unused_gives_none(torch):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        unused = lib.tensor(2.0, requires_grad=True)
+        return lib.autograd.grad(x * 2, [x, unused], allow_unused=True)
+
+    assert same_outcome(torch, scenario)[0] == "(tensor(2.), None)"
+
+
+def test_autograd_grad_with_grad_outputs(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        return lib.autograd.grad(x * x, x, grad_outputs=lib.tensor([1.0, -1.0]))
+
+    same_outcome(torch, scenario)
+
+
+def test_autograd_grad_of_an_input_that_does_not_require_grad(torch):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        c = lib.tensor(1.0)
+        return lib.autograd.grad(x * c, c)
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- retain_grad and the non-leaf warning
+
+
+def test_non_leaf_grad_is_none_and_warns(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.sum().backward()
+        return y.grad
+
+    result, caught = same_outcome(torch, scenario)
+    assert result == "None" and caught and caught[0].startswith("The .grad attribute of a Tensor that is not a leaf")
+
+
+def test_retain_grad_keeps_a_non_leaf_gradient_without_warning(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        (y * y).sum().backward()
+        return y.grad, y.retains_grad, x.grad
+
+    assert same_outcome(torch, scenario) == ("(tensor([4., 8.]), True, tensor([ 8., 16.]))", [])
+
+
+def test_leaf_grad_reads_without_warning(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0], requires_grad=True)
+        return x.grad
+
+    assert same_outcome(torch, scenario) == ("None", [])
+
+
+# ---------------------------------------------------------------- in-place rules
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lib, x: x.add_(1),
+        lambda lib, x: x.mul_(2),
+        lambda lib, x: x.zero_(),
+        lambda lib, x: x.__iadd__(1),
+        lambda lib, x: x.__setitem__(0, 5.0),  # a view of the leaf
+        lambda lib, x: x.__setitem__(slice(None), 5.0),  # all of the leaf: the plain message
+    ],
+)
+def test_in_place_change_of_a_leaf_that_requires_grad_is_refused(torch, change):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        change(lib, x)
+
+    assert same_outcome(torch, scenario)[0].startswith("RuntimeError: a ")
+
+
+def test_in_place_change_of_a_leaf_is_allowed_under_no_grad(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * x).sum().backward()
+        with lib.no_grad():
+            x -= 0.1 * x.grad
+            x[0] = 7.0
+        return x, x.is_leaf, x.requires_grad
+
+    same_outcome(torch, scenario)
+
+
+def test_in_place_change_of_a_non_leaf_is_recorded(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        y.mul_(x)
+        y[1] = x[0] * 10
+        y.sum().backward()
+        return y, x.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_modifying_a_saved_tensor_fails_at_backward(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        z = y * y
+        y.add_(1)
+        z.sum().backward()
+
+    assert same_outcome(torch, scenario)[0].startswith(
+        "RuntimeError: one of the variables needed for gradient computation has been modified by an inplace"
+    )
+
+
+def test_modifying_a_saved_output_fails_at_backward(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.mul_(2)
+        y.sum().backward()
+
+    same_outcome(torch, scenario)
+
+
+def test_modifying_a_tensor_that_was_not_saved_is_fine(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        z = y + 2  # add saves nothing
+        w = y * x.detach()  # saves x.detach() only: y's own value is not needed
+        y.add_(1)
+        (z + w).sum().backward()
+        return x.grad
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- stopping gradients
+
+
+def test_detach_shares_values_and_stops_tracking(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        d = y.detach()
+        return d, d.requires_grad, d.is_leaf, d.grad_fn
+
+    same_outcome(torch, scenario)
+
+
+def test_detach_sees_later_in_place_changes(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0])
+        d = x.detach()
+        x.add_(1)
+        return d
+
+    same_outcome(torch, scenario)
+
+
+def test_requires_grad_false_on_a_non_leaf_is_refused(torch):
+    def scenario(lib):
+        y = lib.tensor(1.0, requires_grad=True) * 2
+        y.requires_grad_(False)
+
+    same_outcome(torch, scenario)
+
+
+def test_requires_grad_on_an_integer_tensor_is_refused(torch):
+    def scenario(lib):
+        lib.tensor([1, 2]).requires_grad_()
+
+    same_outcome(torch, scenario)
+
+
+def test_no_grad_records_nothing_and_enable_grad_reopens(torch):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        with lib.no_grad():
+            a = x * 2
+            with lib.enable_grad():
+                b = x * 2
+            c = x * 2
+        return a, b, c, lib.is_grad_enabled()
+
+    same_outcome(torch, scenario)
+
+
+def test_no_grad_as_a_decorator(torch):
+    def scenario(lib):
+        @lib.no_grad()
+        def double(t):
+            return t * 2
+
+        return double(lib.tensor(1.0, requires_grad=True))
+
+    same_outcome(torch, scenario)
+
+
+def test_set_grad_enabled(torch):
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        lib.set_grad_enabled(False)
+        try:
+            y = x * 2
+        finally:
+            lib.set_grad_enabled(True)
+        return y, x * 2
+
+    same_outcome(torch, scenario)
+
+
+def test_grad_mode_is_per_thread():
+    inside_no_grad = threading.Event()
+    other_done = threading.Event()
+    results = {}
+
+    def other_thread():
+        inside_no_grad.wait(5)
+        x = T.tensor(1.0, requires_grad=True)
+        results["other"] = ((x * 2).requires_grad, T.is_grad_enabled())
+        other_done.set()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    with T.no_grad():
+        inside_no_grad.set()
+        other_done.wait(5)
+        results["main"] = (T.tensor(1.0, requires_grad=True) * 2).requires_grad
+    worker.join(5)
+    assert results == {"other": (True, True), "main": False}
+
+
+# ---------------------------------------------------------------- broadcasting and type promotion
+
+
+def test_broadcast_gradients_are_summed_back_to_each_shape(torch):
+    def scenario(lib):
+        a = lib.tensor([[1.0], [2.0], [3.0]], requires_grad=True)
+        b = lib.tensor([10.0, 20.0], requires_grad=True)
+        c = lib.tensor(0.5, requires_grad=True)
+        ((a * b + c) ** 2).sum().backward()
+        return a.grad, b.grad, c.grad
+
+    same_outcome(torch, scenario)
+
+
+def _operands(lib):
+    return {
+        "f32": lib.tensor([1.0, 2.0]),
+        "f64": lib.tensor([1.0, 2.0], dtype=lib.float64),
+        "i64": lib.tensor([1, 2]),
+        "i32": lib.tensor([1, 2], dtype=lib.int32),
+        "bool": lib.tensor([True, False]),
+        "f64_0d": lib.tensor(2.0, dtype=lib.float64),
+        "i64_0d": lib.tensor(2),
+        "f32_0d": lib.tensor(2.0),
+        "int": 2,
+        "float": 2.5,
+        "True": True,
+    }
+
+
+_PAIRS = [
+    (a, b) for a, b in itertools.product(_operands(T), repeat=2) if not (a in ("int", "float", "True") and b in ("int", "float", "True"))
+]
+
+
+@pytest.mark.parametrize("op", ["+", "*", "/", "-"])
+def test_type_promotion_table_matches_torch(torch, op):
+    ours, theirs = _operands(T), _operands(torch)
+    mismatches = []
+    for a, b in _PAIRS:
+        results = []
+        for operands in (ours, theirs):
+            try:
+                value = eval(f"x {op} y", {"x": operands[a], "y": operands[b]})
+                results.append(str(value.dtype))
+            except Exception as exc:  # noqa: BLE001 - bool subtraction is an error in both
+                results.append(f"{type(exc).__name__}: {exc}")
+        if results[0] != results[1]:
+            mismatches.append((a, op, b, *results))
+    assert mismatches == []
