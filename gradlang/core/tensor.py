@@ -21,7 +21,14 @@ NONLEAF_REQUIRES_GRAD = (
 _DTYPE_OF = dtypes._BY_NUMPY
 
 
-class Size(tuple):
+class _TorchClass(type):
+    """Shows our classes under PyTorch's names (`<class 'torch.Tensor'>`)."""
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+class Size(tuple, metaclass=_TorchClass):
     """A tensor's shape: a tuple that prints as `torch.Size([2, 3])`."""
 
     __slots__ = ()
@@ -38,7 +45,7 @@ class Size(tuple):
         return count
 
 
-class Tensor:
+class Tensor(metaclass=_TorchClass):
     """An n-dimensional array that records the operations applied to it for autograd."""
 
     __slots__ = (

@@ -121,6 +121,39 @@ def repr_(value) -> str:
     return to_repr(value)
 
 
+class OpaqueType:
+    """What `type(x)` gives for values whose Python class a program must not hold."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, OpaqueType) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+_PLAIN_TYPES = frozenset({int, float, str, bool, list, tuple, dict, type(None), range, Tensor, Size, set})
+
+
+def type_(value):
+    """`type(x)`: the class for plain values and tensors, a printable stand-in for the rest."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return kind
+    if isinstance(value, GradlangError):
+        return OpaqueType(value.type_name)
+    if callable(value) and not isinstance(value, type):
+        return OpaqueType("function" if type(value).__name__ == "Function" else "builtin_function_or_method")
+    if isinstance(value, Namespace):
+        return OpaqueType("module")
+    return OpaqueType("type" if isinstance(value, type) else kind.__name__)
+
+
 # Built-ins that stand for a Python type in isinstance().
 _TYPE_OF = {str_: str}
 
@@ -177,7 +210,7 @@ PYTHON_BUILTINS = {
     "tuple": tuple, "dict": dict, "round": round, "repr": repr_, "format": format, "enumerate": enumerate,
     "zip": zip, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter, "any": any, "all": all,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
-    "callable": callable, "isinstance": isinstance_,
+    "callable": callable, "isinstance": isinstance_, "type": type_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _either(_py_min_max(py.min), T.min, "min"),
     "max": _either(_py_min_max(py.max), T.max, "max"),

@@ -44,6 +44,7 @@ COMPARE = {
     "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
 }
+truth = operator.truth
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
 
 # Errors a program cannot catch: the interpreter's own limits must stay in force.
@@ -289,9 +290,13 @@ class Compiler:
 
         return return_value
 
+    def condition(self, node: S.Expr, scope):
+        """A test's truth, located: `if t:` on a many-element tensor raises inside bool()."""
+        value = self.expression(node, scope)
+        return self._located(lambda env: truth(value(env)), node)
+
     def stmt_If(self, node: S.If, scope):
-        test = self.expression(node.test, scope)
-        test = self._located(test, node.test)
+        test = self.condition(node.test, scope)
         body = self.block(node.body, scope)
         if not node.orelse:
             def if_(env):
@@ -310,7 +315,7 @@ class Compiler:
         return if_else
 
     def stmt_While(self, node: S.While, scope):
-        test = self._located(self.expression(node.test, scope), node.test)
+        test = self.condition(node.test, scope)
         body = self.block(node.body, scope)
         orelse = self.block(node.orelse, scope) if node.orelse else None
         tick = self.limits.tick

@@ -56,7 +56,7 @@ class Interpreter:
         self.limits = Limits(max_steps, timeout, max_recursion)
         self.globals: dict = {}
         self.builtins = global_names()
-        self.builtins["print"] = self._print
+        self.builtins["print"] = self._make_print()
         self.builtins["argv"] = list(argv or [])
         self.handling: list = []  # errors being handled by `except` blocks (for a bare `raise`)
         self.first_line = 1
@@ -72,9 +72,14 @@ class Interpreter:
     def write(self, text: str) -> None:
         (self.stdout or sys.stdout).write(text)
 
-    def _print(self, *values, sep=" ", end="\n", flush=False) -> None:
-        sep = " " if sep is None else sep
-        self.write(sep.join(to_str(v) for v in values) + ("\n" if end is None else end))
+    def _make_print(self):
+        write = self.write
+
+        def print(*values, sep=" ", end="\n", flush=False) -> None:  # noqa: A001 - the language's print
+            sep = " " if sep is None else sep
+            write(sep.join(to_str(v) for v in values) + ("\n" if end is None else end))
+
+        return print
 
     def echo_value(self, value) -> None:
         """REPL and --echo: show a statement's value (None shows nothing) and keep it as `_`."""
@@ -100,11 +105,10 @@ class Interpreter:
         """Install this interpreter's grad mode, limits, random numbers and warning route."""
         saved_grad = grad_mode.is_grad_enabled()
         saved_limit = limits.current.max_tensor_elements
-        saved_generator = creation.default_generator
         saved_interpreter = getattr(_thread, "interpreter", None)
         grad_mode.set_grad_enabled(self.grad_enabled)
         limits.current.max_tensor_elements = self.max_tensor_elements
-        creation.default_generator = self.generator
+        saved_generator = creation.use_generator(self.generator)
         _thread.interpreter = self
         saved_handler = notices.set_handler(self.report_warning)
         self.limits.start()
@@ -114,7 +118,7 @@ class Interpreter:
             self.grad_enabled = grad_mode.is_grad_enabled()
             grad_mode.set_grad_enabled(saved_grad)
             limits.current.max_tensor_elements = saved_limit
-            creation.default_generator = saved_generator
+            creation.use_generator(saved_generator)
             _thread.interpreter = saved_interpreter
             notices.set_handler(saved_handler)
             self.limits.depth = 0

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import types
 
-from ..core.tensor import Tensor
+from ..core.tensor import Size, Tensor
 from ..errors import GradlangError
 
 
 def _function_text(value) -> str | None:
+    """Built-ins print as Python prints its own, never as the host objects behind them."""
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
         name = getattr(value, "__name__", "function")
-        if isinstance(value, types.MethodType) or getattr(value, "__self__", None) not in (None, __builtins__):
-            return f"<built-in method {name}>"
+        owner = getattr(value, "__self__", None)
+        if owner is not None and not isinstance(owner, types.ModuleType):
+            return f"<built-in method {name} of {type(owner).__name__} object>"
         return f"<built-in function {name}>"
+    if isinstance(value, type):
+        return repr(value) if value in (Tensor, Size) else f"<class '{value.__name__}'>"
     return None
 
 
