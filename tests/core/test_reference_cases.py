@@ -58,21 +58,11 @@ def _core_text(warning: str) -> str:
     return _TRIGGERED.sub("", warning)
 
 
-def _gradient_missing() -> bool:
-    try:
-        gradlang.gradient(gradlang.tensor([1.0, 2.0]))
-    except NotImplementedError:
-        return True
-    return False
-
-
 @pytest.mark.parametrize("case_id", CORE_CASE_IDS)
 def test_reference_case_prints_what_pytorch_printed(reference_cases, case_id):
     case = next(c for c in reference_cases if c["id"] == case_id)
     if case_id in OUT_OF_SCOPE:
         pytest.xfail(OUT_OF_SCOPE[case_id])
-    if "gradient" in case["python"] and _gradient_missing():
-        pytest.xfail("torch.gradient (gradlang/core/numerical.py) is not written yet")
     stdout, error, caught = run_case(case["python"])
     kind = case["kind"]
     if kind == "error":
