@@ -7,7 +7,6 @@ call, operator, index or attribute that raised them, so a message can point at i
 
 from __future__ import annotations
 
-import difflib
 import operator
 
 from ..core.tensor import Tensor
@@ -611,6 +610,8 @@ class Compiler:
         return load_enclosing
 
     def _name_error(self, node: S.Name, env, scope) -> GradlangError:
+        import difflib  # only when a name is missing: keeps start-up light
+
         candidates = set(self.globals) | set(self.builtins)
         walk = env
         while walk is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import traceback
 from contextlib import contextmanager
 
 import numpy as np
@@ -94,6 +93,8 @@ class Interpreter:
     def report_error(self, error: GradlangError, *, with_location: bool = True) -> None:
         stream = self.stderr or sys.stderr
         if self.debug:
+            import traceback
+
             cause = error.__cause__ or error
             stream.write("".join(traceback.format_exception(type(cause), cause, cause.__traceback__)))
         stream.write(format_error(error, with_location=with_location, color=self.color) + "\n")
