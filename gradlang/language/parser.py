@@ -178,6 +178,7 @@ def _tables() -> _Tables:
 _KEYWORD_SHAPE = re.compile(r"[A-Za-z_]\w*\Z")
 _STRING_PREFIXES = {"r", "u", "f", "b", "rf", "fr", "rb", "br"}
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_KEYWORDS_AFTER_NUMBERS = {"and", "else", "for", "if", "in", "is", "not", "or"}  # `1if x else 2`, as Python
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
 
@@ -343,7 +344,7 @@ class _Lexer:
     def check_number_suffix(self, source: str, end: int, line: int, column: int) -> None:
         """`1abc` is an error, `1if x else 2` is not (Python accepts a keyword there)."""
         word = re.match(r"\w+", source[end:]).group()
-        if word in self.keywords:
+        if word in _KEYWORDS_AFTER_NUMBERS:
             return
         if word[0] in "jJ":
             raise SyntaxError_("imaginary numbers are not supported", line=line, column=column)
@@ -522,20 +523,27 @@ def _syntax_error(tokens: list[Token], index: int, start: str) -> SyntaxError_:
     if "_INDENT" in accepted and ttype != "_INDENT":
         opener = _block_opener(tokens, index)
         where = f" after {_BLOCK_OPENERS[opener.type]} on line {opener.line}" if opener else ""
-        return error(f"expected an indented block{where}", cls=IndentationError_)
+        # At the end of the input, point at the end of the line that wants the block.
+        at = tokens[index - 1] if ttype in ("$END", "_DEDENT") and index else tok
+        return error(f"expected an indented block{where}", at=at, cls=IndentationError_)
     if ttype == "_INDENT":
         return error("unexpected indent", cls=IndentationError_)
     if ttype == "EQUAL" and "EQUAL" not in accepted and tables.lexer.operators.get("==") in accepted:
         return error("invalid syntax. Maybe you meant '==' instead of '='?")
     open_brackets = _open_brackets(tokens, index, tables.lexer)
-    if ttype == "FOR" and open_brackets and open_brackets[-1].value == "(":
+    in_brackets = bool(open_brackets) or start == "expression_input"
+    if open_brackets and open_brackets[-1].value == "(" and (
+            ttype == "FOR" or ttype == "COMMA" and _generator_inside(tokens, open_brackets[-1], index)):
         return error("Generator expression must be parenthesized")
+    first = _first_of_line(tokens, index)
+    if first.type == "NAME" and first.value == "class":
+        return error("class definitions are not supported", at=first)
     significant = accepted - tables.continuations
-    if ttype in _EXPRESSION_STARTS and "COMMA" in accepted and open_brackets:
+    if ttype in _EXPRESSION_STARTS and "COMMA" in accepted and in_brackets:
         return error("invalid syntax. Perhaps you forgot a comma?")
     if significant == {"EXCEPT", "FINALLY"}:
         return error("expected 'except' or 'finally' block")
-    if len(significant) == 1:
+    if len(significant) == 1 and not significant & {"$END", "_NEWLINE", "_DEDENT"}:
         (expected,) = significant
         if expected in _EXPRESSION_STARTS and expected != "NAME":
             return error("expected an expression")
@@ -567,6 +575,27 @@ def _block_opener(tokens: list[Token], index: int) -> Token | None:
     if i >= 0 and tokens[i].type in _BLOCK_OPENERS:
         return tokens[i]
     return None
+
+
+def _first_of_line(tokens: list[Token], index: int) -> Token:
+    """The first token of the logical line holding tokens[index]."""
+    i = index
+    while i > 0 and tokens[i - 1].type not in ("_NEWLINE", "_INDENT", "_DEDENT"):
+        i -= 1
+    return tokens[i]
+
+
+def _generator_inside(tokens: list[Token], opener: Token, index: int) -> bool:
+    """Is there a `for` directly inside the bracket `opener`, before tokens[index]?"""
+    depth = 0
+    for tok in tokens[tokens.index(opener) + 1 : index]:
+        if tok.value in _OPENERS and tok.type != "STRING":
+            depth += 1
+        elif tok.value in _CLOSERS and tok.type != "STRING":
+            depth -= 1
+        elif depth == 0 and tok.type == "FOR":
+            return True
+    return False
 
 
 def _open_brackets(tokens: list[Token], index: int, lexer: _Lexer) -> list[Token]:
@@ -743,6 +772,20 @@ def _build_augassign(c):
     if type(target) not in (ast.Name, ast.Attribute, ast.Subscript):
         raise _node_error(f"'{_describe(target)}' is an illegal expression for augmented assignment", target)
     return ast.AugAssign(target, op.value[:-1], value, **_span(target, value))
+
+
+@_builds("annassign")
+def _build_annassign(c):
+    target, _, _, _, value = c
+    if type(target) not in (ast.Name, ast.Attribute, ast.Subscript):
+        if type(target) in (ast.TupleDisplay, ast.ListDisplay):
+            raise _node_error(f"only single target (not {_describe(target)}) can be annotated", target)
+        raise _node_error("illegal target for annotation", target)
+    if value is None:
+        return ast.Pass(**_span(target, c[2]))
+    if type(value) is ast.Starred:
+        raise _node_error("can't use starred expression here", value)
+    return ast.Assign([target], value, **_span(target, value))
 
 
 @_builds("print_stmt")
