@@ -178,6 +178,9 @@ class _FStringReader:
                 close = body.find(ch * 3 if triple else ch, j + (3 if triple else 1))
                 if close < 0:
                     raise self.error("f-string: unterminated string", j)
+                backslash = body.find("\\", j, close)
+                if backslash >= 0:
+                    raise self.error("f-string expression part cannot include a backslash", backslash)
                 j = close + (3 if triple else 1)
                 continue
             elif ch == "\\":

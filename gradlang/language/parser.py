@@ -516,16 +516,23 @@ def _syntax_error(tokens: list[Token], index: int, start: str) -> SyntaxError_:
     accepted = {t for t in tables.terminals if _accepts(stack, t, start)}
     display = tables.display
 
+    # Out of input (only the closing DEDENTs are left): more lines could still fix it.
+    at_end = all(t.type in ("_DEDENT", "$END") for t in tokens[index:])
+    if at_end:  # point at the end of the last line rather than past it
+        i = index
+        while i > 0 and tokens[i - 1].type in ("_DEDENT", "_NEWLINE"):
+            i -= 1
+        if 0 < i < index:
+            tok = tokens[i]
+
     def error(message: str, at: Token = tok, cls: type = SyntaxError_) -> SyntaxError_:
         err = cls(message, line=at.line, column=at.column)
-        return _incomplete(err) if ttype == "$END" else err
+        return _incomplete(err) if at_end else err
 
     if "_INDENT" in accepted and ttype != "_INDENT":
         opener = _block_opener(tokens, index)
         where = f" after {_BLOCK_OPENERS[opener.type]} on line {opener.line}" if opener else ""
-        # At the end of the input, point at the end of the line that wants the block.
-        at = tokens[index - 1] if ttype in ("$END", "_DEDENT") and index else tok
-        return error(f"expected an indented block{where}", at=at, cls=IndentationError_)
+        return error(f"expected an indented block{where}", cls=IndentationError_)
     if ttype == "_INDENT":
         return error("unexpected indent", cls=IndentationError_)
     if ttype == "EQUAL" and "EQUAL" not in accepted and tables.lexer.operators.get("==") in accepted:
