@@ -1597,7 +1597,7 @@ def split_top_level(source: str) -> list[tuple[int, str]]:
     current_start = 0
 
     def close() -> None:
-        while current and current[-1].lstrip().startswith("#"):
+        while current and (not current[-1].strip() or current[-1].lstrip().startswith("#")):
             current.pop()
         if current:
             chunks.append((current_start + 1, "\n".join(current) + "\n"))
