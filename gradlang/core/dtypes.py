@@ -99,7 +99,7 @@ def result_type(operands) -> DType:
         dtype = getattr(operand, "dtype", None)
         if dtype is None:
             scalar_cat = max(scalar_cat, scalar_category(operand))
-        elif operand.data.ndim:
+        elif operand.ndim:
             dims = dtype if dims is None else promote_types(dims, dtype)
         else:
             zeros = dtype if zeros is None else promote_types(zeros, dtype)

@@ -54,15 +54,18 @@ def _dependencies(roots: list) -> dict:
     """How many edges lead into each node reachable from the roots."""
     counts: dict = {}
     stack = [r for r in roots if isinstance(r, Node)]
-    seen = set(map(id, stack))
+    seen = set(stack)  # nodes and leaves hash by identity
     while stack:
         node = stack.pop()
         for edge in node.edges:
             if edge is None:
                 continue
-            counts[edge] = counts.get(edge, 0) + 1
-            if isinstance(edge, Node) and id(edge) not in seen:
-                seen.add(id(edge))
+            if edge in counts:
+                counts[edge] += 1
+                continue
+            counts[edge] = 1
+            if edge not in seen and isinstance(edge, Node):
+                seen.add(edge)
                 stack.append(edge)
     return counts
 
@@ -121,24 +124,32 @@ def run_backward(
             if isinstance(node, Tensor):
                 _deliver_to_leaf(node, grad, wanted, captured, capture, create_graph)
                 continue
-            if node in wanted and grad is not None:
+            if wanted and node in wanted and grad is not None:
                 for i in wanted[node]:
                     captured[i] = grad
             if node.retained is not None and grad is not None:
                 holder = node.retained()
                 if holder is not None and holder.grad_fn is node:
                     _accumulate_into_leaf(holder, grad, create_graph)
-            input_grads = node.prim.vjp(node, grad, **node.params) if grad is not None else ()
+            if grad is None:
+                input_grads = ()
+            elif node.params:
+                input_grads = node.prim.vjp(node, grad, **node.params)
+            else:
+                input_grads = node.prim.vjp(node, grad)
             if not retain_graph:
                 node.release()
+            given = len(input_grads)
             for i, edge in enumerate(node.edges):
                 if edge is None:
                     continue
-                g = input_grads[i] if i < len(input_grads) else None
-                if g is not None:
-                    _accumulate(pending, edge, g)
-                counts[edge] -= 1
-                if counts[edge] == 0:
+                g = input_grads[i] if i < given else None
+                if g is not None:  # accumulate (inlined: this loop runs once per edge of the graph)
+                    existing = pending.get(edge)
+                    pending[edge] = g if existing is None else existing + g
+                remaining = counts[edge] - 1
+                counts[edge] = remaining
+                if not remaining:
                     ready.append(edge)
     return captured if capture is not None else None
 

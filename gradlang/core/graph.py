@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import RuntimeError_
 from . import forward_mode
+from .dtypes import _BY_NUMPY as _DTYPE_OF
 from .grad_mode import _state as _grad_state
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class Node:
             raise RuntimeError_(BACKWARD_TWICE)
         if saved is None:
             return ()
-        return tuple(None if record is None else record.unpack(self) for record in saved)
+        return tuple([None if record is None else record.unpack(self) for record in saved])
 
     def release(self) -> None:
         if self.saved is not None:
@@ -184,16 +185,35 @@ def version_error(tensor: Tensor, expected: int, producer: Node | None) -> Runti
     )
 
 
-def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str | None = None) -> Tensor:
-    """Run a primitive forward; record a node when grad mode is on and an input requires grad."""
-    from .tensor import Tensor
+_ndarray = np.ndarray
+_asarray = np.asarray
+_active_levels = forward_mode.active_levels  # the list itself: forward mode changes it in place
+_wrap = None  # Tensor._wrap, bound on first use (tensor.py imports this module)
 
+
+def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str | None = None) -> Tensor:
+    """Run a primitive forward; record a node when grad mode is on and an input requires grad.
+
+    Every op and every backward rule comes through here: plain code and local names, because
+    its overhead is most of the cost of a scalar program."""
+    global _wrap
+    if _wrap is None:
+        from .tensor import Tensor
+
+        _wrap = Tensor._wrap
     kwargs = params or {}
-    data = prim.forward(*[t.array for t in inputs], **kwargs)
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)
-    result = Tensor._wrap(data)
-    if forward_mode.active_levels:
+    if params:
+        data = prim.forward(*[t.array for t in inputs], **kwargs)
+    elif len(inputs) == 2:
+        data = prim.forward(inputs[0].array, inputs[1].array)
+    elif len(inputs) == 1:
+        data = prim.forward(inputs[0].array)
+    else:
+        data = prim.forward(*[t.array for t in inputs])
+    if type(data) is not _ndarray:
+        data = _asarray(data)
+    result = _wrap(data)
+    if _active_levels:
         # Before recording: a node that saves its output saves the output's tangents too.
         forward_mode.propagate(prim, inputs, kwargs, result)
     if _grad_state.enabled:
@@ -205,9 +225,7 @@ def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str 
 
 
 def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, result: Tensor) -> None:
-    edges = tuple(
-        (t.grad_fn if t.grad_fn is not None else t) if t._requires_grad else None for t in inputs
-    )
+    edges = tuple([(t.grad_fn or t) if t._requires_grad else None for t in inputs])
     saved = None
     if prim.save_inputs:
         # An input is saved only when the gradient of an input that requires grad needs it.
@@ -217,9 +235,8 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
             for i in prim.save_inputs
         )
     name = name or prim.node_name
-    node = node_class(name)(
-        prim, name, edges, saved, params, tuple((t.array.shape, t.dtype) for t in inputs)
-    )
+    cls = _NODE_CLASSES.get(name) or node_class(name)
+    node = cls(prim, name, edges, saved, params, tuple([(t.array.shape, _DTYPE_OF[t.array.dtype]) for t in inputs]))
     if prim.save_output:
         record = SavedOutput(result)
         node.saved = (record,) if saved is None else saved + (record,)

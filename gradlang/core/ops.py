@@ -20,6 +20,8 @@ from .notices import warn
 from .tensor import Tensor
 
 P = None  # the primitive registry module, bound below (primitives import this module)
+_wrap = Tensor._wrap
+_asarray = np.asarray
 
 
 # ---------------------------------------------------------------- helpers
@@ -71,6 +73,21 @@ def _broadcast_shape(a: Tensor, b) -> None:
 
 def _binary(prim, a, b, name: str | None = None, floating: bool = False):
     if not isinstance(a, Tensor):
+    # Fast paths, same results: two tensors of one dtype and shape, or a float tensor and a Python
+    # number (which never changes a float tensor's dtype).
+    ta, tb = type(a), type(b)
+    if ta is Tensor:
+        dtype = a.array.dtype
+        if tb is Tensor:
+            other = b.array
+            if other.dtype is dtype and other.shape == a.array.shape and (not floating or dtype.kind == "f"):
+                return apply(prim, (a, b), None, name)
+        elif (tb is float or tb is int) and dtype.kind == "f":
+            return apply(prim, (a, _wrap(_asarray(b, dtype))), None, name)
+    elif tb is Tensor and (ta is float or ta is int):
+        dtype = b.array.dtype
+        if dtype.kind == "f":
+            return apply(prim, (_wrap(_asarray(a, dtype)), b), None, name)
         a, b = b, a  # only for the checks: the order below is restored
         swapped = True
     else:

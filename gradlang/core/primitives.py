@@ -61,8 +61,16 @@ def _keep(condition: np.ndarray, g):
 
 def _binary_grads(node, grad_a, grad_b):
     """Sum each input's gradient back to that input's (pre-broadcast) shape."""
-    ga = ops.sum_to(grad_a(), node.input_shape(0)) if node.needs_grad(0) else None
-    gb = ops.sum_to(grad_b(), node.input_shape(1)) if node.needs_grad(1) else None
+    edges, meta = node.edges, node.input_meta
+    ga = gb = None
+    if edges[0] is not None:
+        ga = grad_a()
+        if ga.array.shape != meta[0][0]:
+            ga = ops.sum_to(ga, meta[0][0])
+    if edges[1] is not None:
+        gb = grad_b()
+        if gb.array.shape != meta[1][0]:
+            gb = ops.sum_to(gb, meta[1][0])
     return ga, gb
 
 

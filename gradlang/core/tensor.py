@@ -227,8 +227,9 @@ class Tensor(metaclass=_TorchClass):
             raise TypeError_("iteration over a 0-d tensor")
         return (self[i] for i in range(self.array.shape[0]))
 
-    def __hash__(self) -> int:
-        return id(self)
+    # By identity, as in PyTorch (`==` is elementwise); object's own hash runs in C, and the
+    # backward pass keys its dictionaries by leaf tensors.
+    __hash__ = object.__hash__
 
     # ------------------------------------------------------------ printing
 
