@@ -18,22 +18,34 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 
-@dataclass(slots=True, kw_only=True)
+# repr and == are written once here, not generated per class: importing stays quick.
+@dataclass(slots=True, kw_only=True, repr=False, eq=False)
 class Node:
     """Base of every node: its source span (1-based lines and columns, end exclusive)."""
 
-    line: int = field(default=0, repr=False, compare=False)
-    column: int = field(default=0, repr=False, compare=False)
-    end_line: int = field(default=0, repr=False, compare=False)
-    end_column: int = field(default=0, repr=False, compare=False)
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in node_fields(self))
+        return f"{type(self).__name__}({inner})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in node_fields(self))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by shape, as dataclasses do
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Stmt(Node):
     """Base of statements."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Expr(Node):
     """Base of expressions."""
 
@@ -41,21 +53,21 @@ class Expr(Node):
 # ---------------------------------------------------------------- module and statements
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Module(Node):
     """A whole program or one top-level chunk: its statements in order."""
 
     body: list[Stmt]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ExprStmt(Stmt):
     """An expression evaluated for its effect (the REPL echoes a non-None result)."""
 
     value: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Assign(Stmt):
     """`a = b = value`: targets left to right (Name, Attribute, Subscript, TupleDisplay,
     ListDisplay, Starred inside a tuple or list)."""
@@ -64,7 +76,7 @@ class Assign(Stmt):
     value: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AugAssign(Stmt):
     """`target op= value`; `op` is the binary operator without `=` ("+", "**", "@" ...).
     The target is a Name, Attribute or Subscript."""
@@ -74,7 +86,7 @@ class AugAssign(Stmt):
     value: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Print(Stmt):
     """The `print e1, e2` statement. `newline` is False after a trailing comma (`print x,`)."""
 
@@ -82,7 +94,7 @@ class Print(Stmt):
     newline: bool = True
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Param(Node):
     """One parameter of a def or lambda: `name[: annotation][= default]`."""
 
@@ -91,7 +103,7 @@ class Param(Node):
     annotation: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Arguments(Node):
     """A parameter list: `def f(a, b=1, *args, c, d=2, **kwargs)`.
 
@@ -105,7 +117,7 @@ class Arguments(Node):
     kwarg: Param | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class FunctionDef(Stmt):
     """`def name(args) [-> returns]: body`."""
 
@@ -115,14 +127,14 @@ class FunctionDef(Stmt):
     returns: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Return(Stmt):
     """`return [value]`; `return a, b` returns a TupleDisplay."""
 
     value: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class If(Stmt):
     """`if test: body else: orelse`; an `elif` is an If alone in `orelse`."""
 
@@ -131,7 +143,7 @@ class If(Stmt):
     orelse: list[Stmt] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class While(Stmt):
     """`while test: body [else: orelse]` (orelse runs when the loop ends without break)."""
 
@@ -140,7 +152,7 @@ class While(Stmt):
     orelse: list[Stmt] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class For(Stmt):
     """`for target in iter: body [else: orelse]`."""
 
@@ -150,22 +162,22 @@ class For(Stmt):
     orelse: list[Stmt] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Break(Stmt):
     """`break` (only inside a loop; the parser checks)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Continue(Stmt):
     """`continue` (only inside a loop; the parser checks)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Pass(Stmt):
     """`pass`."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class WithItem(Node):
     """One `context_expr [as optional_vars]` of a with statement."""
 
@@ -173,7 +185,7 @@ class WithItem(Node):
     optional_vars: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class With(Stmt):
     """`with a as x, b: body`."""
 
@@ -181,7 +193,7 @@ class With(Stmt):
     body: list[Stmt]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ExceptHandler(Node):
     """`except [type [as name]]: body`; `type` is None for a bare except, a TupleDisplay
     for `except (A, B)`."""
@@ -191,7 +203,7 @@ class ExceptHandler(Node):
     body: list[Stmt]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Try(Stmt):
     """`try: body` with handlers, `else: orelse`, `finally: finalbody` (each may be empty)."""
 
@@ -201,7 +213,7 @@ class Try(Stmt):
     finalbody: list[Stmt] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Raise(Stmt):
     """`raise [exc [from cause]]`."""
 
@@ -209,7 +221,7 @@ class Raise(Stmt):
     cause: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Assert(Stmt):
     """`assert test [, msg]`."""
 
@@ -217,7 +229,7 @@ class Assert(Stmt):
     msg: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Alias(Node):
     """`name [as asname]` in an import; `name` may be dotted (`torch.autograd`) or `*`."""
 
@@ -225,14 +237,14 @@ class Alias(Node):
     asname: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Import(Stmt):
     """`import a.b as c, d`."""
 
     names: list[Alias]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ImportFrom(Stmt):
     """`from module import a as b, c` (module is dotted)."""
 
@@ -240,21 +252,21 @@ class ImportFrom(Stmt):
     names: list[Alias]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Global(Stmt):
     """`global x, y`."""
 
     names: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Nonlocal(Stmt):
     """`nonlocal x, y` (only inside a function; the parser checks)."""
 
     names: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Delete(Stmt):
     """`del a, b[0], c.d`."""
 
@@ -264,21 +276,21 @@ class Delete(Stmt):
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Name(Expr):
     """A variable reference (or binding, as a target)."""
 
     id: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Constant(Expr):
     """A literal: int, float, str, True, False, None, or Ellipsis for `...`."""
 
     value: Any
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class FormattedValue(Expr):
     """A `{value!conversion:format_spec}` field of an f-string.
 
@@ -291,28 +303,28 @@ class FormattedValue(Expr):
     format_spec: list[str | FormattedValue] | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class FString(Expr):
     """An f-string (adjacent literals already joined): literal text and fields in order."""
 
     parts: list[str | FormattedValue]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ListDisplay(Expr):
     """`[a, b, *c]`."""
 
     elts: list[Expr]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class TupleDisplay(Expr):
     """`(a, b)`, `a, b`, `(a,)`, `()`; also the index of `m[0, 1]`."""
 
     elts: list[Expr]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DictDisplay(Expr):
     """`{k1: v1, k2: v2}`."""
 
@@ -320,7 +332,7 @@ class DictDisplay(Expr):
     values: list[Expr]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Comprehension(Node):
     """One `for target in iter if cond1 if cond2` clause."""
 
@@ -329,7 +341,7 @@ class Comprehension(Node):
     ifs: list[Expr] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ListComp(Expr):
     """`[elt for ... in ... if ...]` (several clauses: nested loops, outermost first)."""
 
@@ -337,7 +349,7 @@ class ListComp(Expr):
     generators: list[Comprehension]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class GeneratorExp(Expr):
     """`(elt for ...)`, also the sole argument in `sum(x*x for x in xs)`."""
 
@@ -345,7 +357,7 @@ class GeneratorExp(Expr):
     generators: list[Comprehension]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Attribute(Expr):
     """`value.attr`."""
 
@@ -353,7 +365,7 @@ class Attribute(Expr):
     attr: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Slice(Expr):
     """`lower:upper:step` inside a subscript (any part may be None)."""
 
@@ -362,7 +374,7 @@ class Slice(Expr):
     step: Expr | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Subscript(Expr):
     """`value[index]`; the index is an expression, a Slice, or a TupleDisplay of them
     (`m[:, 1]`)."""
@@ -371,14 +383,14 @@ class Subscript(Expr):
     index: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Starred(Expr):
     """`*value` in a call's arguments, a list/tuple display, or an assignment target."""
 
     value: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Keyword(Node):
     """A keyword argument `arg=value`; `arg` is None for `**value`."""
 
@@ -386,7 +398,7 @@ class Keyword(Node):
     value: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Call(Expr):
     """`func(args..., keywords...)`; `args` may hold Starred (`*xs`)."""
 
@@ -395,7 +407,7 @@ class Call(Expr):
     keywords: list[Keyword] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class BinOp(Expr):
     """`left op right` for `+ - * / // % @ ** | ^ & << >>`."""
 
@@ -404,7 +416,7 @@ class BinOp(Expr):
     right: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class UnaryOp(Expr):
     """`op operand` for `- + ~ not`."""
 
@@ -412,7 +424,7 @@ class UnaryOp(Expr):
     operand: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class BoolOp(Expr):
     """`a and b and c` / `a or b`: op is "and" or "or", values has two or more items."""
 
@@ -420,7 +432,7 @@ class BoolOp(Expr):
     values: list[Expr]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Compare(Expr):
     """`left op1 c1 op2 c2 ...` (a chain: `a < b < c`); ops are "<", "<=", ">", ">=",
     "==", "!=", "in", "not in", "is", "is not"."""
@@ -430,7 +442,7 @@ class Compare(Expr):
     comparators: list[Expr]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class IfExp(Expr):
     """`body if test else orelse`."""
 
@@ -439,7 +451,7 @@ class IfExp(Expr):
     orelse: Expr
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Lambda(Expr):
     """`lambda args: body`."""
 
