@@ -130,7 +130,7 @@ def show_vars(interpreter, console: Console) -> None:
     if not names:
         say(console, "no bindings yet", NOTE_STYLE)
         return
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
     for column in ("name", "type", "shape", "dtype", "requires_grad", "grad_fn", "value"):
         table.add_column(column, no_wrap=column != "value", overflow="fold")
     for name in names:

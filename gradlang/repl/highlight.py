@@ -57,8 +57,10 @@ def line_tokens(line: str, builtins) -> list[tuple[str, str]]:
         text = line[start:end]
         if kind == "NAME":
             style = "class:keyword" if text in KEYWORDS else "class:builtin" if text in builtins else ""
-        else:
-            style = _TOKEN_STYLES.get(kind, "")
+        elif kind in _TOKEN_STYLES:
+            style = _TOKEN_STYLES[kind]
+        else:  # brackets and whatever punctuation groups the patterns grow
+            style = "" if text[:1].isalnum() or text[:1] == "_" else "class:operator"
         pieces.append((style, text))
         pos = end
     return pieces

@@ -61,6 +61,8 @@ def show_warning(console: Console, category: str, message: str) -> None:
 
 
 def show_interrupt(console: Console) -> None:
+    if console.is_terminal:  # the terminal echoed ^C where the cursor was
+        console.file.write("\n")
     say(console, "KeyboardInterrupt", ERROR_STYLE)
 
 

@@ -18,8 +18,7 @@ def test_vars_is_a_table_of_the_bindings(run):
     run("x = param([1.0, 2.0])\ny = (x * x).sum()\nlr = 0.1\ndef f(a): return a")
     outcome, shown = run(":vars")
     assert outcome is Outcome.OK
-    header = next(line for line in shown.splitlines() if "name" in line)
-    assert header.split() == ["name", "type", "shape", "dtype", "requires_grad", "grad_fn", "value"]
+    assert shown.splitlines()[0].split() == ["name", "type", "shape", "dtype", "requires_grad", "grad_fn", "value"]
     rows = {line.split()[0]: line.split() for line in shown.splitlines() if line.strip() and line.split()[0]
             in ("x", "y", "lr", "f")}
     assert rows["x"][:5] == ["x", "Tensor", "[2]", "torch.float32", "True"]
