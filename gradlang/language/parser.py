@@ -145,6 +145,12 @@ class _Tables:
         self.continuations = {operators[s] for s in _CONTINUATION_SPELLINGS if s in operators}
         self.continuations.update(_CONTINUATION_KEYWORDS)
         self.unit_chains: dict[tuple[int, int, str], int] = {}
+        self.gotos: dict[tuple[int, str, str], int] = {}
+
+    def goto_and_unit_chain(self, below: int, origin: str, terminal: str) -> int:
+        """The state after reducing to `origin` over state `below`, then following the
+        one-child reductions that `terminal` causes."""
+        return self.follow_unit_chain(below, self.actions[below][origin], terminal)
 
     def follow_unit_chain(self, below: int, state: int, terminal: str) -> int:
         """The state after all the one-child `?rule` reductions that `terminal` causes
@@ -200,8 +206,9 @@ class _Lexer:
         # Like Lark's standard lexer: higher priority first (STRING before NAME, so that
         # `f"..."` is a string; FLOAT before INT); operators last, longest first.
         alternatives = [f"(?P<{name}>{pattern})" for _, name, pattern in sorted(patterns)]
-        operators = sorted(self.operators, key=len, reverse=True)
+        operators = sorted(set(self.operators) - set(_OPENERS) - set(_CLOSERS), key=len, reverse=True)
         alternatives.append("(?P<OP>" + "|".join(re.escape(op) for op in operators) + ")")
+        alternatives.append(r"(?P<OPEN>[(\[{])|(?P<CLOSE>[)\]}])")
         self.master = re.compile(
             r"[ \t\f]*(?:(?P<NL>\n)|(?P<COMMENT>#[^\n]*)|(?P<CONTINUATION>\\\n)|" + "|".join(alternatives) + ")"
         )
@@ -238,8 +245,18 @@ class _Lexer:
                     break
                 self.fail(source, n - len(rest), line, line_start, tokens)
             kind = m.lastgroup
-            start = m.start(kind)
             end = m.end()
+            start = m.start(kind)
+            if kind == "NAME" or kind == "OP":  # most tokens: the short way
+                column = start - line_start + 1
+                if at_line_start:
+                    at_line_start = False
+                    self.indent(source[line_start:start], indents, line, column, append)
+                value = source[start:end]
+                ttype = keywords.get(value, "NAME") if kind == "NAME" else operators[value]
+                append(_new_token(Token, (ttype, value, line, column, line, column + end - start)))
+                pos = end
+                continue
             if kind == "NL":
                 if not at_line_start and not brackets and not in_brackets:
                     append(_new_token(Token, ("_NEWLINE", "\n", line, start - line_start + 1,
@@ -260,26 +277,22 @@ class _Lexer:
                 at_line_start = False
                 self.indent(source[line_start:start], indents, line, column, append)
             value = source[start:end]
-            if kind == "NAME":
-                ttype = keywords.get(value, "NAME")
-                append(_new_token(Token, (ttype, value, line, column, line, column + end - start)))
-            elif kind == "OP":
-                ttype = operators[value]
-                tok = _new_token(Token, (ttype, value, line, column, line, column + end - start))
-                if value in _OPENERS:
-                    if len(brackets) >= MAX_BRACKET_DEPTH:
-                        raise SyntaxError_("too many nested parentheses", line=line, column=column)
-                    brackets.append(tok)
-                elif value in _CLOSERS:
-                    if not brackets:
-                        raise SyntaxError_(f"unmatched '{value}'", line=line, column=column)
-                    opener = brackets.pop()
-                    if opener.value != _CLOSERS[value]:
-                        where = "" if opener.line == line else f" on line {opener.line}"
-                        raise SyntaxError_(
-                            f"closing parenthesis '{value}' does not match opening parenthesis '{opener.value}'{where}",
-                            line=line, column=column)
+            if kind == "OPEN":
+                if len(brackets) >= MAX_BRACKET_DEPTH:
+                    raise SyntaxError_("too many nested parentheses", line=line, column=column)
+                tok = _new_token(Token, (operators[value], value, line, column, line, column + 1))
+                brackets.append(tok)
                 append(tok)
+            elif kind == "CLOSE":
+                if not brackets:
+                    raise SyntaxError_(f"unmatched '{value}'", line=line, column=column)
+                opener = brackets.pop()
+                if opener.value != _CLOSERS[value]:
+                    where = "" if opener.line == line else f" on line {opener.line}"
+                    raise SyntaxError_(
+                        f"closing parenthesis '{value}' does not match opening parenthesis '{opener.value}'{where}",
+                        line=line, column=column)
+                append(_new_token(Token, (operators[value], value, line, column, line, column + 1)))
             elif kind == "STRING" and "\n" in value:  # triple-quoted or backslash-continued
                 end_line = line + value.count("\n")
                 end_column = end - (start + value.rfind("\n"))
@@ -384,7 +397,7 @@ def _incomplete(error: SyntaxError_) -> SyntaxError_:
 def _run(tokens: list[Token], start: str) -> object:
     """Parse a token list (ending with `$END`), building the AST on each reduction."""
     tables = _tables()
-    actions, rules, chains = tables.actions, tables.rules, tables.unit_chains
+    actions, rules, chains, gotos = tables.actions, tables.rules, tables.unit_chains, tables.gotos
     stack = [tables.start[start]]
     values: list = []
     push_state, push_value = stack.append, values.append
@@ -420,7 +433,12 @@ def _run(tokens: list[Token], start: str) -> object:
                     else:
                         children = []
                     push_value(build(children))
-                    state = actions[stack[-1]][origin]
+                    # The goto, and the one-child reductions that follow it, remembered too.
+                    key = (stack[-1], origin, ttype)
+                    try:
+                        state = gotos[key]
+                    except KeyError:
+                        state = gotos[key] = tables.goto_and_unit_chain(stack[-1], origin, ttype)
                     push_state(state)
             break
         except KeyError:
@@ -649,6 +667,12 @@ def _grow(children: list) -> _Splice:
     return first
 
 
+def _grow_by_one(children: list) -> _Splice:
+    first, item = children
+    first.append(item)
+    return first
+
+
 def _make_reducer(origin: str, expansion: list[str], alias: str | None, expand1: bool,
                   empty_indices: list[bool] | None) -> tuple[int, str, object]:
     """(number of children, rule name, function from children to value); the function is
@@ -667,7 +691,7 @@ def _make_reducer(origin: str, expansion: list[str], alias: str | None, expand1:
     if not spliced and not empty_indices:
         return size, origin, build
     if spliced == [0] and expansion[0] == origin and not empty_indices:
-        return size, origin, _grow
+        return size, origin, _grow_by_one if size == 2 else _grow
     plan = []  # (index into the children or -1 for a placeholder None, splice it?)
     index = 0
     for empty in empty_indices or [False] * size:
@@ -736,13 +760,13 @@ def _build_expression_input(c):
 
 @_builds("simple_stmt")
 def _build_simple_stmt(c):
-    return c[0:-1:2]
+    return c[0] if len(c) == 2 else c[0:-1:2]  # a statement, or a list of them (`a; b`)
 
 
 @_builds("suite")
 def _build_suite(c):
-    if len(c) == 1:
-        return c[0]
+    if len(c) == 1:  # a simple statement on the same line
+        return c[0] if type(c[0]) is list else [c[0]]
     return _flatten_statements(c[2:-1])
 
 
