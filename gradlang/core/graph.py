@@ -229,11 +229,13 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
     saved = None
     if prim.save_inputs:
         # An input is saved only when the gradient of an input that requires grad needs it.
-        users = dict(prim.saved_for)
-        saved = tuple(
-            SavedInput(inputs[i]) if any(edges[j] is not None for j in users.get(i, range(len(inputs)))) else None
-            for i in prim.save_inputs
-        )
+        kept = []
+        for i, users in zip(prim.save_inputs, prim.saved_for):
+            if users is None or any([edges[j] is not None for j in users]):
+                kept.append(SavedInput(inputs[i]))
+            else:
+                kept.append(None)
+        saved = tuple(kept)
     name = name or prim.node_name
     cls = _NODE_CLASSES.get(name) or node_class(name)
     node = cls(prim, name, edges, saved, params, tuple([(t.array.shape, _DTYPE_OF[t.array.dtype]) for t in inputs]))

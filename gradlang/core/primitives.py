@@ -35,13 +35,15 @@ class Primitive:
     node_name: str
     save_inputs: tuple[int, ...] = ()
     save_output: bool = False
-    saved_for: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (saved input, inputs whose grads use it)
+    # Aligned with save_inputs: the inputs whose gradients use each saved input (None: always saved).
+    saved_for: tuple[tuple[int, ...] | None, ...] = ()
 
 
 def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,
            saved_for=None) -> Primitive:
+    users = saved_for or {}
     prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output,
-                     tuple((saved_for or {}).items()))
+                     tuple(users.get(i) for i in save_inputs))
     PRIMITIVES[name] = prim
     return prim
 
