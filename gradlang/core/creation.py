@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import threading
 
 import numpy as np
 
@@ -52,6 +53,7 @@ def _nested_shape(data) -> tuple[list[int], list]:
     level = [data]
     while level and isinstance(level[0], (list, tuple)):
         length = len(level[0])
+        limits.check_elements(length * len(level))  # before flattening: `[[0.] * 10**4] * 10**4` is small
         nxt = []
         for item in level:
             if not isinstance(item, (list, tuple)):
@@ -137,7 +139,7 @@ def _size(sizes) -> tuple[int, ...]:
 
 def _filled(fill, sizes, dtype: DType | None, requires_grad: bool) -> Tensor:
     shape = _size(sizes)
-    limits.check_elements(int(np.prod(shape, dtype=np.int64)) if shape else 1)
+    limits.check_shape(shape)
     return _finish(np.full(shape, fill, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
 
@@ -243,21 +245,40 @@ class Generator:
 default_generator = Generator()
 
 
+class _ThreadGenerator(threading.local):
+    generator: Generator | None = None  # an interpreter's own, while it runs on this thread
+
+
+_thread_generator = _ThreadGenerator()
+
+
+def current_generator() -> Generator:
+    """This thread's source of random numbers: a running interpreter's own, else the default."""
+    return _thread_generator.generator or default_generator
+
+
+def use_generator(generator: Generator | None) -> Generator | None:
+    """Draw this thread's random numbers from `generator` (None: the default); returns the previous one."""
+    previous = _thread_generator.generator
+    _thread_generator.generator = generator
+    return previous
+
+
 def manual_seed(seed: int) -> Generator:
-    return default_generator.manual_seed(seed)
+    return current_generator().manual_seed(seed)
 
 
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     shape = _size(size)
-    limits.check_elements(int(np.prod(shape, dtype=np.int64)))
-    rng = (generator or default_generator).rng
+    limits.check_shape(shape)
+    rng = (generator or current_generator()).rng
     return _finish(rng.random(shape, dtype=np.float64).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
 
 def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     shape = _size(size)
-    limits.check_elements(int(np.prod(shape, dtype=np.int64)))
-    rng = (generator or default_generator).rng
+    limits.check_shape(shape)
+    rng = (generator or current_generator()).rng
     return _finish(rng.standard_normal(shape).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
 
@@ -265,6 +286,6 @@ def randint(low, high=None, size=(), dtype: DType | None = None, generator: Gene
     if high is None:
         low, high = 0, low
     shape = _size((size,))
-    limits.check_elements(int(np.prod(shape, dtype=np.int64)))
-    rng = (generator or default_generator).rng
+    limits.check_shape(shape)
+    rng = (generator or current_generator()).rng
     return _finish(rng.integers(low, high, shape).astype((dtype or dtypes.int64).numpy), False)

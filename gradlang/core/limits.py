@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 from ..errors import RuntimeError_
 
 
 class _Limits(threading.local):
+    # Per thread, like grad mode: interpreters running in different threads keep their own.
     max_tensor_elements: int | None = None
 
 
@@ -22,3 +24,22 @@ def check_elements(count: int) -> None:
             f"tensor of {count} elements exceeds this interpreter's limit of {limit} elements "
             "(max_tensor_elements)"
         )
+
+
+def check_shape(shape) -> None:
+    """`check_elements` for a result of `shape`, counted with Python ints (no int64 wrap-around)."""
+    if current.max_tensor_elements is not None:
+        check_elements(math.prod(int(n) for n in shape))
+
+
+def check_broadcast(*shapes) -> None:
+    """Refuse an oversized broadcast result before an op computes it (shapes known to broadcast)."""
+    if current.max_tensor_elements is None:
+        return
+    ndim = max(len(s) for s in shapes)
+    result = [1] * ndim
+    for shape in shapes:
+        for i, n in enumerate(shape, ndim - len(shape)):
+            if n != 1:
+                result[i] = n
+    check_elements(math.prod(result))

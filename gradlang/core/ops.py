@@ -12,7 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..errors import IndexError_, RuntimeError_, TypeError_
-from . import dtypes
+from . import dtypes, limits
 from .dtypes import DType, result_type
 from .grad_mode import _state as _grad_state
 from .graph import apply, rename
@@ -69,10 +69,10 @@ def _broadcast_shape(a: Tensor, b) -> None:
                 f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
                 f"dimension {dim}"
             )
+    limits.check_broadcast(sa, sb)
 
 
 def _binary(prim, a, b, name: str | None = None, floating: bool = False):
-    if not isinstance(a, Tensor):
     # Fast paths, same results: two tensors of one dtype and shape, or a float tensor and a Python
     # number (which never changes a float tensor's dtype).
     ta, tb = type(a), type(b)
@@ -88,6 +88,7 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
         dtype = b.array.dtype
         if dtype.kind == "f":
             return apply(prim, (_wrap(_asarray(a, dtype)), b), None, name)
+    if not isinstance(a, Tensor):
         a, b = b, a  # only for the checks: the order below is restored
         swapped = True
     else:
@@ -405,6 +406,7 @@ def where(condition: Tensor, a, b) -> Tensor:
     else:
         dtype = result_type((a, b))
     ta, tb = _coerce(a, dtype), _coerce(b, dtype)
+    limits.check_broadcast(condition.array.shape, ta.array.shape, tb.array.shape)
     return apply(P.where, (ta, tb), {"condition": condition})
 
 
@@ -630,6 +632,7 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
         raise RuntimeError_(
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_text(a)} and {_shape_text(b)})"
         )
+    limits.check_elements(a.array.shape[0] * b.array.shape[1])
     return apply(P.mm, (a, b))
 
 
@@ -680,6 +683,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
 
 def bmm(a: Tensor, b: Tensor) -> Tensor:
+    limits.check_broadcast(a.array.shape[:-1] + (1,), b.array.shape[:-2] + (1, b.array.shape[-1]))
     return apply(P.bmm, (a, b))
 
 
@@ -772,6 +776,7 @@ def expand(x: Tensor, *sizes) -> Tensor:
             f"non-singleton dimension {len(shape) - 1}.  Target sizes: {list(sizes)}.  Tensor sizes: "
             f"{list(x.array.shape)}"
         ) from None
+    limits.check_shape(shape)  # a view, but every op on it computes that many elements
     return _share_storage(apply(P.expand, (x,), {"shape": shape}), x)
 
 
@@ -970,6 +975,7 @@ def concat(tensors, dim: int, stacked: bool) -> Tensor:
     dtype = result_type(tensors)
     tensors = [_coerce(t, dtype) for t in tensors]
     name = "StackBackward0" if stacked else "CatBackward0"
+    limits.check_elements(builtins.sum(t.array.size for t in tensors))
     return apply(P.concat, tuple(tensors), {"dim": dim, "stacked": stacked}, name)
 
 

@@ -39,7 +39,7 @@ class Interpreter:
         stdout=None,
         stderr=None,
         max_steps: int | None = None,
-        max_tensor_elements: int | None = None,
+        max_tensor_elements: int | None = CLI_MAX_TENSOR_ELEMENTS,  # None: no limit
         max_recursion: int = DEFAULT_MAX_RECURSION,
         timeout: float | None = None,
         *,
