@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import builtins as py
 import math
+import threading
 
 from .. import core as T
 from ..core import engine
 from ..core.tensor import Size, Tensor
 from ..errors import BY_NAME, GradlangError, ImportError_, TypeError_
+from . import guards
 from .sandbox import Namespace
 
 
@@ -59,7 +61,14 @@ class GradModeFactory:
     def __init__(self, name: str, block: type) -> None:
         self.name = name
         self.block = block
-        self._open: list = []
+        self._threads = threading.local()  # one shared object: each thread keeps its own open blocks
+
+    @property
+    def _open(self) -> list:
+        stack = getattr(self._threads, "open", None)
+        if stack is None:
+            stack = self._threads.open = []
+        return stack
 
     def __call__(self):
         return self.block()
@@ -190,6 +199,7 @@ FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessi
 TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC})
 
 MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not name.startswith("_")})
+MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for name in ("factorial", "comb", "perm")})
 
 MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
@@ -207,7 +217,7 @@ def import_module(dotted: str) -> Namespace:
 
 PYTHON_BUILTINS = {
     "range": range, "len": len, "float": float, "int": int, "str": str_, "bool": bool, "list": list,
-    "tuple": tuple, "dict": dict, "round": round, "repr": repr_, "format": format, "enumerate": enumerate,
+    "tuple": tuple, "dict": dict, "round": round, "repr": repr_, "format": guards.format_, "enumerate": enumerate,
     "zip": zip, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter, "any": any, "all": all,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
     "callable": callable, "isinstance": isinstance_, "type": type_,
@@ -215,7 +225,7 @@ PYTHON_BUILTINS = {
     "min": _either(_py_min_max(py.min), T.min, "min"),
     "max": _either(_py_min_max(py.max), T.max, "max"),
     "sum": _either(py.sum, T.sum, "sum"),
-    "pow": _either(py.pow, T.pow, "pow"),
+    "pow": _either(guards.power, T.pow, "pow"),
 }
 
 

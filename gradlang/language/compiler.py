@@ -21,6 +21,7 @@ from ..errors import (
     ValueError_,
     from_python,
 )
+from . import guards
 from . import syntax as S
 from .builtins import ExceptionType, import_module
 from .runtime import BREAK, CONTINUE, RETURN, Env, Function
@@ -44,6 +45,11 @@ COMPARE = {
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
 }
 truth = operator.truth
+# Ints, strings and lists that one operation could make enormous (`10**10**10`) are checked first.
+BINARY.update(guards.BINARY)
+IN_PLACE.update(guards.IN_PLACE)
+_GUARDED_MUL = frozenset({int, bool, str, list, tuple})
+_SEQUENCES = frozenset({str, list, tuple})
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
 
 # Errors a program cannot catch: the interpreter's own limits must stay in force.
@@ -333,7 +339,7 @@ class Compiler:
                 return orelse(env)
             return None
 
-        return while_
+        return self._located(while_, node)  # a step or time limit met at a turn points at the loop
 
     def stmt_For(self, node: S.For, scope):
         iterable = self._located(self.expression(node.iter, scope), node.iter)
@@ -365,7 +371,7 @@ class Compiler:
                 return orelse(env)
             return None
 
-        return for_
+        return self._located(for_, node)  # a step or time limit met at a turn points at the loop
 
     def stmt_With(self, node: S.With, scope):
         managers = [(self._located(self.expression(item.context_expr, scope), item.context_expr),
@@ -910,24 +916,39 @@ class Compiler:
         left, right = self.expression(node.left, scope), self.expression(node.right, scope)
         op = node.op
         if op == "+":
+            guarded_add = guards.add
+
             def add(env):
-                return left(env) + right(env)
+                a = left(env)
+                if type(a) in _SEQUENCES:
+                    return guarded_add(a, right(env))
+                return a + right(env)
             run = add
         elif op == "-":
             def sub(env):
                 return left(env) - right(env)
             run = sub
         elif op == "*":
+            guarded_mul = guards.multiply
+
             def mul(env):
-                return left(env) * right(env)
+                a, b = left(env), right(env)
+                if type(a) in _GUARDED_MUL or type(b) in _GUARDED_MUL:
+                    return guarded_mul(a, b)
+                return a * b
             run = mul
         elif op == "/":
             def div(env):
                 return left(env) / right(env)
             run = div
         elif op == "**":
+            guarded_power = guards.power
+
             def power(env):
-                return left(env) ** right(env)
+                a, b = left(env), right(env)
+                if type(a) is int and type(b) is int:
+                    return guarded_power(a, b)
+                return a ** b
             run = power
         else:
             function = BINARY[op]

@@ -25,7 +25,7 @@ RETURN = object()  # the value is in env.returned
 
 
 class Limits:
-    """Steps, time and recursion depth of one interpreter; checked at loop turns and calls."""
+    """Steps, time and recursion depth of one interpreter; checked at loop turns and function calls."""
 
     __slots__ = ("max_steps", "timeout", "max_recursion", "steps", "deadline", "depth")
 
@@ -113,6 +113,7 @@ class Function:
         limits = self.limits
         if limits.depth >= limits.max_recursion:
             raise RecursionError_("maximum recursion depth exceeded")
+        limits.tick()  # a call is a step: recursion without loops must meet max_steps and timeout too
         if len(args) != len(self.positional) or kwargs or self.star or self.double_star:
             variables = self.bind(args, kwargs)
         else:

@@ -16,6 +16,7 @@ from ..core.ops import MaxResult, MinResult
 from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
 from ..errors import AttributeError_, GradlangError, ValueError_
+from .guards import STR_METHODS, check_format_spec
 
 TENSOR_ATTRIBUTES = frozenset(
     name for name in dir(Tensor) if not name.startswith("_") and name not in {"array", "numpy"}
@@ -91,7 +92,20 @@ def get_attribute(value, name: str):
         raise AttributeError_(f"'{_type_name(value)}' object has no attribute '{name}'")
     if name == "format" and isinstance(value, str):
         return _safe_format(value)
+    if name in STR_METHODS and isinstance(value, str):
+        return _bound_str_method(value, name)
     return getattr(value, name)
+
+
+def _bound_str_method(text: str, name: str):
+    """`text.center(n)` and friends, with the result's size checked first (guards.py)."""
+    method = STR_METHODS[name]
+
+    def bound(*args):
+        return method(text, *args)
+
+    bound.__name__ = name
+    return bound
 
 
 def set_attribute(value, name: str, new) -> None:
@@ -106,12 +120,19 @@ def set_attribute(value, name: str, new) -> None:
 
 def _safe_format(template: str):
     """str.format without the attribute and index lookups that would reach past the sandbox."""
+    widths_from_arguments = False
     for _literal, field, spec, _conversion in string.Formatter().parse(template):
         nested = spec if spec and "{" in spec else ""
+        widths_from_arguments = widths_from_arguments or bool(nested)
         if any(mark in (field or "") + nested for mark in ".["):
             raise ValueError_("format fields may name arguments only, not attributes or items")
+        check_format_spec(spec or "")
 
     def format_(*args, **kwargs):
+        if widths_from_arguments:  # `{:{}}` takes its width from the arguments
+            for arg in (*args, *kwargs.values()):
+                if type(arg) is int and arg > 10_000_000:
+                    check_format_spec(str(arg))
         return template.format(*args, **kwargs)
 
     return format_

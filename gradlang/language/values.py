@@ -6,6 +6,7 @@ import types
 
 from ..core.tensor import Size, Tensor
 from ..errors import GradlangError
+from .guards import check_format_spec
 
 
 def _function_text(value) -> str | None:
@@ -39,6 +40,7 @@ def to_str(value) -> str:
 
 def to_format(value, spec: str) -> str:
     """`format(value, spec)` / an f-string field; a 0-d tensor formats its number, as PyTorch does."""
+    check_format_spec(spec)
     if isinstance(value, Tensor):
         return format(value, spec)
     if not spec:
