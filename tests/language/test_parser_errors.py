@@ -153,6 +153,11 @@ def test_errors_in_a_chunk_report_the_files_line_numbers():
     assert (err.line, err.column, err.source_line) == (42, 5, "z = (1 +")
 
 
+def test_source_line_counts_lines_as_the_lexer_does():
+    err = error_of("x = 1\f\r\ny = )")
+    assert (err.line, err.source_line) == (2, "y = )")
+
+
 def test_an_error_at_the_end_points_at_the_last_line():
     err = error_of("try:\n    pass\n")
     assert (err.message, err.line, err.column, err.source_line) == (
