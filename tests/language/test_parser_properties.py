@@ -207,6 +207,19 @@ def test_a_cache_dir_that_cannot_be_written_is_no_error(tmp_path):
     assert result.stdout.startswith("Module([Assign(")
 
 
+def test_a_cache_file_made_from_another_grammar_is_not_used(tmp_path):
+    assert run_python(PARSE_AND_REPORT, str(tmp_path)).returncode == 0
+    (cached,) = tmp_path.glob("grammar-*.json")
+    data = json.loads(cached.read_text())
+    data["grammar"] += "// changed"
+    data["states"] = []
+    cached.write_text(json.dumps(data))
+    result = run_python(PARSE_AND_REPORT, str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[1] == "True"  # rebuilt with Lark
+    assert json.loads(cached.read_text())["states"]
+
+
 def test_a_corrupt_cache_file_is_rebuilt(tmp_path):
     assert run_python(PARSE_AND_REPORT, str(tmp_path)).returncode == 0
     (cached,) = tmp_path.glob("grammar-*.json")
@@ -219,10 +232,10 @@ def test_a_corrupt_cache_file_is_rebuilt(tmp_path):
 def test_the_grammar_ships_inside_the_package():
     packaged = resources.files("gradlang.language").joinpath("gradlang.lark").read_text(encoding="utf-8")
     assert packaged == (REPO / "grammar" / "gradlang.lark").read_text(encoding="utf-8")
-    assert parser.GRAMMAR_PATH.read_text(encoding="utf-8") == packaged
+    assert Path(parser.GRAMMAR_PATH).read_text(encoding="utf-8") == packaged
 
 
 def test_every_rule_of_the_grammar_has_a_builder():
-    tables = parser._build_tables_with_lark(parser.GRAMMAR_PATH.read_text(encoding="utf-8"))
+    tables = parser._build_tables_with_lark(Path(parser.GRAMMAR_PATH).read_text(encoding="utf-8"))
     for origin, expansion, alias, expand1, empty in tables["rules"]:
         parser._make_reducer(origin, expansion, alias, expand1, empty)  # raises for a missing builder
