@@ -24,7 +24,7 @@ from ..errors import (
 from . import guards
 from . import syntax as S
 from .builtins import ExceptionType, import_module
-from .runtime import BREAK, CONTINUE, RETURN, Env, Function
+from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
 from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute
 from .scopes import Scope, comprehension_scope, function_scope
 from .values import to_format, to_repr, to_str
@@ -268,15 +268,18 @@ class Compiler:
         return self._located(lambda env: store(env, make(env)), node)
 
     def _function_maker(self, name: str, args: S.Arguments, body, scope, is_lambda: bool):
-        positional = [p.name for p in args.args] + [p.name for p in args.kwonlyargs]
+        positional = [p.name for p in args.args]
         defaults = [self.expression(p.default, scope) for p in args.args if p.default is not None]
+        keyword_only = [(p.name, self.expression(p.default, scope) if p.default is not None else None)
+                        for p in args.kwonlyargs]
         star = args.vararg.name if args.vararg is not None else None
         double_star = args.kwarg.name if args.kwarg is not None else None
         limits = self.limits
 
         def make(env):
+            named = {key: (value(env) if value is not None else REQUIRED) for key, value in keyword_only}
             return Function(name, positional, tuple(d(env) for d in defaults), star, double_star, body, env,
-                            limits, is_lambda)
+                            limits, is_lambda, named)
 
         return make
 

@@ -49,13 +49,17 @@ class Limits:
             raise TimeoutError_(f"the program ran longer than {self.timeout} seconds (timeout)")
 
 
+REQUIRED = object()  # the default of a keyword-only parameter that has none
+
+
 class Function:
     """A function defined in a program (`def` or `lambda`), callable from Python too."""
 
     __slots__ = ("name", "positional", "defaults", "star", "double_star", "body", "closure", "limits",
-                 "is_lambda", "__weakref__")
+                 "is_lambda", "keyword_only", "__weakref__")
 
-    def __init__(self, name, positional, defaults, star, double_star, body, closure, limits, is_lambda=False):
+    def __init__(self, name, positional, defaults, star, double_star, body, closure, limits, is_lambda=False,
+                 keyword_only=None):
         self.name = name
         self.positional = positional  # parameter names, in order
         self.defaults = defaults  # values of the last len(defaults) positional parameters
@@ -65,6 +69,8 @@ class Function:
         self.closure = closure
         self.limits = limits
         self.is_lambda = is_lambda
+        # Parameters after `*` or `*args`: name -> default (a missing key means required).
+        self.keyword_only = keyword_only or {}
 
     def bind(self, args: tuple, kwargs: dict) -> dict:
         names = self.positional
@@ -79,8 +85,9 @@ class Function:
         if self.star is not None:
             bound[self.star] = tuple(args[count:])
         extra = {}
+        keyword_only = self.keyword_only
         for key, value in kwargs.items():
-            if key in names:
+            if key in names or key in keyword_only:
                 if key in bound:
                     raise TypeError_(f"{self.name}() got multiple values for argument '{key}'")
                 bound[key] = value
@@ -105,6 +112,11 @@ class Function:
                     f"{self.name}() missing {len(missing)} required positional argument"
                     f"{'s' if len(missing) != 1 else ''}: {listed}"
                 )
+        for name, default in keyword_only.items():
+            if name not in bound:
+                if default is REQUIRED:
+                    raise TypeError_(f"{self.name}() missing 1 required keyword-only argument: '{name}'")
+                bound[name] = default
         if self.double_star is not None:
             bound[self.double_star] = extra
         return bound
@@ -114,7 +126,7 @@ class Function:
         if limits.depth >= limits.max_recursion:
             raise RecursionError_("maximum recursion depth exceeded")
         limits.tick()  # a call is a step: recursion without loops must meet max_steps and timeout too
-        if len(args) != len(self.positional) or kwargs or self.star or self.double_star:
+        if len(args) != len(self.positional) or kwargs or self.star or self.double_star or self.keyword_only:
             variables = self.bind(args, kwargs)
         else:
             variables = dict(zip(self.positional, args))

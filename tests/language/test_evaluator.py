@@ -275,3 +275,9 @@ def test_echo_shows_values_and_keeps_the_last_one_as_underscore():
     interp.execute_chunk("None")
     interp.execute_chunk("_ * 10")
     assert out.getvalue() == "3\n30\n"
+
+
+def test_keyword_only_parameters():
+    source = "def f(a, *, b, c=3):\n    return a + b + c\nprint f(1, b=2), f(1, b=2, c=10)"
+    assert run(source) == "6 13\n"
+    assert error_of("def f(a, *, b):\n    pass\nf(1)").message == "f() missing 1 required keyword-only argument: 'b'"
