@@ -25,6 +25,14 @@ def _import_torch():
     return torch
 
 
+def pytest_addoption(parser):
+    # The fuzzers' option lives with them; pytest reads only this conftest before parsing
+    # `python -m pytest -m fuzz --fuzz-budget N` from the repository root.
+    from .robustness.conftest import add_options
+
+    add_options(parser)
+
+
 @pytest.fixture(scope="session")
 def torch():
     """The torch module, or a skip (a failure under GRADLANG_REQUIRE_TORCH=1)."""
