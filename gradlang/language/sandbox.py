@@ -17,6 +17,7 @@ from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
 from ..errors import AttributeError_, GradlangError, ValueError_
 from .guards import STR_METHODS, check_format_spec
+from .runtime import Function
 
 TENSOR_ATTRIBUTES = frozenset(
     name for name in dir(Tensor) if not name.startswith("_") and name not in {"array", "numpy"}
@@ -66,6 +67,8 @@ class Namespace:
 def _type_name(value) -> str:
     if isinstance(value, Namespace):
         return "module"
+    if isinstance(value, Function):
+        return "function"
     if isinstance(value, Tensor):
         return "Tensor"
     return type(value).__name__
