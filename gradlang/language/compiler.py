@@ -25,7 +25,7 @@ from . import guards
 from . import syntax as S
 from .builtins import ExceptionType, import_module
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
-from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute
+from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute, type_name
 from .scopes import Scope, comprehension_scope, function_scope
 from .values import to_format, to_repr, to_str
 
@@ -322,15 +322,17 @@ class Compiler:
 
         return if_else
 
-    def stmt_While(self, node: S.While, scope):
-        test = self.condition(node.test, scope)
+    def _loop(self, node, turns, store, scope):
+        """A loop statement: `turns(env)` yields each item (for) or each passed test (while)."""
         body = self.block(node.body, scope)
         orelse = self.block(node.orelse, scope) if node.orelse else None
         tick = self.limits.tick
 
-        def while_(env):
-            while test(env):
+        def loop(env):
+            for item in turns(env):
                 tick()
+                if store is not None:
+                    store(env, item)
                 signal = body(env)
                 if signal is not None:
                     if signal is BREAK:
@@ -342,39 +344,31 @@ class Compiler:
                 return orelse(env)
             return None
 
-        return self._located(while_, node)  # a step or time limit met at a turn points at the loop
+        return self._located(loop, node)  # a step or time limit met at a turn points at the loop
+
+    def stmt_While(self, node: S.While, scope):
+        test = self.condition(node.test, scope)
+
+        def turns(env):
+            while test(env):
+                yield None
+
+        return self._loop(node, turns, None, scope)
 
     def stmt_For(self, node: S.For, scope):
         iterable = self._located(self.expression(node.iter, scope), node.iter)
-        store = self.store(node.target, scope)
-        body = self.block(node.body, scope)
-        orelse = self.block(node.orelse, scope) if node.orelse else None
-        tick = self.limits.tick
         locate = self.locate
         where = node.iter
 
-        def for_(env):
+        def items(env):
             try:
-                items = iter(iterable(env))
+                return iter(iterable(env))
             except GradlangError:
                 raise
             except Exception as error:
                 raise locate(error, where) from error
-            for item in items:
-                tick()
-                store(env, item)
-                signal = body(env)
-                if signal is not None:
-                    if signal is BREAK:
-                        return None
-                    if signal is CONTINUE:
-                        continue
-                    return signal
-            if orelse is not None:
-                return orelse(env)
-            return None
 
-        return self._located(for_, node)  # a step or time limit met at a turn points at the loop
+        return self._loop(node, items, self.store(node.target, scope), scope)
 
     def stmt_With(self, node: S.With, scope):
         managers = [(self._located(self.expression(item.context_expr, scope), item.context_expr),
@@ -699,7 +693,7 @@ class Compiler:
             try:
                 items = list(value)
             except TypeError:
-                raise TypeError_(f"cannot unpack non-iterable {_type_name(value)} object") from None
+                raise TypeError_(f"cannot unpack non-iterable {type_name(value)} object") from None
             if star is None:
                 if len(items) != count:
                     if len(items) > count:
@@ -825,7 +819,7 @@ class Compiler:
         attr = node.attr
         if attr.startswith("_"):
             def private(env):
-                raise AttributeError_(f"'{_type_name(obj(env))}' object has no attribute '{attr}'")
+                raise AttributeError_(f"'{type_name(obj(env))}' object has no attribute '{attr}'")
 
             return self._located(private, node)
         tensor_attr = attr in TENSOR_ATTRIBUTES
@@ -857,7 +851,7 @@ class Compiler:
         def subscript(env):
             holder = obj(env)
             if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
-                raise TypeError_(f"'{_type_name(holder)}' object is not subscriptable")
+                raise TypeError_(f"'{type_name(holder)}' object is not subscriptable")
             return holder[index(env)]
 
         return self._located(subscript, node)
@@ -907,7 +901,7 @@ class Compiler:
                 if name is None:
                     mapping = value(env)
                     if not isinstance(mapping, dict):
-                        raise TypeError_(f"argument after ** must be a mapping, not {_type_name(mapping)}")
+                        raise TypeError_(f"argument after ** must be a mapping, not {type_name(mapping)}")
                     kwargs.update(mapping)
                 else:
                     kwargs[name] = value(env)
@@ -1041,16 +1035,6 @@ def _known_modules():
     return MODULES
 
 
-def _type_name(value) -> str:
-    if isinstance(value, Tensor):
-        return "Tensor"
-    if isinstance(value, Namespace):
-        return "module"
-    if isinstance(value, Function):
-        return "function"
-    return type(value).__name__
-
-
 def _describe(node) -> str:
     names = {S.Call: "function call", S.Constant: "literal", S.BinOp: "expression", S.Compare: "comparison",
              S.Lambda: "lambda", S.FString: "f-string expression"}
@@ -1060,4 +1044,4 @@ def _describe(node) -> str:
 def _check_callable(value):
     if callable(value) and not isinstance(value, Tensor):
         return value
-    raise TypeError_(f"'{_type_name(value)}' object is not callable")
+    raise TypeError_(f"'{type_name(value)}' object is not callable")

@@ -64,7 +64,7 @@ class Namespace:
         return f"<module '{self.name}'>"
 
 
-def _type_name(value) -> str:
+def type_name(value) -> str:
     if isinstance(value, Namespace):
         return "module"
     if isinstance(value, Function):
@@ -92,7 +92,7 @@ def get_attribute(value, name: str):
         except KeyError:
             raise AttributeError_(f"module '{value.name}' has no attribute '{name}'") from None
     if name.startswith("_") or name not in _allowed_names(value):
-        raise AttributeError_(f"'{_type_name(value)}' object has no attribute '{name}'")
+        raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
     if name == "format" and isinstance(value, str):
         return _safe_format(value)
     if name in STR_METHODS and isinstance(value, str):
@@ -117,8 +117,8 @@ def set_attribute(value, name: str, new) -> None:
         setattr(value, name, new)
         return
     if isinstance(value, Tensor) or name in _allowed_names(value):
-        raise AttributeError_(f"attribute '{name}' of '{_type_name(value)}' objects is not writable")
-    raise AttributeError_(f"'{_type_name(value)}' object has no attribute '{name}'")
+        raise AttributeError_(f"attribute '{name}' of '{type_name(value)}' objects is not writable")
+    raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
 
 
 def _safe_format(template: str):

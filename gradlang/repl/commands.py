@@ -13,7 +13,7 @@ from rich.text import Text
 from ..core.tensor import Tensor
 from ..errors import GradlangError
 from ..language.runtime import Function
-from ..language.sandbox import Namespace
+from ..language.sandbox import type_name as sandbox_type_name
 from ..language.values import to_repr
 from .graph import brief, graph_tree
 from .output import NOTE_STYLE, say, show_error
@@ -109,15 +109,10 @@ def format_duration(seconds: float) -> str:
 
 
 def type_name(value) -> str:
-    if isinstance(value, Tensor):
-        return "Tensor"
-    if isinstance(value, Namespace):
-        return "module"
-    if isinstance(value, Function):
-        return "function"
-    if callable(value) and not isinstance(value, type):
+    """The sandbox's name for a value's type, with built-in functions called what they are."""
+    if callable(value) and not isinstance(value, (type, Function)):
         return "built-in"
-    return type(value).__name__
+    return sandbox_type_name(value)
 
 
 def _one_line(value, limit: int = 40) -> str:

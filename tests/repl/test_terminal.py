@@ -33,7 +33,7 @@ def gradlang_command() -> str:
 
 @pytest.fixture
 def terminal(private_history):
-    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "PYTHONINSPECT")}
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "PYTHONINSPECT", "COLUMNS", "LINES")}
     env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", GRADLANG_HISTORY=str(private_history))
     child = pexpect.spawn(gradlang_command(), env=env, encoding="utf-8", dimensions=(40, 120), timeout=TIMEOUT)
     child.expect_exact(PROMPT_OPENS)
