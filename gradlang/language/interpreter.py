@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core import creation, grad_mode, limits, notices
 from ..core.tensor import Tensor
-from ..errors import GradlangError
+from ..errors import GradlangError, RecursionError_, SyntaxError_, from_python
 from .builtins import global_names
 from .compiler import Compiler
 from .diagnostics import format_error, format_warning
@@ -126,28 +126,38 @@ class Interpreter:
             self.handling.clear()
 
     def _execute(self, source: str, filename: str, first_line: int, echo: bool) -> None:
-        module = parse(source, filename, first_line=first_line)
-        self.first_line = first_line
-        code = self._compiler.compile_module(module, source, filename, echo)
-        with self._active():
-            code(Env(self.globals, None))
+        with _gradlang_errors_only(filename, first_line):
+            module = parse(source, filename, first_line=first_line)
+            self.first_line = first_line
+            code = self._compiler.compile_module(module, source, filename, echo)
+            with self._active():
+                code(Env(self.globals, None))
 
     def run(self, source: str, filename: str = "<input>") -> None:
         """Run a program; an uncaught error propagates as a GradlangError with its location."""
         self._execute(source, filename, 1, echo=False)
 
     def run_file(self, path: str) -> None:
-        with open(path, encoding="utf-8") as handle:
-            source = handle.read()
+        """Run a script file; a file that cannot be opened is the host's OSError, bad UTF-8 a SyntaxError."""
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        try:
+            source = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise SyntaxError_(f"invalid UTF-8 byte 0x{raw[exc.start]:02x} in the script", line=line, column=column,
+                               filename=str(path)) from None
         self.run(source, str(path))
 
     def eval(self, expression: str):
         """The value of one expression in this interpreter's bindings."""
-        node = parse_expression(expression, "<eval>")
-        self.first_line = 1
-        value = self._compiler.compile_expression(node, expression, "<eval>")
-        with self._active():
-            return value(Env(self.globals, None))
+        with _gradlang_errors_only("<eval>", 1):
+            node = parse_expression(expression, "<eval>")
+            self.first_line = 1
+            value = self._compiler.compile_expression(node, expression, "<eval>")
+            with self._active():
+                return value(Env(self.globals, None))
 
     def run_script(self, source: str, filename: str, echo: bool = False) -> int:
         """Run a whole script, report an uncaught error on stderr; the exit status."""
@@ -193,3 +203,22 @@ class Interpreter:
 
 
 __all__ = ["Interpreter", "GradlangError", "Tensor"]
+
+
+@contextmanager
+def _gradlang_errors_only(filename: str, first_line: int):
+    """The last net: no Python exception but a GradlangError reaches the host (KeyboardInterrupt does).
+
+    Errors are located where they happen; one that arrives here unlocated is a gradlang bug,
+    reported as an internal error (from_python) at the start of the code that was run.
+    """
+    try:
+        yield
+    except GradlangError as error:
+        if error.line is None:
+            error.locate(first_line, 1, filename)
+        raise
+    except RecursionError:
+        raise RecursionError_("maximum recursion depth exceeded").locate(first_line, 1, filename) from None
+    except Exception as error:
+        raise from_python(error).locate(first_line, 1, filename) from error

@@ -121,6 +121,35 @@ def test_a_python_exception_from_a_host_callback_becomes_a_gradlang_error():
     assert caught.value.type_name == "ValueError" and caught.value.line == 1
 
 
+def test_a_host_callback_failing_oddly_is_still_a_gradlang_error():
+    class HostTrouble(Exception):
+        pass
+
+    def broken():
+        raise HostTrouble("disk on fire")
+
+    interp = quiet()
+    interp["broken"] = broken
+    with pytest.raises(GradlangError) as caught:
+        interp.eval("broken()")
+    assert caught.value.type_name == "RuntimeError" and caught.value.line == 1
+    assert "internal error in gradlang (HostTrouble: disk on fire)" in caught.value.message
+
+
+def test_run_file_reads_utf8_with_or_without_a_bom_and_reports_bad_bytes(tmp_path):
+    good, bad = tmp_path / "good.grad", tmp_path / "bad.grad"
+    good.write_bytes("\ufeffname = 'héllo'\n".encode())
+    bad.write_bytes(b"x = 1\ny = '\xff'\n")
+    interp = quiet()
+    interp.run_file(str(good))
+    assert interp["name"] == "héllo"
+    with pytest.raises(GradlangError) as caught:
+        interp.run_file(str(bad))
+    assert str(caught.value) == f"{bad}:2:6: SyntaxError: invalid UTF-8 byte 0xff in the script"
+    with pytest.raises(FileNotFoundError):  # a file the host names and that is missing is the host's error
+        interp.run_file(str(tmp_path / "missing.grad"))
+
+
 def test_the_example_runs():
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "embed.py")], capture_output=True, text=True,
                           timeout=120, cwd=ROOT)
