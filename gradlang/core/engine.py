@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import RuntimeError_
+from .forward_mode import active_levels as _active_levels
 from .grad_mode import enable_grad, no_grad
 from .graph import Node, apply
 from .notices import warn
@@ -116,6 +117,11 @@ def run_backward(
 
     counts = _dependencies(roots)
     ready = [r for r in dict.fromkeys(roots) if counts.get(r, 0) == 0]
+    same_dtypes = all(g.array.dtype is out.array.dtype for out, g in zip(outputs, grads))
+    if ARRAY_RULES and not create_graph and not _active_levels and same_dtypes:
+        with no_grad():
+            _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_graph)
+        return captured if capture is not None else None
     mode = enable_grad() if create_graph else no_grad()
     with mode:
         while ready:
@@ -152,6 +158,111 @@ def run_backward(
                 if not remaining:
                     ready.append(edge)
     return captured if capture is not None else None
+
+
+# When nothing records (no create_graph, no forward-mode level open), gradients flow as bare
+# numpy values (0-d ones as numpy scalars) and primitives with a `vjp_array` rule compute
+# theirs without ops; the others run their ops rule on wrapped values. Tests turn this off
+# to check that both paths give the same bits.
+ARRAY_RULES = True
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+_wrap = Tensor._wrap
+
+
+def _as_value(grad: Tensor):
+    array = grad.array
+    return array[()] if array.shape == () else array
+
+
+def _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_graph) -> None:
+    """The backward loop of run_backward on bare numpy values (see ARRAY_RULES)."""
+    # Captured gradients are wrapped once per value, and a given gradient comes back as itself
+    # (entries keep their value alive, so an id is never reused while it is a key).
+    wrapped = {} if capture is not None else None
+    for key in pending:
+        grad = pending[key]
+        value = pending[key] = _as_value(grad)
+        if wrapped is not None:
+            wrapped[id(value)] = (value, grad)
+    while ready:
+        node = ready.pop()
+        grad = pending.pop(node, None)
+        if isinstance(node, Tensor):
+            if grad is None:
+                continue
+            if capture is not None:
+                for i in wanted.get(node, ()):
+                    captured[i] = _wrap_value(grad, wrapped)
+                continue
+            _accumulate_value_into_leaf(node, grad)
+            continue
+        if grad is not None:
+            if wanted and node in wanted:
+                for i in wanted[node]:
+                    captured[i] = _wrap_value(grad, wrapped)
+            if node.retained is not None:
+                holder = node.retained()
+                if holder is not None and holder.grad_fn is node:
+                    _accumulate_value_into_leaf(holder, grad)
+            prim = node.prim
+            rule = prim.vjp_array
+            input_grads = None
+            if rule is not None:
+                input_grads = rule(node, grad, **node.params) if node.params else rule(node, grad)
+            if input_grads is None:  # no array rule, or it declined this case
+                g = _wrap(grad if type(grad) is _ndarray else _asarray(grad))
+                found = prim.vjp(node, g, **node.params) if node.params else prim.vjp(node, g)
+                input_grads = [None if t is None else _as_value(t) for t in found]
+        else:
+            input_grads = ()
+        if not retain_graph:
+            node.release()
+        given = len(input_grads)
+        i = 0
+        for edge in node.edges:
+            if edge is not None:
+                g = input_grads[i] if i < given else None
+                if g is not None:
+                    existing = pending.get(edge)
+                    pending[edge] = g if existing is None else _add_values(existing, g)
+                remaining = counts[edge] - 1
+                counts[edge] = remaining
+                if not remaining:
+                    ready.append(edge)
+            i += 1
+
+
+def _add_values(a, b):
+    if a.dtype is b.dtype and a.shape == b.shape:
+        return a + b
+    a, b = _wrap(_asarray(a)), _wrap(_asarray(b))  # PyTorch's promotion and broadcasting
+    return _as_value(a + b)
+
+
+def _wrap_value(value, wrapped: dict) -> Tensor:
+    known = wrapped.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    tensor = _wrap(value if type(value) is _ndarray else _asarray(value))
+    wrapped[id(value)] = (value, tensor)
+    return tensor
+
+
+def _accumulate_value_into_leaf(leaf: Tensor, grad) -> None:
+    """_accumulate_into_leaf for a bare value, without create_graph."""
+    dtype = leaf.array.dtype
+    if grad.dtype is not dtype:
+        grad = _asarray(grad).astype(dtype)
+    current = leaf._grad
+    if current is None:
+        leaf._grad = _wrap(np.array(grad, copy=True))
+    elif current._requires_grad:
+        leaf._grad = current + _wrap(_asarray(grad))
+    else:
+        current.array += grad
+        current._version[0] += 1
 
 
 def _deliver_to_leaf(leaf: Tensor, grad, wanted: dict, captured: list, capture, create_graph: bool) -> None:

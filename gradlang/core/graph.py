@@ -69,6 +69,15 @@ class Node:
             return ()
         return tuple([None if record is None else record.unpack(self) for record in saved])
 
+    def saved_values(self) -> tuple:
+        """saved_tensors() as bare numpy values for the array rules (0-d ones as numpy scalars)."""
+        saved = self.saved
+        if saved is _FREED:
+            raise RuntimeError_(BACKWARD_TWICE)
+        if saved is None:
+            return ()
+        return tuple([None if record is None else record.value(self) for record in saved])
+
     def release(self) -> None:
         if self.saved is not None:
             self.saved = _FREED
@@ -140,6 +149,13 @@ class SavedInput:
             raise version_error(tensor, self.version, tensor.grad_fn)
         return tensor
 
+    def value(self, node: Node):
+        tensor = self.tensor
+        if tensor._version[0] != self.version:
+            raise version_error(tensor, self.version, tensor.grad_fn)
+        array = tensor.array
+        return array[()] if array.shape == () else array
+
 
 class SavedOutput:
     """A node's own output, kept as its buffer so that the node does not own its tensor.
@@ -168,6 +184,12 @@ class SavedOutput:
         out._requires_grad = True
         out._duals = self.duals
         return out
+
+    def value(self, node: Node):
+        if self.version_box[0] != self.version:
+            self.unpack(node)  # raises the version error
+        array = self.array
+        return array[()] if array.shape == () else array
 
 
 def version_error(tensor: Tensor, expected: int, producer: Node | None) -> RuntimeError_:

@@ -7,6 +7,11 @@ run through a backward pass: higher derivatives come for free.
     vjp(node, g)                 -> one gradient (or None) per input
     jvp(primals, tangents, **p)  -> the output's tangent
 
+A primitive may also carry `vjp_array(node, g, **p)`: the same reverse rule on bare numpy
+values (0-d ones as numpy scalars), with the same operations in the same order, so that its
+results are bit-identical. Backward uses it when nothing is recorded (no create_graph, no
+forward-mode level); it returns None to leave a case to `vjp`.
+
 `node.saved_tensors()` returns the inputs listed in `save_inputs`, then the output when
 `save_output` is set; a rule saves nothing else, so nodes that save nothing may be
 backpropagated twice, as in PyTorch. `saved_for` says, per saved input, which inputs'
@@ -37,13 +42,14 @@ class Primitive:
     save_output: bool = False
     # Aligned with save_inputs: the inputs whose gradients use each saved input (None: always saved).
     saved_for: tuple[tuple[int, ...] | None, ...] = ()
+    vjp_array: Callable | None = None  # the VJP on numpy values, used when backward records nothing
 
 
 def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,
-           saved_for=None) -> Primitive:
+           saved_for=None, vjp_array=None) -> Primitive:
     users = saved_for or {}
     prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output,
-                     tuple(users.get(i) for i in save_inputs))
+                     tuple(users.get(i) for i in save_inputs), vjp_array)
     PRIMITIVES[name] = prim
     return prim
 
@@ -56,6 +62,32 @@ def _mask(condition: np.ndarray, like) -> object:
 def _keep(condition: np.ndarray, g):
     """`g` where `condition` holds and +0 elsewhere, as PyTorch fills zeros (`g * 0` could give -0)."""
     return ops.where(ops.constant(np.broadcast_to(condition, g.shape)), g, 0)
+
+
+# The array rules' counterparts of ops.sum_to and _keep.
+def _sum_to_value(g, shape):
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    dims = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    out = np.asarray(_sum_forward(np.asarray(g), dims, True)) if dims else g
+    return out.reshape(shape) if out.shape != shape else out
+
+
+def _keep_value(condition, g):
+    zero = np.asarray(0, dtype=g.dtype)
+    return np.where(np.broadcast_to(condition, g.shape), g, zero)
+
+
+def _binary_values(node, ga, gb):
+    """_binary_grads for the array rules: gradients (or None) summed back to the inputs' shapes."""
+    meta = node.input_meta
+    if ga is not None and ga.shape != meta[0][0]:
+        ga = _sum_to_value(ga, meta[0][0])
+    if gb is not None and gb.shape != meta[1][0]:
+        gb = _sum_to_value(gb, meta[1][0])
+    return ga, gb
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -76,17 +108,27 @@ def _binary_grads(node, grad_a, grad_b):
     return ga, gb
 
 
+def _add_values(node, g):
+    edges = node.edges
+    return _binary_values(node, g if edges[0] is not None else None, g if edges[1] is not None else None)
+
+
+def _sub_values(node, g):
+    edges = node.edges
+    return _binary_values(node, g if edges[0] is not None else None, -g if edges[1] is not None else None)
+
+
 add = define(
     "add", np.add,
     vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: g),
     jvp=lambda p, t: ops.add(t[0], t[1]),
-    node_name="AddBackward0",
+    node_name="AddBackward0", vjp_array=_add_values,
 )
 sub = define(
     "sub", np.subtract,
     vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: ops.neg(g)),
     jvp=lambda p, t: ops.sub(t[0], t[1]),
-    node_name="SubBackward0",
+    node_name="SubBackward0", vjp_array=_sub_values,
 )
 
 
@@ -98,10 +140,16 @@ def _mul_vjp(node, g):
     return _binary_grads(node, lambda: ops.mul(g, b), lambda: ops.mul(g, a))
 
 
+def _mul_values(node, g):
+    a, b = node.saved_values()
+    edges = node.edges
+    return _binary_values(node, g * b if edges[0] is not None else None, g * a if edges[1] is not None else None)
+
+
 mul = define(
     "mul", np.multiply, _mul_vjp,
     jvp=lambda p, t: ops.add(ops.mul(t[0], p[1]), ops.mul(p[0], t[1])),
-    node_name="MulBackward0", save_inputs=(0, 1), saved_for=_CROSS,
+    node_name="MulBackward0", save_inputs=(0, 1), saved_for=_CROSS, vjp_array=_mul_values,
 )
 
 
@@ -115,13 +163,21 @@ def _div_jvp(p, t):
     return ops.div(ops.sub(t[0], ops.mul(ops.div(a, b), t[1])), b)
 
 
-div = define("div", np.true_divide, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1), saved_for={0: (1,)})
+def _div_values(node, g):
+    a, b = node.saved_values()
+    edges = node.edges
+    return _binary_values(node, g / b if edges[0] is not None else None,
+                          (-g) * ((a / b) / b) if edges[1] is not None else None)
+
+
+div = define("div", np.true_divide, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1), saved_for={0: (1,)},
+             vjp_array=_div_values)
 
 neg = define(
     "neg", np.negative,
     vjp=lambda node, g: (ops.neg(g),),
     jvp=lambda p, t: ops.neg(t[0]),
-    node_name="NegBackward0",
+    node_name="NegBackward0", vjp_array=lambda node, g: (-g,),
 )
 
 
@@ -135,8 +191,14 @@ def _reciprocal_jvp(p, t):
     return ops.neg(ops.mul(t[0], ops.mul(out, out)))
 
 
+def _reciprocal_values(node, g):
+    (out,) = node.saved_values()
+    return (-(g * (out * out)),)
+
+
 reciprocal = define(
-    "reciprocal", np.reciprocal, _reciprocal_vjp, _reciprocal_jvp, "ReciprocalBackward0", save_output=True
+    "reciprocal", np.reciprocal, _reciprocal_vjp, _reciprocal_jvp, "ReciprocalBackward0", save_output=True,
+    vjp_array=_reciprocal_values,
 )
 
 
@@ -152,11 +214,21 @@ def _pow_scalar_chain(g, x, exponent):
     return ops.mul(g, ops.mul(ops.pow_scalar(x, exponent - 1), exponent))
 
 
+def _pow_scalar_values(node, g, exponent):
+    if type(exponent) is not int and type(exponent) is not float:
+        return None  # ops' promotion decides how other exponents mix with x
+    (x,) = node.saved_values()
+    if exponent == 0:
+        return (np.zeros(g.shape, dtype=g.dtype),)
+    dtype = x.dtype
+    return (g * (_pow_scalar_forward(x, exponent - 1) * np.asarray(exponent, dtype)),)
+
+
 pow_scalar = define(
     "pow_scalar", _pow_scalar_forward,
     vjp=lambda node, g, exponent: (_pow_scalar_chain(g, node.saved_tensors()[0], exponent),),
     jvp=lambda p, t, exponent: _pow_scalar_chain(t[0], p[0], exponent),
-    node_name="PowBackward0", save_inputs=(0,),
+    node_name="PowBackward0", save_inputs=(0,), vjp_array=_pow_scalar_values,
 )
 
 
@@ -228,11 +300,12 @@ minimum = define(
 # ---------------------------------------------------------------- elementwise functions
 
 
-def _unary(name, forward, chain, node_name, saves="input"):
+def _unary(name, forward, chain, node_name, saves="input", chain_values=None):
     """An elementwise primitive whose rule `chain(g, x, out)` carries a gradient (or tangent) `g` through.
 
     The same rule serves both modes (PyTorch's `auto_element_wise`), written in PyTorch's own
-    order of operations so that float32 results agree to the last bit.
+    order of operations so that float32 results agree to the last bit. `chain_values` is the
+    same rule on numpy values, for vjp_array.
     """
     if saves == "output":
         def vjp(node, g):
@@ -242,7 +315,12 @@ def _unary(name, forward, chain, node_name, saves="input"):
         def jvp(p, t):
             return chain(t[0], None, PRIMITIVE_CALLS[name](p[0]))
 
-        return define(name, forward, vjp, jvp, node_name, save_output=True)
+        def vjp_array(node, g):
+            (out,) = node.saved_values()
+            return (chain_values(g, None, out),)
+
+        return define(name, forward, vjp, jvp, node_name, save_output=True,
+                      vjp_array=vjp_array if chain_values else None)
 
     def vjp(node, g):
         (x,) = node.saved_tensors()
@@ -251,7 +329,16 @@ def _unary(name, forward, chain, node_name, saves="input"):
     def jvp(p, t):
         return chain(t[0], p[0], None)
 
-    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,))
+    def vjp_array(node, g):
+        (x,) = node.saved_values()
+        return (chain_values(g, x, None),)
+
+    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), vjp_array=vjp_array if chain_values else None)
+
+
+# Constants of a value's dtype, as ops turns a Python number into one (`ops.rsub(out, 1)`).
+_ONE = {np.dtype(t): t(1) for t in (np.float32, np.float64)}
+_TWO = {np.dtype(t): t(2) for t in (np.float32, np.float64)}
 
 
 def _sigmoid_forward(x):
@@ -262,19 +349,28 @@ def _relu_forward(x):
     return np.maximum(x, x.dtype.type(0))
 
 
-_unary("exp", np.exp, lambda g, x, out: ops.mul(g, out), "ExpBackward0", saves="output")
-_unary("log", np.log, lambda g, x, out: ops.div(g, x), "LogBackward0")
-_unary("log1p", np.log1p, lambda g, x, out: ops.div(g, ops.add(x, 1)), "Log1PBackward0")
-_unary("sin", np.sin, lambda g, x, out: ops.mul(g, ops.cos(x)), "SinBackward0")
-_unary("cos", np.cos, lambda g, x, out: ops.mul(g, ops.neg(ops.sin(x))), "CosBackward0")
-_unary("tan", np.tan, lambda g, x, out: ops.mul(g, ops.add(ops.mul(out, out), 1)), "TanBackward0", saves="output")
+_unary("exp", np.exp, lambda g, x, out: ops.mul(g, out), "ExpBackward0", saves="output",
+       chain_values=lambda g, x, out: g * out)
+_unary("log", np.log, lambda g, x, out: ops.div(g, x), "LogBackward0",
+       chain_values=lambda g, x, out: g / x)
+_unary("log1p", np.log1p, lambda g, x, out: ops.div(g, ops.add(x, 1)), "Log1PBackward0",
+       chain_values=lambda g, x, out: g / (x + _ONE[x.dtype]))
+_unary("sin", np.sin, lambda g, x, out: ops.mul(g, ops.cos(x)), "SinBackward0",
+       chain_values=lambda g, x, out: g * np.cos(x))
+_unary("cos", np.cos, lambda g, x, out: ops.mul(g, ops.neg(ops.sin(x))), "CosBackward0",
+       chain_values=lambda g, x, out: g * -np.sin(x))
+_unary("tan", np.tan, lambda g, x, out: ops.mul(g, ops.add(ops.mul(out, out), 1)), "TanBackward0", saves="output",
+       chain_values=lambda g, x, out: g * (out * out + _ONE[out.dtype]))
 _unary("tanh", np.tanh, lambda g, x, out: ops.mul(g, ops.rsub(ops.mul(out, out), 1)), "TanhBackward0",
-       saves="output")
+       saves="output", chain_values=lambda g, x, out: g * (_ONE[out.dtype] - out * out))
 _unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsub(out, 1)), out),
-       "SigmoidBackward0", saves="output")
-_unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output")
-_unary("relu", _relu_forward, lambda g, x, out: _keep(out.array > 0, g), "ReluBackward0", saves="output")
-_unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.constant(np.sign(x.array))), "AbsBackward0")
+       "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: (g * (_ONE[out.dtype] - out)) * out)
+_unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output",
+       chain_values=lambda g, x, out: g / (out * _TWO[out.dtype]))
+_unary("relu", _relu_forward, lambda g, x, out: _keep(out.array > 0, g), "ReluBackward0", saves="output",
+       chain_values=lambda g, x, out: _keep_value(out > 0, g))
+_unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.constant(np.sign(x.array))), "AbsBackward0",
+       chain_values=lambda g, x, out: g * np.sign(x))
 
 # The ops the JVP rules of output-saving primitives call to recompute their output.
 PRIMITIVE_CALLS = {
@@ -297,11 +393,24 @@ def _clamp_pass(x, low, high):
     return keep
 
 
+def _clamp_values(node, g, low, high):
+    (x,) = node.saved_values()
+    if x.shape == () and g.shape == ():  # numpy scalars: the same choice without arrays
+        keep = (low is None or x >= low) and (high is None or x <= high)
+        return (g if keep else g.dtype.type(0),)
+    keep = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        keep &= x >= low
+    if high is not None:
+        keep &= x <= high
+    return (_keep_value(keep, g),)
+
+
 clamp = define(
     "clamp", _clamp_forward,
     vjp=lambda node, g, low, high: (_keep(_clamp_pass(node.saved_tensors()[0], low, high), g),),
     jvp=lambda p, t, low, high: _keep(_clamp_pass(p[0], low, high), t[0]),
-    node_name="ClampBackward1", save_inputs=(0,),
+    node_name="ClampBackward1", save_inputs=(0,), vjp_array=_clamp_values,
 )
 
 
@@ -338,12 +447,28 @@ def _expand_back(g, shape, dims, keepdim):
     return ops.expand(g, shape)
 
 
+def _expand_back_value(g, shape, dims, keepdim):
+    """_expand_back on a numpy value (ops.expand hands back its input when the shape is already right)."""
+    if dims is None:
+        if not shape:
+            return g
+        g = np.asarray(g).reshape((1,) * len(shape))
+    elif not keepdim:
+        g = np.asarray(g).reshape(tuple([1 if i in dims else n for i, n in enumerate(shape)]))
+    return g if g.shape == shape else np.broadcast_to(g, shape)
+
+
 sum_ = define(
     "sum", _sum_forward,
     vjp=lambda node, g, dims, keepdim: (_expand_back(g, node.input_shape(0), dims, keepdim),),
     jvp=lambda p, t, dims, keepdim: ops.sum(t[0], dims, keepdim),
     node_name="SumBackward0",
+    vjp_array=lambda node, g, dims, keepdim: (_expand_back_value(g, node.input_shape(0), dims, keepdim),),
 )
+
+
+def _divide_value(value, count: int):
+    return value / np.asarray(count, dtype=value.dtype)
 
 
 def _count(shape, dims):
@@ -359,6 +484,9 @@ mean = define(
     ),
     jvp=lambda p, t, dims, keepdim: ops.mean(t[0], dims, keepdim),
     node_name="MeanBackward0",
+    vjp_array=lambda node, g, dims, keepdim: (
+        _divide_value(_expand_back_value(g, node.input_shape(0), dims, keepdim), _count(node.input_shape(0), dims)),
+    ),
 )
 
 
@@ -491,8 +619,17 @@ def _product_jvp(p, t):
     return ops.add(ops.matmul(t[0], p[1]), ops.matmul(p[0], t[1]))
 
 
-mm = define("mm", np.matmul, _matmul_vjp, _product_jvp, "MmBackward0", save_inputs=(0, 1), saved_for=_CROSS)
-bmm = define("bmm", np.matmul, _matmul_vjp, _product_jvp, "BmmBackward0", save_inputs=(0, 1), saved_for=_CROSS)
+def _matmul_values(node, g):
+    a, b = node.saved_values()
+    ga = _sum_to_value(np.matmul(g, np.swapaxes(b, -1, -2)), node.input_shape(0)) if node.needs_grad(0) else None
+    gb = _sum_to_value(np.matmul(np.swapaxes(a, -1, -2), g), node.input_shape(1)) if node.needs_grad(1) else None
+    return ga, gb
+
+
+mm = define("mm", np.matmul, _matmul_vjp, _product_jvp, "MmBackward0", save_inputs=(0, 1), saved_for=_CROSS,
+            vjp_array=_matmul_values)
+bmm = define("bmm", np.matmul, _matmul_vjp, _product_jvp, "BmmBackward0", save_inputs=(0, 1), saved_for=_CROSS,
+             vjp_array=_matmul_values)
 
 
 def _mv_vjp(node, g):
@@ -528,12 +665,14 @@ reshape = define(
     vjp=lambda node, g, shape: (ops.reshape(g, node.input_shape(0)),),
     jvp=lambda p, t, shape: ops.reshape(t[0], shape),
     node_name="ViewBackward0",
+    vjp_array=lambda node, g, shape: (np.asarray(g).reshape(node.input_shape(0)),),
 )
 expand = define(
     "expand", lambda x, shape: np.broadcast_to(x, shape),
     vjp=lambda node, g, shape: (ops.sum_to(g, node.input_shape(0)),),
     jvp=lambda p, t, shape: ops.expand(t[0], shape),
     node_name="ExpandBackward0",
+    vjp_array=lambda node, g, shape: (_sum_to_value(g, node.input_shape(0)),),
 )
 permute = define(
     "permute", lambda x, dims: np.transpose(x, dims),
@@ -546,6 +685,7 @@ clone = define(
     vjp=lambda node, g: (g,),
     jvp=lambda p, t: t[0],
     node_name="CloneBackward0",
+    vjp_array=lambda node, g: (g,),
 )
 to_dtype = define(
     "to_dtype", lambda x, dtype: x.astype(dtype.numpy),
