@@ -45,7 +45,9 @@ class Node:
         # Tuple of saved records, None when the rule needs nothing, _FREED after backward.
         self.saved = saved
         self.params = params
-        self.input_meta = input_meta  # per input: (shape, dtype)
+        # Per input: (shape, numpy dtype); numpy dtypes are not tracked by the garbage collector,
+        # so neither are these tuples once it has seen them (a deep graph stays cheap to collect).
+        self.input_meta = input_meta
         self.retained = None  # weakref to the output tensor when retain_grad() was called
 
     def name(self) -> str:
@@ -58,7 +60,7 @@ class Node:
         return self.input_meta[index][0]
 
     def input_dtype(self, index: int):
-        return self.input_meta[index][1]
+        return _DTYPE_OF[self.input_meta[index][1]]
 
     def saved_tensors(self) -> tuple:
         """The tensors the rule saved, checked against later in-place changes."""
@@ -260,7 +262,7 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
         saved = tuple(kept)
     name = name or prim.node_name
     cls = _NODE_CLASSES.get(name) or node_class(name)
-    node = cls(prim, name, edges, saved, params, tuple([(t.array.shape, _DTYPE_OF[t.array.dtype]) for t in inputs]))
+    node = cls(prim, name, edges, saved, params, tuple([(t.array.shape, t.array.dtype) for t in inputs]))
     if prim.save_output:
         record = SavedOutput(result)
         node.saved = (record,) if saved is None else saved + (record,)
