@@ -211,8 +211,10 @@ def version_error(tensor: Tensor, expected: int, producer: Node | None) -> Runti
 
 _ndarray = np.ndarray
 _asarray = np.asarray
+_new = object.__new__
 _active_levels = forward_mode.active_levels  # the list itself: forward mode changes it in place
-_wrap = None  # Tensor._wrap, bound on first use (tensor.py imports this module)
+_Tensor = None  # the Tensor class, bound on first use (tensor.py imports this module)
+_NO_PARAMS: dict = {}  # what a node without parameters holds (never written to)
 
 
 def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str | None = None) -> Tensor:
@@ -220,14 +222,9 @@ def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str 
 
     Every op and every backward rule comes through here: plain code and local names, because
     its overhead is most of the cost of a scalar program."""
-    global _wrap
-    if _wrap is None:
-        from .tensor import Tensor
-
-        _wrap = Tensor._wrap
-    kwargs = params or {}
+    global _Tensor
     if params:
-        data = prim.forward(*[t.array for t in inputs], **kwargs)
+        data = prim.forward(*[t.array for t in inputs], **params)
     elif len(inputs) == 2:
         data = prim.forward(inputs[0].array, inputs[1].array)
     elif len(inputs) == 1:
@@ -236,33 +233,56 @@ def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str 
         data = prim.forward(*[t.array for t in inputs])
     if type(data) is not _ndarray:
         data = _asarray(data)
-    result = _wrap(data)
+    if _Tensor is None:
+        from .tensor import Tensor as _Tensor
+    # Tensor._wrap, inlined
+    result = _new(_Tensor)
+    result.array = data
+    result._requires_grad = False
+    result.grad_fn = None
+    result._grad = None
+    result._version = [0]
+    result._retains_grad = False
+    result._duals = None
+    result._base = None
     if _active_levels:
         # Before recording: a node that saves its output saves the output's tangents too.
-        forward_mode.propagate(prim, inputs, kwargs, result)
+        forward_mode.propagate(prim, inputs, params or {}, result)
     if _grad_state.enabled:
         for t in inputs:
             if t._requires_grad:
-                _record(prim, inputs, kwargs, name, result)
+                _record(prim, inputs, params or _NO_PARAMS, name, result)
                 break
     return result
 
 
 def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, result: Tensor) -> None:
-    edges = tuple([(t.grad_fn or t) if t._requires_grad else None for t in inputs])
+    if len(inputs) == 2:
+        a, b = inputs
+        edges = ((a.grad_fn or a) if a._requires_grad else None, (b.grad_fn or b) if b._requires_grad else None)
+        a, b = a.array, b.array
+        meta = ((a.shape, a.dtype), (b.shape, b.dtype))
+    else:
+        edges = tuple([(t.grad_fn or t) if t._requires_grad else None for t in inputs])
+        meta = tuple([(t.array.shape, t.array.dtype) for t in inputs])
     saved = None
     if prim.save_inputs:
         # An input is saved only when the gradient of an input that requires grad needs it.
         kept = []
         for i, users in zip(prim.save_inputs, prim.saved_for):
-            if users is None or any([edges[j] is not None for j in users]):
-                kept.append(SavedInput(inputs[i]))
-            else:
-                kept.append(None)
+            if users is not None:
+                for j in users:
+                    if edges[j] is not None:
+                        break
+                else:
+                    kept.append(None)
+                    continue
+            kept.append(SavedInput(inputs[i]))
         saved = tuple(kept)
-    name = name or prim.node_name
+    if name is None:
+        name = prim.node_name
     cls = _NODE_CLASSES.get(name) or node_class(name)
-    node = cls(prim, name, edges, saved, params, tuple([(t.array.shape, t.array.dtype) for t in inputs]))
+    node = cls(prim, name, edges, saved, params, meta)
     if prim.save_output:
         record = SavedOutput(result)
         node.saved = (record,) if saved is None else saved + (record,)

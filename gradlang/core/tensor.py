@@ -63,7 +63,7 @@ class Tensor(metaclass=_TorchClass):
 
     @classmethod
     def _wrap(cls, array: np.ndarray) -> Tensor:
-        """A fresh leaf around `array` (no copy): the fast constructor every op uses."""
+        """A fresh leaf around `array` (no copy): the fast constructor every op uses (graph.apply inlines it)."""
         self = object.__new__(cls)
         self.array = array
         self._requires_grad = False
