@@ -270,28 +270,21 @@ def remainder(a, b) -> Tensor:
     return _nograd_binary(np.remainder, a, b)
 
 
-def eq(a, b) -> Tensor:
-    return _nograd_binary(np.equal, a, b)
+def _comparison(ufunc, name: str):
+    def compare(a, b) -> Tensor:
+        return _nograd_binary(ufunc, a, b)
+
+    compare.__name__ = name
+    compare.__doc__ = f"Elementwise {ufunc.__name__}: a bool tensor, never recorded."
+    return compare
 
 
-def ne(a, b) -> Tensor:
-    return _nograd_binary(np.not_equal, a, b)
-
-
-def lt(a, b) -> Tensor:
-    return _nograd_binary(np.less, a, b)
-
-
-def le(a, b) -> Tensor:
-    return _nograd_binary(np.less_equal, a, b)
-
-
-def gt(a, b) -> Tensor:
-    return _nograd_binary(np.greater, a, b)
-
-
-def ge(a, b) -> Tensor:
-    return _nograd_binary(np.greater_equal, a, b)
+eq = _comparison(np.equal, "eq")
+ne = _comparison(np.not_equal, "ne")
+lt = _comparison(np.less, "lt")
+le = _comparison(np.less_equal, "le")
+gt = _comparison(np.greater, "gt")
+ge = _comparison(np.greater_equal, "ge")
 
 
 def _logical(ufunc, a, b) -> Tensor:

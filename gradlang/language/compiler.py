@@ -669,19 +669,8 @@ class Compiler:
         raise self._syntax_error(f"cannot assign to {_describe(target)}", target)
 
     def _located_store(self, store, node):
-        locate = self.locate
-
-        def located(env, value):
-            try:
-                store(env, value)
-            except GradlangError as error:
-                if error.line is None:
-                    locate(error, node)
-                raise
-            except Exception as error:
-                raise locate(error, node) from error
-
-        return located
+        located = self._located(lambda pair: store(*pair), node)
+        return lambda env, value: located((env, value))
 
     def _unpacker(self, target, scope):
         parts = target.elts

@@ -1246,24 +1246,16 @@ def _build_float(c):
                         end_column=tok.end_column)
 
 
-@_builds("none")
-def _build_none(c):
-    return ast.Constant(None, **_span(c[0], c[0]))
+def _keyword_constant(rule: str, value) -> None:
+    """`None`, `True`, `False` and `...`: a Constant spanning the one keyword token."""
+
+    @_builds(rule)
+    def build(c):
+        return ast.Constant(value, **_span(c[0], c[0]))
 
 
-@_builds("true")
-def _build_true(c):
-    return ast.Constant(True, **_span(c[0], c[0]))
-
-
-@_builds("false")
-def _build_false(c):
-    return ast.Constant(False, **_span(c[0], c[0]))
-
-
-@_builds("ellipsis")
-def _build_ellipsis(c):
-    return ast.Constant(Ellipsis, **_span(c[0], c[0]))
+for _rule, _value in (("none", None), ("true", True), ("false", False), ("ellipsis", Ellipsis)):
+    _keyword_constant(_rule, _value)
 
 
 @_builds("strings")
