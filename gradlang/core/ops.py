@@ -394,10 +394,7 @@ def where(condition: Tensor, a, b) -> Tensor:
     if condition.dtype is not dtypes.bool_:
         raise RuntimeError_(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                             f"{condition.dtype.short_name}")
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        dtype = result_type((a, b))
-    else:
-        dtype = result_type((a, b))
+    dtype = result_type((a, b))
     ta, tb = _coerce(a, dtype), _coerce(b, dtype)
     limits.check_broadcast(condition.array.shape, ta.array.shape, tb.array.shape)
     return apply(P.where, (ta, tb), {"condition": condition})
