@@ -14,6 +14,7 @@ from ..errors import (
     AssertionError_,
     AttributeError_,
     GradlangError,
+    ImportError_,
     NameError_,
     RuntimeError_,
     SyntaxError_,
@@ -486,26 +487,16 @@ class Compiler:
         return assert_
 
     def stmt_Import(self, node: S.Import, scope):
-        bindings = []
-        for alias in node.names:
-            module = import_module(alias.name) if alias.name in _known_modules() else None
-            if module is None:
-                raise_later = alias.name
-                bindings.append((None, raise_later, alias))
-                continue
-            if alias.asname:
-                bindings.append((module, None, alias))
-            else:
-                top = alias.name.split(".")[0]
-                bindings.append((import_module(top), None, alias))
-        stores = [self.store(S.Name(alias.asname or alias.name.split(".")[0], line=alias.line,
-                                    column=alias.column), scope) for _m, _r, alias in bindings]
+        # `import torch.nn.functional` binds `torch`; `import torch.nn.functional as F` binds the module.
+        imports = [(alias.name if alias.asname else alias.name.split(".")[0], alias.name,
+                    self.store(S.Name(alias.asname or alias.name.split(".")[0], line=alias.line,
+                                      column=alias.column), scope))
+                   for alias in node.names]
 
         def import_(env):
-            for (module, missing, _alias), store in zip(bindings, stores):
-                if missing is not None:
-                    import_module(missing)
-                store(env, module)
+            for bound, full, store in imports:
+                import_module(full)  # an unknown module is an ImportError, even when only its top is bound
+                store(env, import_module(bound))
 
         return import_
 
@@ -527,8 +518,6 @@ class Compiler:
                 elif f"{module_name}.{name}" in _known_modules():
                     store(env, import_module(f"{module_name}.{name}"))
                 else:
-                    from ..errors import ImportError_
-
                     raise ImportError_(f"cannot import name '{name}' from '{module_name}'")
 
         return import_from
