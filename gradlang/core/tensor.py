@@ -616,6 +616,30 @@ class Tensor(metaclass=_TorchClass):
     def allclose(self, other, rtol=1e-05, atol=1e-08) -> bool:
         return bool(np.allclose(self.array, other.array, rtol=rtol, atol=atol))
 
+    def eq(self, other):
+        return _ops.eq(self, other)
+
+    def ne(self, other):
+        return _ops.ne(self, other)
+
+    def lt(self, other):
+        return _ops.lt(self, other)
+
+    def le(self, other):
+        return _ops.le(self, other)
+
+    def gt(self, other):
+        return _ops.gt(self, other)
+
+    def ge(self, other):
+        return _ops.ge(self, other)
+
+    def logical_not(self):
+        return _ops.logical_not(self)
+
+    def isnan(self):
+        return _ops.isnan(self)
+
     def where(self, condition, other):
         return _ops.where(condition, self, other)
 
