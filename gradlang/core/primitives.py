@@ -28,6 +28,11 @@ import numpy as np
 
 from . import ops
 
+try:
+    from numpy._core.umath import clip as _clip_ufunc  # the ufunc behind np.clip
+except ImportError:  # pragma: no cover - numpy < 2
+    _clip_ufunc = np.clip
+
 PRIMITIVES: dict[str, Primitive] = {}
 
 
@@ -380,7 +385,10 @@ PRIMITIVE_CALLS = {
 
 
 def _clamp_forward(x, low, high):
-    return np.clip(x, low, high) if low is not None or high is not None else x.copy()
+    # What np.clip runs for numpy-scalar bounds, without its Python-level dispatch.
+    if low is None:
+        return x.copy() if high is None else np.minimum(x, high)
+    return np.maximum(x, low) if high is None else _clip_ufunc(x, low, high)
 
 
 def _clamp_pass(x, low, high):
