@@ -13,8 +13,9 @@ import numpy as np
 
 from ..errors import RuntimeError_
 from .forward_mode import active_levels as _active_levels
+from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, no_grad
-from .graph import Node, apply
+from .graph import _FREED, Node, apply
 from .notices import warn
 from .primitives import PRIMITIVES
 from .tensor import Size, Tensor
@@ -55,7 +56,9 @@ def _dependencies(roots: list) -> dict:
     """How many edges lead into each node reachable from the roots."""
     counts: dict = {}
     stack = [r for r in roots if isinstance(r, Node)]
-    seen = set(stack)  # nodes and leaves hash by identity
+    # A node is pushed when its first edge is counted; roots are pushed already (a graph has
+    # no cycles, so with one root no edge leads back to it).
+    other_roots = set(stack) if len(stack) > 1 else ()
     while stack:
         node = stack.pop()
         for edge in node.edges:
@@ -65,8 +68,7 @@ def _dependencies(roots: list) -> dict:
                 counts[edge] += 1
                 continue
             counts[edge] = 1
-            if edge not in seen and isinstance(edge, Node):
-                seen.add(edge)
+            if isinstance(edge, Node) and edge not in other_roots:
                 stack.append(edge)
     return counts
 
@@ -117,11 +119,18 @@ def run_backward(
 
     counts = _dependencies(roots)
     ready = [r for r in dict.fromkeys(roots) if counts.get(r, 0) == 0]
-    same_dtypes = all(g.array.dtype is out.array.dtype for out, g in zip(outputs, grads))
-    if ARRAY_RULES and not create_graph and not _active_levels and same_dtypes:
-        with no_grad():
-            _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_graph)
-        return captured if capture is not None else None
+    if ARRAY_RULES and not create_graph and not _active_levels:
+        for out, g in zip(outputs, grads):
+            if g.array.dtype is not out.array.dtype:
+                break
+        else:
+            enabled = _grad_state.enabled  # what no_grad() does, without the context object
+            _grad_state.enabled = False
+            try:
+                _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_graph)
+            finally:
+                _grad_state.enabled = enabled
+            return captured if capture is not None else None
     mode = enable_grad() if create_graph else no_grad()
     with mode:
         while ready:
@@ -208,22 +217,23 @@ def _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_
                     _accumulate_value_into_leaf(holder, grad)
             prim = node.prim
             rule = prim.vjp_array
+            params = node.params
             input_grads = None
             if rule is not None:
-                input_grads = rule(node, grad, **node.params) if node.params else rule(node, grad)
+                input_grads = rule(node, grad, **params) if params else rule(node, grad)
             if input_grads is None:  # no array rule, or it declined this case
                 g = _wrap(grad if type(grad) is _ndarray else _asarray(grad))
-                found = prim.vjp(node, g, **node.params) if node.params else prim.vjp(node, g)
+                found = prim.vjp(node, g, **params) if params else prim.vjp(node, g)
                 input_grads = [None if t is None else _as_value(t) for t in found]
         else:
             input_grads = ()
-        if not retain_graph:
-            node.release()
-        given = len(input_grads)
-        i = 0
-        for edge in node.edges:
+        if not retain_graph and node.saved is not None:
+            node.saved = _FREED  # node.release()
+        edges = node.edges
+        if len(input_grads) != len(edges):
+            input_grads = tuple(input_grads) + (None,) * (len(edges) - len(input_grads))
+        for edge, g in zip(edges, input_grads):
             if edge is not None:
-                g = input_grads[i] if i < given else None
                 if g is not None:
                     existing = pending.get(edge)
                     pending[edge] = g if existing is None else _add_values(existing, g)
@@ -231,7 +241,6 @@ def _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_
                 counts[edge] = remaining
                 if not remaining:
                     ready.append(edge)
-            i += 1
 
 
 def _add_values(a, b):
