@@ -42,7 +42,10 @@ class Node:
         self._name = name
         # Per input: its grad_fn node, the leaf tensor to accumulate into, or None (no grad needed).
         self.edges = edges
-        # Tuple of saved records, None when the rule needs nothing, _FREED after backward.
+        # What was saved (None when the rule needs nothing, _FREED after backward), a flat tuple
+        # of pairs: an input tensor itself and the version it had then (no wrapper object per
+        # saved input: fewer objects for the garbage collector to walk), a SavedOutput and its
+        # version, or None and 0 for an input that no gradient needs.
         self.saved = saved
         self.params = params
         # Per input: (shape, numpy dtype); numpy dtypes are not tracked by the garbage collector,
@@ -69,7 +72,15 @@ class Node:
             raise RuntimeError_(BACKWARD_TWICE)
         if saved is None:
             return ()
-        return tuple([None if record is None else record.unpack(self) for record in saved])
+        unpacked = []
+        for record, version in zip(saved[::2], saved[1::2]):
+            if record is None or type(record) is SavedOutput:
+                unpacked.append(record and record.unpack(self))
+            elif record._version[0] != version:
+                raise version_error(record, version, record.grad_fn)
+            else:
+                unpacked.append(record)
+        return tuple(unpacked)
 
     def saved_values(self) -> tuple:
         """saved_tensors() as bare numpy values for the array rules (0-d ones as numpy scalars)."""
@@ -78,7 +89,16 @@ class Node:
             raise RuntimeError_(BACKWARD_TWICE)
         if saved is None:
             return ()
-        return tuple([None if record is None else record.value(self) for record in saved])
+        values = []
+        for record, version in zip(saved[::2], saved[1::2]):
+            if record is None or type(record) is SavedOutput:
+                values.append(record and record.value(self))
+            elif record._version[0] != version:
+                raise version_error(record, version, record.grad_fn)
+            else:
+                array = record.array
+                values.append(array[()] if array.shape == () else array)
+        return tuple(values)
 
     def release(self) -> None:
         if self.saved is not None:
@@ -134,29 +154,6 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"
-
-
-class SavedInput:
-    """An input tensor kept for backward, with the version it had when saved."""
-
-    __slots__ = ("tensor", "version")
-
-    def __init__(self, tensor: Tensor) -> None:
-        self.tensor = tensor
-        self.version = tensor._version[0]
-
-    def unpack(self, node: Node) -> Tensor:
-        tensor = self.tensor
-        if tensor._version[0] != self.version:
-            raise version_error(tensor, self.version, tensor.grad_fn)
-        return tensor
-
-    def value(self, node: Node):
-        tensor = self.tensor
-        if tensor._version[0] != self.version:
-            raise version_error(tensor, self.version, tensor.grad_fn)
-        array = tensor.array
-        return array[()] if array.shape == () else array
 
 
 class SavedOutput:
@@ -275,17 +272,18 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
                     if edges[j] is not None:
                         break
                 else:
-                    kept.append(None)
+                    kept += (None, 0)
                     continue
-            kept.append(SavedInput(inputs[i]))
+            t = inputs[i]
+            kept += (t, t._version[0])
         saved = tuple(kept)
+    if prim.save_output:
+        record = SavedOutput(result)
+        saved = (record, record.version) if saved is None else saved + (record, record.version)
     if name is None:
         name = prim.node_name
     cls = _NODE_CLASSES.get(name) or node_class(name)
     node = cls(prim, name, edges, saved, params, meta)
-    if prim.save_output:
-        record = SavedOutput(result)
-        node.saved = (record,) if saved is None else saved + (record,)
     result.grad_fn = node
     result._requires_grad = True
 
