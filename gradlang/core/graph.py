@@ -82,7 +82,7 @@ class Node:
                 unpacked.append(record)
         return tuple(unpacked)
 
-    def saved_values(self) -> tuple:
+    def saved_values(self) -> list:
         """saved_tensors() as bare numpy values for the array rules (0-d ones as numpy scalars)."""
         saved = self.saved
         if saved is _FREED:
@@ -90,7 +90,9 @@ class Node:
         if saved is None:
             return ()
         values = []
-        for record, version in zip(saved[::2], saved[1::2]):
+        pairs = iter(saved)
+        for record in pairs:
+            version = next(pairs)
             if record is None or type(record) is SavedOutput:
                 values.append(record and record.value(self))
             elif record._version[0] != version:
@@ -98,7 +100,7 @@ class Node:
             else:
                 array = record.array
                 values.append(array[()] if array.shape == () else array)
-        return tuple(values)
+        return values
 
     def release(self) -> None:
         if self.saved is not None:

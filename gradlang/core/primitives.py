@@ -114,8 +114,10 @@ def _binary_grads(node, grad_a, grad_b):
 
 
 def _add_values(node, g):
-    edges = node.edges
-    return _binary_values(node, g if edges[0] is not None else None, g if edges[1] is not None else None)
+    ea, eb = node.edges
+    if ea is not None and eb is None and g.shape == node.input_meta[0][0]:
+        return (g, None)  # the common case, without the general helper
+    return _binary_values(node, g if ea is not None else None, g if eb is not None else None)
 
 
 def _sub_values(node, g):
@@ -147,8 +149,10 @@ def _mul_vjp(node, g):
 
 def _mul_values(node, g):
     a, b = node.saved_values()
-    edges = node.edges
-    return _binary_values(node, g * b if edges[0] is not None else None, g * a if edges[1] is not None else None)
+    ea, eb = node.edges
+    if ea is not None and eb is None and g.shape == node.input_meta[0][0]:
+        return (g * b, None)  # the common case, without the general helper
+    return _binary_values(node, g * b if ea is not None else None, g * a if eb is not None else None)
 
 
 mul = define(
