@@ -30,6 +30,10 @@ BACKWARD_TWICE = (
 )
 
 _FREED = object()  # marks a node whose saved tensors were released by backward
+# The version box of a tensor that an op made from a Python number for itself (ops._number):
+# nothing else can reach such a tensor, so a node saves its array alone, without a version to
+# check, and the tensor dies with the op.
+CONSTANT_VERSION = [0]
 
 
 class Node:
@@ -44,8 +48,9 @@ class Node:
         self.edges = edges
         # What was saved (None when the rule needs nothing, _FREED after backward), a flat tuple
         # of pairs: an input tensor itself and the version it had then (no wrapper object per
-        # saved input: fewer objects for the garbage collector to walk), a SavedOutput and its
-        # version, or None and 0 for an input that no gradient needs.
+        # saved input: fewer objects for the garbage collector to walk), the array of a constant
+        # operand and None, a SavedOutput and its version, or None and 0 for an input that no
+        # gradient needs.
         self.saved = saved
         self.params = params
         # Per input: (shape, numpy dtype); numpy dtypes are not tracked by the garbage collector,
@@ -76,6 +81,8 @@ class Node:
         for record, version in zip(saved[::2], saved[1::2]):
             if record is None or type(record) is SavedOutput:
                 unpacked.append(record and record.unpack(self))
+            elif version is None:  # a constant's array
+                unpacked.append(_Tensor._wrap(record))
             elif record._version[0] != version:
                 raise version_error(record, version, record.grad_fn)
             else:
@@ -95,6 +102,8 @@ class Node:
             version = next(pairs)
             if record is None or type(record) is SavedOutput:
                 values.append(record and record.value(self))
+            elif version is None:  # a constant's array
+                values.append(record[()] if record.shape == () else record)
             elif record._version[0] != version:
                 raise version_error(record, version, record.grad_fn)
             else:
@@ -277,7 +286,8 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
                     kept += (None, 0)
                     continue
             t = inputs[i]
-            kept += (t, t._version[0])
+            box = t._version
+            kept += (t.array, None) if box is CONSTANT_VERSION else (t, box[0])
         saved = tuple(kept)
     if prim.save_output:
         record = SavedOutput(result)

@@ -15,7 +15,7 @@ from ..errors import IndexError_, RuntimeError_, TypeError_
 from . import dtypes, limits
 from .dtypes import DType, result_type
 from .grad_mode import _state as _grad_state
-from .graph import apply, rename
+from .graph import CONSTANT_VERSION, apply, rename
 from .notices import warn
 from .tensor import Tensor
 
@@ -83,11 +83,18 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
             if other.dtype is dtype and other.shape == a.array.shape and (not floating or dtype.kind == "f"):
                 return apply(prim, (a, b), None, name)
         elif (tb is float or tb is int) and dtype.kind == "f":
-            return apply(prim, (a, _wrap(_asarray(b, dtype))), None, name)
+            # A Python number as the operand of this op only: nothing else ever holds it, so it
+            # gets the shared constant version box and a node saves its array alone (as PyTorch
+            # saves a scalar), not a tensor.
+            number = _wrap(_asarray(b, dtype))
+            number._version = CONSTANT_VERSION
+            return apply(prim, (a, number), None, name)
     elif tb is Tensor and (ta is float or ta is int):
         dtype = b.array.dtype
         if dtype.kind == "f":
-            return apply(prim, (_wrap(_asarray(a, dtype)), b), None, name)
+            number = _wrap(_asarray(a, dtype))
+            number._version = CONSTANT_VERSION
+            return apply(prim, (number, b), None, name)
     if not isinstance(a, Tensor):
         a, b = b, a  # only for the checks: the order below is restored
         swapped = True

@@ -148,3 +148,20 @@ def test_create_graph_keeps_the_ops_rules():
     (h,) = T.autograd.grad(g, x)
     s = 1 / (1 + np.exp(-0.3))  # d2/dx2 x*sigmoid(x) = 2 s' + x s'', s' = s(1-s), s'' = s'(1-2s)
     assert h.item() == pytest.approx(2 * s * (1 - s) + 0.3 * s * (1 - s) * (1 - 2 * s), rel=1e-5)
+
+
+def test_python_number_operands_are_saved_as_arrays_and_stay_constant():
+    from gradlang.core.graph import CONSTANT_VERSION
+
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 3.0 + 1) / 2.0
+    assert (x * x).grad_fn.saved == (x, 0, x, 0)  # a tensor itself, with its version
+    mul = y.grad_fn.edges[0].edges[0]
+    assert mul.saved[0] is None  # x: only the gradient of the 3.0 would need it
+    assert isinstance(mul.saved[2], np.ndarray) and mul.saved[3] is None  # the 3.0, no version to check
+    (g,) = T.autograd.grad(y.sum(), x, create_graph=True)
+    (h,) = T.autograd.grad((g * x).sum(), x)
+    assert g.tolist() == [1.5, 1.5] and h.tolist() == [1.5, 1.5]
+    with T.no_grad():
+        x.mul_(2.0)
+    assert CONSTANT_VERSION == [0]
