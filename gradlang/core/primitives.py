@@ -22,7 +22,6 @@ in-place change of `x` later is no error), and the rule then sees None in its pl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,18 +35,30 @@ except ImportError:  # pragma: no cover - numpy < 2
 PRIMITIVES: dict[str, Primitive] = {}
 
 
-@dataclass(frozen=True, slots=True)
 class Primitive:
-    name: str
-    forward: Callable
-    vjp: Callable
-    jvp: Callable
-    node_name: str
-    save_inputs: tuple[int, ...] = ()
-    save_output: bool = False
-    # Aligned with save_inputs: the inputs whose gradients use each saved input (None: always saved).
-    saved_for: tuple[tuple[int, ...] | None, ...] = ()
-    vjp_array: Callable | None = None  # the VJP on numpy values, used when backward records nothing
+    """One primitive: its forward on numpy arrays, its VJP and JVP rules, what backward saves."""
+
+    __slots__ = ("name", "forward", "vjp", "jvp", "node_name", "save_inputs", "save_output", "saved_for",
+                 "vjp_array")
+
+    def __init__(self, name: str, forward: Callable, vjp: Callable, jvp: Callable, node_name: str,
+                 save_inputs: tuple[int, ...] = (), save_output: bool = False,
+                 saved_for: tuple[tuple[int, ...] | None, ...] = (), vjp_array: Callable | None = None) -> None:
+        facts = {
+            "name": name, "forward": forward, "vjp": vjp, "jvp": jvp, "node_name": node_name,
+            "save_inputs": save_inputs, "save_output": save_output,
+            # Aligned with save_inputs: the inputs whose gradients use each saved input (None: always saved).
+            "saved_for": saved_for,
+            "vjp_array": vjp_array,  # the VJP on numpy values, used when backward records nothing
+        }
+        for key, value in facts.items():
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, key: str, value) -> None:
+        raise AttributeError(f"primitive '{self.name}' is immutable: register a new one with define()")
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
 
 
 def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,

@@ -14,38 +14,79 @@ Statements subclass `Stmt`, expressions subclass `Expr`; the helper records (`Pa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
 from typing import Any
 
+POSITION_FIELDS = ("line", "column", "end_line", "end_column")
 
-# repr and == are written once here, not generated per class: importing stays quick.
-@dataclass(slots=True, kw_only=True, repr=False, eq=False)
+
+class EmptyList:
+    """The default of a list field: each node gets a new empty list."""
+
+    def __repr__(self) -> str:
+        return "[]"
+
+
+EMPTY_LIST = EmptyList()
+
+
+def node(cls: type) -> type:
+    """Make `cls` an AST node class: slots, and an `__init__` taking its fields, then positions.
+
+    A small stand-in for `dataclass(slots=True)`: dataclasses imports `inspect` (and with it
+    `ast`, `tokenize` …), which cost the command ~25 ms at every start.
+    """
+    annotations = cls.__dict__.get("__annotations__", {})
+    own = tuple(annotations)
+    inherited = getattr(cls, "_fields", ())
+    fields = inherited + own
+    defaults = dict(getattr(cls, "_defaults", {}))
+    defaults.update({name: cls.__dict__[name] for name in own if name in cls.__dict__})
+    params, body, scope = ["self"], [], {"EMPTY_LIST": EMPTY_LIST}
+    for name in fields:
+        if name in defaults:
+            scope[f"_default_{name}"] = defaults[name]
+            params.append(f"{name}=_default_{name}")
+        else:
+            params.append(name)
+        value = f"[] if {name} is EMPTY_LIST else {name}" if defaults.get(name) is EMPTY_LIST else name
+        body.append(f"    self.{name} = {value}")
+    params.append("*")
+    params += [f"{name}=0" for name in POSITION_FIELDS]
+    body += [f"    self.{name} = {name}" for name in POSITION_FIELDS]
+    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body)
+    exec(source, scope)  # noqa: S102 - generated from the class's own field names only
+    namespace = {key: value for key, value in cls.__dict__.items()
+                 if key not in own and key not in ("__dict__", "__weakref__")}
+    namespace.update(__slots__=own, __init__=scope["__init__"], _fields=fields, _defaults=defaults)
+    namespace["__init__"].__qualname__ = f"{cls.__name__}.__init__"
+    return type(cls)(cls.__name__, cls.__bases__, namespace)
+
+
 class Node:
     """Base of every node: its source span (1-based lines and columns, end exclusive)."""
 
-    line: int = 0
-    column: int = 0
-    end_line: int = 0
-    end_column: int = 0
+    __slots__ = POSITION_FIELDS
+    _fields: tuple[str, ...] = ()
+    _defaults: dict = {}
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in node_fields(self))
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({inner})"
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in node_fields(self))
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable and compared by shape, as dataclasses do
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by shape
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Stmt(Node):
     """Base of statements."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Expr(Node):
     """Base of expressions."""
 
@@ -53,21 +94,21 @@ class Expr(Node):
 # ---------------------------------------------------------------- module and statements
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Module(Node):
     """A whole program or one top-level chunk: its statements in order."""
 
     body: list[Stmt]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class ExprStmt(Stmt):
     """An expression evaluated for its effect (the REPL echoes a non-None result)."""
 
     value: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Assign(Stmt):
     """`a = b = value`: targets left to right (Name, Attribute, Subscript, TupleDisplay,
     ListDisplay, Starred inside a tuple or list)."""
@@ -76,7 +117,7 @@ class Assign(Stmt):
     value: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class AugAssign(Stmt):
     """`target op= value`; `op` is the binary operator without `=` ("+", "**", "@" ...).
     The target is a Name, Attribute or Subscript."""
@@ -86,7 +127,7 @@ class AugAssign(Stmt):
     value: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Print(Stmt):
     """The `print e1, e2` statement. `newline` is False after a trailing comma (`print x,`)."""
 
@@ -94,7 +135,7 @@ class Print(Stmt):
     newline: bool = True
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Param(Node):
     """One parameter of a def or lambda: `name[: annotation][= default]`."""
 
@@ -103,7 +144,7 @@ class Param(Node):
     annotation: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Arguments(Node):
     """A parameter list: `def f(a, b=1, *args, c, d=2, **kwargs)`.
 
@@ -111,13 +152,13 @@ class Arguments(Node):
     follow `*` or `*args`, `kwarg` is `**kwargs`.
     """
 
-    args: list[Param] = field(default_factory=list)
+    args: list[Param] = EMPTY_LIST
     vararg: Param | None = None
-    kwonlyargs: list[Param] = field(default_factory=list)
+    kwonlyargs: list[Param] = EMPTY_LIST
     kwarg: Param | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class FunctionDef(Stmt):
     """`def name(args) [-> returns]: body`."""
 
@@ -127,57 +168,57 @@ class FunctionDef(Stmt):
     returns: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Return(Stmt):
     """`return [value]`; `return a, b` returns a TupleDisplay."""
 
     value: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class If(Stmt):
     """`if test: body else: orelse`; an `elif` is an If alone in `orelse`."""
 
     test: Expr
     body: list[Stmt]
-    orelse: list[Stmt] = field(default_factory=list)
+    orelse: list[Stmt] = EMPTY_LIST
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class While(Stmt):
     """`while test: body [else: orelse]` (orelse runs when the loop ends without break)."""
 
     test: Expr
     body: list[Stmt]
-    orelse: list[Stmt] = field(default_factory=list)
+    orelse: list[Stmt] = EMPTY_LIST
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class For(Stmt):
     """`for target in iter: body [else: orelse]`."""
 
     target: Expr
     iter: Expr
     body: list[Stmt]
-    orelse: list[Stmt] = field(default_factory=list)
+    orelse: list[Stmt] = EMPTY_LIST
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Break(Stmt):
     """`break` (only inside a loop; the parser checks)."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Continue(Stmt):
     """`continue` (only inside a loop; the parser checks)."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Pass(Stmt):
     """`pass`."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class WithItem(Node):
     """One `context_expr [as optional_vars]` of a with statement."""
 
@@ -185,7 +226,7 @@ class WithItem(Node):
     optional_vars: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class With(Stmt):
     """`with a as x, b: body`."""
 
@@ -193,7 +234,7 @@ class With(Stmt):
     body: list[Stmt]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class ExceptHandler(Node):
     """`except [type [as name]]: body`; `type` is None for a bare except, a TupleDisplay
     for `except (A, B)`."""
@@ -203,17 +244,17 @@ class ExceptHandler(Node):
     body: list[Stmt]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Try(Stmt):
     """`try: body` with handlers, `else: orelse`, `finally: finalbody` (each may be empty)."""
 
     body: list[Stmt]
-    handlers: list[ExceptHandler] = field(default_factory=list)
-    orelse: list[Stmt] = field(default_factory=list)
-    finalbody: list[Stmt] = field(default_factory=list)
+    handlers: list[ExceptHandler] = EMPTY_LIST
+    orelse: list[Stmt] = EMPTY_LIST
+    finalbody: list[Stmt] = EMPTY_LIST
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Raise(Stmt):
     """`raise [exc [from cause]]`."""
 
@@ -221,7 +262,7 @@ class Raise(Stmt):
     cause: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Assert(Stmt):
     """`assert test [, msg]`."""
 
@@ -229,7 +270,7 @@ class Assert(Stmt):
     msg: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Alias(Node):
     """`name [as asname]` in an import; `name` may be dotted (`torch.autograd`) or `*`."""
 
@@ -237,14 +278,14 @@ class Alias(Node):
     asname: str | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Import(Stmt):
     """`import a.b as c, d`."""
 
     names: list[Alias]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class ImportFrom(Stmt):
     """`from module import a as b, c` (module is dotted)."""
 
@@ -252,21 +293,21 @@ class ImportFrom(Stmt):
     names: list[Alias]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Global(Stmt):
     """`global x, y`."""
 
     names: list[str]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Nonlocal(Stmt):
     """`nonlocal x, y` (only inside a function; the parser checks)."""
 
     names: list[str]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Delete(Stmt):
     """`del a, b[0], c.d`."""
 
@@ -276,21 +317,21 @@ class Delete(Stmt):
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Name(Expr):
     """A variable reference (or binding, as a target)."""
 
     id: str
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Constant(Expr):
     """A literal: int, float, str, True, False, None, or Ellipsis for `...`."""
 
     value: Any
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class FormattedValue(Expr):
     """A `{value!conversion:format_spec}` field of an f-string.
 
@@ -303,28 +344,28 @@ class FormattedValue(Expr):
     format_spec: list[str | FormattedValue] | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class FString(Expr):
     """An f-string (adjacent literals already joined): literal text and fields in order."""
 
     parts: list[str | FormattedValue]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class ListDisplay(Expr):
     """`[a, b, *c]`."""
 
     elts: list[Expr]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class TupleDisplay(Expr):
     """`(a, b)`, `a, b`, `(a,)`, `()`; also the index of `m[0, 1]`."""
 
     elts: list[Expr]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class DictDisplay(Expr):
     """`{k1: v1, k2: v2}`."""
 
@@ -332,16 +373,16 @@ class DictDisplay(Expr):
     values: list[Expr]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Comprehension(Node):
     """One `for target in iter if cond1 if cond2` clause."""
 
     target: Expr
     iter: Expr
-    ifs: list[Expr] = field(default_factory=list)
+    ifs: list[Expr] = EMPTY_LIST
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class ListComp(Expr):
     """`[elt for ... in ... if ...]` (several clauses: nested loops, outermost first)."""
 
@@ -349,7 +390,7 @@ class ListComp(Expr):
     generators: list[Comprehension]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class GeneratorExp(Expr):
     """`(elt for ...)`, also the sole argument in `sum(x*x for x in xs)`."""
 
@@ -357,7 +398,7 @@ class GeneratorExp(Expr):
     generators: list[Comprehension]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Attribute(Expr):
     """`value.attr`."""
 
@@ -365,7 +406,7 @@ class Attribute(Expr):
     attr: str
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Slice(Expr):
     """`lower:upper:step` inside a subscript (any part may be None)."""
 
@@ -374,7 +415,7 @@ class Slice(Expr):
     step: Expr | None = None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Subscript(Expr):
     """`value[index]`; the index is an expression, a Slice, or a TupleDisplay of them
     (`m[:, 1]`)."""
@@ -383,14 +424,14 @@ class Subscript(Expr):
     index: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Starred(Expr):
     """`*value` in a call's arguments, a list/tuple display, or an assignment target."""
 
     value: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Keyword(Node):
     """A keyword argument `arg=value`; `arg` is None for `**value`."""
 
@@ -398,16 +439,16 @@ class Keyword(Node):
     value: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Call(Expr):
     """`func(args..., keywords...)`; `args` may hold Starred (`*xs`)."""
 
     func: Expr
-    args: list[Expr] = field(default_factory=list)
-    keywords: list[Keyword] = field(default_factory=list)
+    args: list[Expr] = EMPTY_LIST
+    keywords: list[Keyword] = EMPTY_LIST
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class BinOp(Expr):
     """`left op right` for `+ - * / // % @ ** | ^ & << >>`."""
 
@@ -416,7 +457,7 @@ class BinOp(Expr):
     right: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class UnaryOp(Expr):
     """`op operand` for `- + ~ not`."""
 
@@ -424,7 +465,7 @@ class UnaryOp(Expr):
     operand: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class BoolOp(Expr):
     """`a and b and c` / `a or b`: op is "and" or "or", values has two or more items."""
 
@@ -432,7 +473,7 @@ class BoolOp(Expr):
     values: list[Expr]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Compare(Expr):
     """`left op1 c1 op2 c2 ...` (a chain: `a < b < c`); ops are "<", "<=", ">", ">=",
     "==", "!=", "in", "not in", "is", "is not"."""
@@ -442,7 +483,7 @@ class Compare(Expr):
     comparators: list[Expr]
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class IfExp(Expr):
     """`body if test else orelse`."""
 
@@ -451,7 +492,7 @@ class IfExp(Expr):
     orelse: Expr
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@node
 class Lambda(Expr):
     """`lambda args: body`."""
 
@@ -461,20 +502,9 @@ class Lambda(Expr):
 
 Target = Name | Attribute | Subscript | TupleDisplay | ListDisplay | Starred
 
-_POSITION_FIELDS = frozenset(("line", "column", "end_line", "end_column"))
-
-
-def node_fields(node: Node) -> tuple[str, ...]:
+def node_fields(item: Node) -> tuple[str, ...]:
     """The names of a node's own fields (its position fields left out), in order."""
-    cls = type(node)
-    names = _FIELDS_CACHE.get(cls)
-    if names is None:
-        names = tuple(f.name for f in fields(cls) if f.name not in _POSITION_FIELDS)
-        _FIELDS_CACHE[cls] = names
-    return names
-
-
-_FIELDS_CACHE: dict[type, tuple[str, ...]] = {}
+    return item._fields
 
 
 def iter_child_nodes(node: Node) -> Iterator[Node]:
