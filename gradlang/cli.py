@@ -110,6 +110,8 @@ def _use_color(options: Options, stream) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .language.runtime import OutputClosed
+
     argv = sys.argv[1:] if argv is None else argv
     try:
         parsed = parse_args(argv)
@@ -125,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("KeyboardInterrupt\n")
         return 130
+    except OutputClosed:
+        # Whoever read our output stopped (`| head`): leave quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def run(options: Options) -> int:

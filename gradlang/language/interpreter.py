@@ -19,7 +19,7 @@ from .builtins import global_names
 from .compiler import Compiler
 from .diagnostics import format_error, format_warning
 from .parser import parse, parse_expression, split_top_level
-from .runtime import Env, Limits
+from .runtime import Env, Limits, OutputClosed
 from .values import to_repr, to_str
 
 DEFAULT_MAX_RECURSION = 1000
@@ -69,7 +69,10 @@ class Interpreter:
     # ------------------------------------------------------------ output
 
     def write(self, text: str) -> None:
-        (self.stdout or sys.stdout).write(text)
+        try:
+            (self.stdout or sys.stdout).write(text)
+        except BrokenPipeError:
+            raise OutputClosed from None
 
     def _make_print(self):
         write = self.write

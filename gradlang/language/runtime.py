@@ -18,6 +18,14 @@ class Env:
         self.returned = None
 
 
+class OutputClosed(BaseException):
+    """The reader of the program's output went away (`gradlang prog.grad | head`).
+
+    A BaseException, like KeyboardInterrupt, so that no `except` in a program and no error
+    handler of the interpreter mistakes it for the program's own error: it ends the run.
+    """
+
+
 # What a compiled statement returns to the block running it; None means "carry on".
 BREAK = object()
 CONTINUE = object()

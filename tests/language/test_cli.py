@@ -123,3 +123,16 @@ def test_warnings_print_and_the_script_goes_on():
     done = gradlang("-c", "x = param(1.)\ny = x * 2\nprint y.grad\nprint 'still here'")
     assert done.stdout == "None\nstill here\n"
     assert done.stderr.startswith("UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor")
+
+
+def test_output_closed_by_the_reader_ends_quietly():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        f"'{sys.executable}' -m gradlang -c 'for i in range(100000): print i' | head -n 2; exit ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=60,
+    )
+    assert done.stdout == "0\n1\n"
+    assert done.stderr == ""
+    assert done.returncode == 141
