@@ -236,4 +236,6 @@ def global_names() -> dict:
     names.update(EXCEPTIONS)
     names["backward"] = backward
     names["True"], names["False"], names["None"] = True, False, None
+    # Built-ins are "also reachable as torch.NAME": the two modules need no import to be used.
+    names["torch"], names["math"] = TORCH, MATH
     return names

@@ -281,3 +281,8 @@ def test_keyword_only_parameters():
     source = "def f(a, *, b, c=3):\n    return a + b + c\nprint f(1, b=2), f(1, b=2, c=10)"
     assert run(source) == "6 13\n"
     assert error_of("def f(a, *, b):\n    pass\nf(1)").message == "f() missing 1 required keyword-only argument: 'b'"
+
+
+def test_torch_and_math_are_reachable_without_an_import():
+    assert run("print torch.sigmoid(torch.tensor(0.)), math.floor(2.5), torch.float64") \
+        == "tensor(0.5000) 2 torch.float64\n"
