@@ -10,9 +10,9 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
-from ..language import parser
+from ..language.parser import token_patterns
 
-_PATTERNS = parser._tables().lexer  # the parser's compiled token patterns (one regex) and keyword table
+_PATTERNS = token_patterns()  # the parser's compiled token patterns (one regex) and keyword table
 KEYWORDS = frozenset(_PATTERNS.keywords) | {"print"}
 
 STYLE = Style.from_dict({

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradlang.errors import SyntaxError_
-from gradlang.language import parser
+from gradlang.language import tables
+from gradlang.language.ast_builders import make_reducer
 from gradlang.language.parser import is_incomplete, parse, parse_expression, split_top_level
 from gradlang.language.syntax import Module, dump
 
@@ -226,16 +227,16 @@ def test_a_corrupt_cache_file_is_rebuilt(tmp_path):
     cached.write_text("{not json")
     result = run_python(PARSE_AND_REPORT, str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(cached.read_text())["format"] == parser._TABLE_FORMAT
+    assert json.loads(cached.read_text())["format"] == tables.TABLE_FORMAT
 
 
 def test_the_grammar_ships_inside_the_package():
     packaged = resources.files("gradlang.language").joinpath("gradlang.lark").read_text(encoding="utf-8")
     assert packaged == (REPO / "grammar" / "gradlang.lark").read_text(encoding="utf-8")
-    assert Path(parser.GRAMMAR_PATH).read_text(encoding="utf-8") == packaged
+    assert Path(tables.GRAMMAR_PATH).read_text(encoding="utf-8") == packaged
 
 
 def test_every_rule_of_the_grammar_has_a_builder():
-    tables = parser._build_tables_with_lark(Path(parser.GRAMMAR_PATH).read_text(encoding="utf-8"))
-    for origin, expansion, alias, expand1, empty in tables["rules"]:
-        parser._make_reducer(origin, expansion, alias, expand1, empty)  # raises for a missing builder
+    data = tables.build_tables_with_lark(Path(tables.GRAMMAR_PATH).read_text(encoding="utf-8"))
+    for origin, expansion, alias, expand1, empty in data["rules"]:
+        make_reducer(origin, expansion, alias, expand1, empty)  # raises for a missing builder
