@@ -30,7 +30,7 @@ BACKWARD_TWICE = (
 )
 
 _FREED = object()  # marks a node whose saved tensors were released by backward
-# The version box of a tensor that an op made from a Python number for itself (ops._number):
+# The version box of a tensor that an op made from a Python number for itself (ops.promotion._binary):
 # nothing else can reach such a tensor, so a node saves its array alone, without a version to
 # check, and the tensor dies with the op.
 CONSTANT_VERSION = [0]

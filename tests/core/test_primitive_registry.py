@@ -44,3 +44,16 @@ def test_every_primitive_is_exercised_by_the_differential_tests():
     from tests.core.test_ops_vs_torch import primitives_exercised
 
     assert set(PRIMITIVES) <= primitives_exercised()
+
+
+def test_every_op_module_reads_the_registry():
+    """ops is a package of modules by area; each that runs primitives holds the registry as `P`."""
+    import pkgutil
+
+    from gradlang.core import ops, primitives
+
+    names = {info.name for info in pkgutil.iter_modules(ops.__path__)}
+    assert names == {module.__name__.rsplit(".", 1)[1] for module in ops.OP_MODULES}
+    for module in ops.OP_MODULES:
+        uses_registry = "P." in inspect.getsource(module)
+        assert (getattr(module, "P", None) is primitives) == uses_registry, module.__name__

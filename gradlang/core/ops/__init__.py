@@ -1,0 +1,153 @@
+"""The differentiable operations users call (`T.add`, `T.sigmoid`, `x @ y`, ...).
+
+Each op checks its arguments, applies PyTorch's type promotion, picks the grad_fn name
+PyTorch would give the same expression, and runs one primitive through `graph.apply`.
+One module per area; this package re-exports every op and the helpers other core modules
+use, so `ops.add` and `from .ops import add` work as they always did.
+"""
+
+from __future__ import annotations
+
+from . import (
+    arithmetic,
+    comparison,
+    constants,
+    dims,
+    elementwise,
+    functional,
+    in_place,
+    indexing,
+    joining,
+    linalg,
+    promotion,
+    reductions,
+    shape,
+)
+from .arithmetic import (
+    add,
+    div,
+    floor_divide,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    pow_scalar,
+    rdiv,
+    reciprocal,
+    remainder,
+    rpow,
+    rsub,
+    square,
+    sub,
+)
+from .comparison import (
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    eq,
+    ge,
+    gt,
+    isnan,
+    le,
+    logical_not,
+    lt,
+    ne,
+    sign,
+)
+from .constants import constant, constant_like, full_like, ones_like, zeros_like
+from .dims import _dims, _wrap_dim
+from .elementwise import (
+    abs,
+    clamp,
+    clamp_max,
+    clamp_min,
+    cos,
+    exp,
+    log,
+    log1p,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    tan,
+    tanh,
+    where,
+)
+from .functional import (
+    binary_cross_entropy,
+    functional_log_softmax,
+    functional_softmax,
+    log_softmax,
+    mse_loss,
+    softmax,
+)
+from .in_place import check_inplace, copy_values, inplace, setitem
+from .indexing import _normalise_index, index, index_put, index_scatter
+from .joining import cat, concat, stack
+from .linalg import bmm, dot, matmul, mm, mT, mv
+from .promotion import (
+    _as_tensor,
+    _binary,
+    _broadcast_shape,
+    _check_operand,
+    _coerce,
+    _floating,
+    _nograd_binary,
+    _scalar,
+    to,
+)
+from .reductions import MaxResult, MinResult, amax, amin, argmax, argmin, max, mean, min, norm, sum
+from .shape import (
+    T,
+    _share_storage,
+    alias,
+    clone,
+    expand,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    sum_to,
+    t,
+    transpose,
+    unsqueeze,
+    view,
+)
+
+# Every op module: those that run primitives read the registry as their own global `P`.
+OP_MODULES = (
+    promotion, dims, constants, arithmetic, comparison, elementwise, reductions, functional, linalg, shape,
+    indexing, joining, in_place,
+)
+
+P = None  # the primitive registry module, bound by _bind_primitives (primitives import ops)
+
+
+def _bind_primitives() -> None:
+    """Hand the primitive registry to every op module that runs primitives (called by core/__init__.py
+    once both are imported). Each reads it as its own global `P`: no extra lookup per op."""
+    global P
+    from .. import primitives
+
+    P = primitives
+    for module in OP_MODULES:
+        if hasattr(module, "P"):
+            module.P = primitives
+
+
+__all__ = [
+    "MaxResult", "MinResult", "T", "_as_tensor", "_binary", "_broadcast_shape", "_check_operand",
+    "_coerce", "_dims", "_floating", "_nograd_binary", "_normalise_index", "_scalar", "_share_storage",
+    "_wrap_dim", "abs", "add", "alias", "amax", "amin", "argmax", "argmin", "binary_cross_entropy",
+    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "cat", "check_inplace", "clamp",
+    "clamp_max", "clamp_min", "clone", "concat", "constant", "constant_like", "copy_values", "cos", "div", "dot",
+    "eq", "exp", "expand", "flatten", "floor_divide", "full_like", "functional_log_softmax",
+    "functional_softmax", "ge", "gt", "index", "index_put", "index_scatter", "inplace", "isnan", "le", "log",
+    "log1p", "log_softmax", "logical_not", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
+    "mse_loss", "mT", "mul", "mv", "ne", "neg", "norm", "ones_like", "permute", "pow", "pow_scalar", "rdiv",
+    "reciprocal", "relu", "remainder", "reshape", "rpow", "rsub", "setitem", "sigmoid", "sign", "sin",
+    "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh", "to",
+    "transpose", "unsqueeze", "view", "where", "zeros_like",
+]

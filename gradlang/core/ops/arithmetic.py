@@ -1,0 +1,125 @@
+"""Arithmetic: + - * / ** and their reflected forms, maximum/minimum, floor division and remainder,
+with PyTorch's grad_fn names (RsubBackward1, PowBackward2, ...) and its errors for bool operands."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import RuntimeError_
+from .. import dtypes
+from ..dtypes import result_type
+from ..graph import apply
+from ..tensor import Tensor
+from .promotion import _as_tensor, _binary, _check_operand, _coerce, _floating, _nograd_binary
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+
+
+def add(a, b, alpha=None) -> Tensor:
+    if alpha is not None:
+        b = mul(b, alpha)
+    return _binary(P.add, a, b)
+
+
+def _check_bool_subtraction(a, b) -> None:
+    is_bool = [isinstance(v, (bool, np.bool_)) or (isinstance(v, Tensor) and v.dtype is dtypes.bool_) for v in (a, b)]
+    if all(is_bool):
+        raise RuntimeError_(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+            "`logical_xor()` operator instead."
+        )
+    if any(is_bool):
+        raise RuntimeError_(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+def sub(a, b, alpha=None) -> Tensor:
+    _check_bool_subtraction(a, b)
+    if alpha is not None:
+        b = mul(b, alpha)
+    if not isinstance(a, Tensor):
+        return rsub(b, a)
+    return _binary(P.sub, a, b)
+
+
+def rsub(x: Tensor, other) -> Tensor:
+    """`other - x` for a Python number `other` (PyTorch's RsubBackward1)."""
+    _check_bool_subtraction(other, x)
+    if isinstance(other, Tensor):
+        return _binary(P.sub, other, x)
+    return _binary(P.sub, other, x, name="RsubBackward1")
+
+
+def mul(a, b) -> Tensor:
+    return _binary(P.mul, a, b)
+
+
+def div(a, b, rounding_mode=None) -> Tensor:
+    if rounding_mode is not None:
+        return floor_divide(a, b) if rounding_mode == "floor" else _nograd_binary(np.trunc_divide, a, b)
+    if not isinstance(a, Tensor):
+        return rdiv(b, a)
+    return _binary(P.div, a, b, floating=True)
+
+
+def rdiv(x: Tensor, other) -> Tensor:
+    """`other / x` for a Python number: PyTorch computes reciprocal(x) * other (MulBackward0)."""
+    if isinstance(other, Tensor):
+        return div(other, x)
+    return mul(reciprocal(_floating(x)), other)
+
+
+def neg(x: Tensor) -> Tensor:
+    if x.dtype is dtypes.bool_:
+        raise RuntimeError_(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
+    return apply(P.neg, (x,))
+
+
+def reciprocal(x: Tensor) -> Tensor:
+    return apply(P.reciprocal, (_floating(x),))
+
+
+def pow(base, exponent) -> Tensor:  # noqa: A001 - torch.pow
+    if not isinstance(base, Tensor):
+        return rpow(exponent, base)
+    if isinstance(exponent, Tensor):
+        return _binary(P.pow_, base, exponent)
+    _check_operand(exponent, "** or pow()")
+    dtype = result_type((base, exponent))
+    return apply(P.pow_scalar, (_coerce(base, dtype),), {"exponent": exponent})
+
+
+def pow_scalar(x: Tensor, exponent) -> Tensor:
+    return apply(P.pow_scalar, (x,), {"exponent": exponent})
+
+
+def rpow(x: Tensor, base) -> Tensor:
+    """`base ** x` for a Python number `base` (PowBackward2)."""
+    if isinstance(base, Tensor):
+        return pow(base, x)
+    return _binary(P.pow_, base, x, name="PowBackward2")
+
+
+def square(x: Tensor) -> Tensor:
+    return pow(x, 2)
+
+
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    return _binary(P.maximum, _as_tensor(a), _as_tensor(b))
+
+
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    return _binary(P.minimum, _as_tensor(a), _as_tensor(b))
+
+
+def floor_divide(a, b) -> Tensor:
+    return _nograd_binary(np.floor_divide, a, b)
+
+
+def remainder(a, b) -> Tensor:
+    return _nograd_binary(np.remainder, a, b)

@@ -1,0 +1,63 @@
+"""Comparisons, logical and bitwise ops, sign and isnan: computed directly, never recorded."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import RuntimeError_
+from ..tensor import Tensor
+from .promotion import _nograd_binary
+
+
+def _comparison(ufunc, name: str):
+    def compare(a, b) -> Tensor:
+        return _nograd_binary(ufunc, a, b)
+
+    compare.__name__ = name
+    compare.__doc__ = f"Elementwise {ufunc.__name__}: a bool tensor, never recorded."
+    return compare
+
+
+eq = _comparison(np.equal, "eq")
+ne = _comparison(np.not_equal, "ne")
+lt = _comparison(np.less, "lt")
+le = _comparison(np.less_equal, "le")
+gt = _comparison(np.greater, "gt")
+ge = _comparison(np.greater_equal, "ge")
+
+
+def _logical(ufunc, a, b) -> Tensor:
+    for operand in (a, b):
+        if isinstance(operand, Tensor) and operand.dtype.is_floating_point:
+            raise RuntimeError_(f'"{ufunc.__name__}_cpu" not implemented for \'{operand.dtype.short_name}\'')
+    return _nograd_binary(ufunc, a, b)
+
+
+def bitwise_and(a, b) -> Tensor:
+    return _logical(np.bitwise_and, a, b)
+
+
+def bitwise_or(a, b) -> Tensor:
+    return _logical(np.bitwise_or, a, b)
+
+
+def bitwise_xor(a, b) -> Tensor:
+    return _logical(np.bitwise_xor, a, b)
+
+
+def bitwise_not(x: Tensor) -> Tensor:
+    if x.dtype.is_floating_point:
+        raise RuntimeError_(f"\"bitwise_not_cpu\" not implemented for '{x.dtype.short_name}'")
+    return Tensor._wrap(np.asarray(np.invert(x.array)))
+
+
+def logical_not(x: Tensor) -> Tensor:
+    return Tensor._wrap(np.asarray(np.logical_not(x.array)))
+
+
+def sign(x: Tensor) -> Tensor:
+    return Tensor._wrap(np.asarray(np.sign(x.array)))
+
+
+def isnan(x: Tensor) -> Tensor:
+    return Tensor._wrap(np.asarray(np.isnan(x.array)))

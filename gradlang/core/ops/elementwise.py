@@ -1,0 +1,87 @@
+"""Differentiable elementwise functions: exp, log, the trigonometric and activation functions, abs,
+clamp (with PyTorch's Clamp/ClampMin/ClampMax names) and where."""
+
+from __future__ import annotations
+
+from ...errors import RuntimeError_
+from .. import dtypes, limits
+from ..dtypes import result_type
+from ..graph import apply, rename
+from ..tensor import Tensor
+from .arithmetic import maximum, minimum
+from .promotion import _as_tensor, _coerce, _floating, to
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+
+
+def _unary_float(name: str):
+    def op(x) -> Tensor:
+        x = _as_tensor(x)
+        return apply(P.PRIMITIVES[name], (_floating(x),))
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name}, differentiable."
+    return op
+
+
+exp = _unary_float("exp")
+log = _unary_float("log")
+log1p = _unary_float("log1p")
+sin = _unary_float("sin")
+cos = _unary_float("cos")
+tan = _unary_float("tan")
+tanh = _unary_float("tanh")
+sigmoid = _unary_float("sigmoid")
+sqrt = _unary_float("sqrt")
+
+
+def relu(x: Tensor) -> Tensor:
+    return apply(P.PRIMITIVES["relu"], (_as_tensor(x),))
+
+
+def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
+    return apply(P.PRIMITIVES["abs"], (_as_tensor(x),))
+
+
+def _bound(value, x: Tensor):
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        return value
+    return x.dtype.numpy.type(value)
+
+
+def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's argument names
+    if min is None and max is None:
+        raise RuntimeError_("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = x
+        if min is not None:
+            out = maximum(out, _as_tensor(min))
+        if max is not None:
+            out = minimum(out, _as_tensor(max))
+        if out.grad_fn is not None:
+            rename(out.grad_fn, "ClampBackward0")
+        return out
+    if not x.dtype.is_floating_point and (isinstance(min, float) or isinstance(max, float)):
+        x = to(x, dtypes.DEFAULT_FLOAT)
+    return apply(P.clamp, (x,), {"low": _bound(min, x), "high": _bound(max, x)})
+
+
+def clamp_min(x: Tensor, min) -> Tensor:  # noqa: A002
+    return apply(P.clamp, (x,), {"low": _bound(min, x), "high": None}, "ClampMinBackward0")
+
+
+def clamp_max(x: Tensor, max) -> Tensor:  # noqa: A002
+    return apply(P.clamp, (x,), {"low": None, "high": _bound(max, x)}, "ClampMaxBackward0")
+
+
+def where(condition: Tensor, a, b) -> Tensor:
+    condition = _as_tensor(condition)
+    if condition.dtype is not dtypes.bool_:
+        raise RuntimeError_(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                            f"{condition.dtype.short_name}")
+    dtype = result_type((a, b))
+    ta, tb = _coerce(a, dtype), _coerce(b, dtype)
+    limits.check_broadcast(condition.array.shape, ta.array.shape, tb.array.shape)
+    return apply(P.where, (ta, tb), {"condition": condition})

@@ -1,0 +1,142 @@
+"""In-place ops: `op_` methods, `copy_` and `x[key] = value`, with PyTorch's leaf rule, version
+counters and the old values a recorded node must see."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import RuntimeError_
+from ..grad_mode import _state as _grad_state
+from ..graph import rename
+from ..tensor import Tensor
+from .elementwise import where
+from .indexing import _normalise_index, index_put
+from .promotion import _as_tensor, _broadcast_shape, _coerce, to
+
+
+def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
+    """The values of `source` in `target`'s shape and dtype (the out-of-place half of `copy_`).
+
+    Recorded as a `where` that never picks `target`: its gradient is zeros (never -0), and the
+    source's is the incoming gradient summed back to its shape.
+    """
+    source = _coerce(_as_tensor(source), target.dtype)
+    _broadcast_shape(target, source)
+    out = where(Tensor._wrap(np.zeros(target.array.shape, dtype=bool)), target, source)
+    if out.grad_fn is not None:
+        rename(out.grad_fn, name)
+    return out
+
+
+def check_inplace(target: Tensor) -> None:
+    """PyTorch's leaf rule: a leaf that requires grad may only be changed under no_grad."""
+    if not _grad_state.enabled:
+        return
+    if target.requires_grad and target.grad_fn is None:
+        raise RuntimeError_("a leaf Variable that requires grad is being used in an in-place operation.")
+    base = target._base
+    if base is not None and base.requires_grad and base.grad_fn is None:
+        raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def _write_into(target: Tensor, result: Tensor) -> None:
+    if result.dtype.category > target.dtype.category:
+        raise RuntimeError_(
+            f"result type {result.dtype.short_name} can't be cast to the desired output type "
+            f"{target.dtype.short_name}"
+        )
+    if result.array.shape != target.array.shape:
+        try:
+            if np.broadcast_shapes(result.array.shape, target.array.shape) != target.array.shape:
+                raise ValueError
+        except ValueError:
+            raise RuntimeError_(
+                f"output with shape {list(target.array.shape)} doesn't match the broadcast shape "
+                f"{list(np.broadcast_shapes(result.array.shape, target.array.shape))}"
+            ) from None
+    target.array[...] = result.array
+    target._version[0] += 1
+
+
+def inplace(target: Tensor, op, *args) -> Tensor:
+    """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
+    check_inplace(target)
+    tracked = _grad_state.enabled and (
+        target.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    )
+    if not tracked:
+        from ..grad_mode import no_grad
+
+        with no_grad():
+            result = op(target, *args)
+        _write_into(target, result)
+        target._duals = result._duals  # forward mode: the new values' tangents
+        return target
+    # The node must see the old values, which are about to be overwritten.
+    before = Tensor._wrap(target.array.copy())
+    before._requires_grad = target._requires_grad
+    before.grad_fn = target.grad_fn
+    before._duals = target._duals
+    result = op(before, *args)
+    _write_into(target, result)
+    target.grad_fn = result.grad_fn
+    target._requires_grad = result._requires_grad
+    target._duals = result._duals
+    return target
+
+
+def _selects_everything(x: Tensor, key) -> bool:
+    """Whether `x[key]` is all of `x` (only full slices and `...`): torch then writes into `x` itself."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if not all(p is Ellipsis or isinstance(p, slice) for p in parts):
+        return False
+    slices = [p for p in parts if p is not Ellipsis]
+    dim = 0
+    for part in parts:
+        if part is Ellipsis:
+            dim += x.ndim - len(slices)
+            continue
+        if dim >= x.ndim or any(b is not None and not isinstance(b, int) for b in (part.start, part.stop, part.step)):
+            return False
+        if part.start not in (None, 0) or part.step not in (None, 1):
+            return False
+        if part.stop is not None and part.stop < x.array.shape[dim]:
+            return False
+        dim += 1
+    return True
+
+
+def setitem(target: Tensor, key, value) -> None:
+    """`target[key] = value`: an in-place write, recorded as CopySlices when it needs a graph.
+
+    A key that selects all of `target` writes into `target` itself, as torch does: the leaf
+    message is then the plain one and the node is CopyBackwards (FillBackward3 for a 0-d value).
+    """
+    whole = _selects_everything(target, key)
+    if _grad_state.enabled and target.requires_grad and target.grad_fn is None and not whole:
+        raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    check_inplace(target)
+    numpy_key, _name, _basic = _normalise_index(target, key)
+    value_tensor = _coerce(value, target.dtype) if not isinstance(value, Tensor) else value
+    if value_tensor.dtype is not target.dtype:
+        value_tensor = to(value_tensor, target.dtype)
+    recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
+    if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
+        before = Tensor._wrap(target.array.copy())
+        before._requires_grad = target._requires_grad
+        before.grad_fn = target.grad_fn
+        before._duals = target._duals
+        if whole:
+            result = copy_values(before, value_tensor, "FillBackward3" if value_tensor.ndim == 0 else "CopyBackwards")
+        else:
+            result = index_put(before, numpy_key, value_tensor)
+        target.array[...] = result.array
+        target.grad_fn = result.grad_fn
+        target._requires_grad = result._requires_grad
+        target._duals = result._duals
+    else:
+        try:
+            target.array[numpy_key] = value_tensor.array
+        except ValueError as exc:
+            raise RuntimeError_(str(exc)) from None
+    target._version[0] += 1

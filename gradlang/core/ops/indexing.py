@@ -1,0 +1,118 @@
+"""Reading by index: `x[key]` checked and turned into a numpy index with PyTorch's grad_fn name, and
+the functional forms that backward rules and `x[key] = value` use (index_scatter, index_put)."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ...errors import IndexError_, TypeError_
+from .. import dtypes
+from ..graph import apply
+from ..tensor import Tensor
+from .shape import _share_storage
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+
+
+def _index_part(part, size: int | None, dim: int):
+    """One component of an index, checked and turned into what numpy takes."""
+    if isinstance(part, Tensor):
+        if part.dtype is dtypes.bool_:
+            return part.array
+        if part.dtype.is_floating_point:
+            raise IndexError_("tensors used as indices must be long, int, byte or bool tensors")
+        return part.array
+    if isinstance(part, np.ndarray):  # a key normalised before, passed on by a derivative rule
+        return part
+    if isinstance(part, bool):
+        return part
+    if isinstance(part, (int, np.integer)):
+        if size is not None and not -size <= part < size:
+            raise IndexError_(f"index {part} is out of bounds for dimension {dim} with size {size}")
+        return int(part)
+    if isinstance(part, slice):
+        for bound in (part.start, part.stop, part.step):
+            if bound is not None and not isinstance(bound, (int, np.integer)):
+                if isinstance(bound, Tensor) and bound.numel() == 1 and not bound.dtype.is_floating_point:
+                    continue
+                raise TypeError_("slice indices must be integers or None or have an __index__ method")
+        if part.step is not None and int(part.step) <= 0:
+            raise ValueError("step must be greater than zero")
+        return slice(*(None if b is None else int(b) for b in (part.start, part.stop, part.step)))
+    if part is None or part is Ellipsis:
+        return part
+    if isinstance(part, (list, tuple)):
+        array = np.asarray([p.item() if isinstance(p, Tensor) else p for p in part])
+        if array.dtype.kind not in "iub":
+            raise IndexError_("tensors used as indices must be long, int, byte or bool tensors")
+        return array
+    raise IndexError_(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+        f"(got {type(part).__name__})"
+    )
+
+
+def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
+    """(numpy index, grad_fn name, whether numpy returns a view)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if x.ndim == 0 and any(p is not None and p is not Ellipsis and not isinstance(p, (slice, bool)) for p in parts):
+        raise IndexError_(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+            "convert a 0-dim tensor to a number"
+        )
+    consumed = builtins.sum(
+        p.ndim if (isinstance(p, Tensor) and p.dtype is dtypes.bool_)
+        or (isinstance(p, np.ndarray) and p.dtype == np.bool_) else 1
+        for p in parts if p is not None and p is not Ellipsis
+    )
+    if consumed > x.ndim:
+        raise IndexError_(f"too many indices for tensor of dimension {x.ndim}")
+    out, dim, names, basic = [], 0, [], True
+    ellipsis_span = x.ndim - consumed
+    for part in parts:
+        if part is Ellipsis:
+            out.append(Ellipsis)
+            dim += ellipsis_span
+            continue
+        size = x.array.shape[dim] if part is not None and dim < x.ndim else None
+        converted = _index_part(part, size, dim)
+        out.append(converted)
+        if part is None:
+            names.append("UnsqueezeBackward0")
+            continue
+        if isinstance(converted, np.ndarray) or isinstance(converted, bool):
+            basic = False
+            names.append("IndexBackward0")
+            dim += converted.ndim if isinstance(converted, np.ndarray) and converted.dtype == bool else 1
+        elif isinstance(converted, slice):
+            full = converted == slice(None) or (
+                converted.start in (None, 0) and converted.step in (None, 1)
+                and (converted.stop is None or converted.stop >= x.array.shape[dim])
+            )
+            if not full or not isinstance(key, tuple):  # torch keeps `x[:]` a slice, `x[:, :]` an alias
+                names.append("SliceBackward0")
+            dim += 1
+        else:
+            names.append("SelectBackward0")
+            dim += 1
+    name = "IndexBackward0" if not basic else (names[-1] if names else "AliasBackward0")
+    if basic and Ellipsis not in out:
+        out.append(Ellipsis)  # keeps numpy returning a 0-d view, not a copied scalar
+    return tuple(out), name, basic
+
+
+def index(x: Tensor, key) -> Tensor:
+    numpy_key, name, basic = _normalise_index(x, key)
+    out = apply(P.index, (x,), {"index": numpy_key}, name)
+    return _share_storage(out, x) if basic else out
+
+
+def index_scatter(g: Tensor, key, shape) -> Tensor:
+    return apply(P.index_scatter, (g,), {"index": key, "shape": shape})
+
+
+def index_put(x: Tensor, key, value) -> Tensor:
+    """The functional form of `x[key] = value` (PyTorch's CopySlices)."""
+    return apply(P.index_put, (x, value), {"index": key})

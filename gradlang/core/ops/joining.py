@@ -1,0 +1,62 @@
+"""Joining tensors: stack and cat, checked with PyTorch's messages, both one concat primitive."""
+
+from __future__ import annotations
+
+import builtins
+
+from ...errors import RuntimeError_
+from .. import limits
+from ..dtypes import result_type
+from ..graph import apply
+from ..tensor import Tensor
+from .dims import _wrap_dim
+from .promotion import _as_tensor, _coerce
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+
+
+def concat(tensors, dim: int, stacked: bool) -> Tensor:
+    tensors = [_as_tensor(t) for t in tensors]
+    dtype = result_type(tensors)
+    tensors = [_coerce(t, dtype) for t in tensors]
+    name = "StackBackward0" if stacked else "CatBackward0"
+    limits.check_elements(builtins.sum(t.array.size for t in tensors))
+    return apply(P.concat, tuple(tensors), {"dim": dim, "stacked": stacked}, name)
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError_("stack expects a non-empty TensorList")
+    first = tensors[0].array.shape
+    for i, t in enumerate(tensors[1:], 1):
+        if t.array.shape != first:
+            raise RuntimeError_(
+                f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+                f"{list(t.array.shape)} at entry {i}"
+            )
+    return concat(tensors, _wrap_dim(dim, len(first) + 1), stacked=True)
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError_("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError_(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    dim = _wrap_dim(dim, tensors[0].ndim)
+    first = tensors[0].array.shape
+    for i, t in enumerate(tensors[1:], 1):
+        other = t.array.shape
+        if len(other) != len(first):
+            raise RuntimeError_(
+                f"Tensors must have same number of dimensions: got {len(first)} and {len(other)}"
+            )
+        for d, (n, m) in enumerate(zip(first, other)):
+            if d != dim and n != m:
+                raise RuntimeError_(
+                    f"Sizes of tensors must match except in dimension {dim}. Expected size {n} but got size "
+                    f"{m} for tensor number {i} in the list."
+                )
+    return concat(tensors, dim, stacked=False)

@@ -1,0 +1,134 @@
+"""Type promotion for the ops: operands and broadcast shapes checked as PyTorch checks them, Python
+numbers and other dtypes converted to one result dtype (`to`), and `_binary`, the path every
+differentiable binary op takes to `graph.apply`."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ...errors import RuntimeError_, TypeError_
+from .. import dtypes, limits
+from ..dtypes import DType, result_type
+from ..graph import CONSTANT_VERSION, apply
+from ..tensor import Tensor
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+_wrap = Tensor._wrap
+_asarray = np.asarray
+
+
+def _scalar(value, dtype: DType) -> Tensor:
+    return Tensor._wrap(np.asarray(value, dtype=dtype.numpy))
+
+
+def _coerce(value, dtype: DType) -> Tensor:
+    if isinstance(value, Tensor):
+        return value if value.dtype is dtype else to(value, dtype)
+    return _scalar(value, dtype)
+
+
+def _check_operand(value, op: str):
+    if isinstance(value, Tensor) or type(value) in (int, float, bool):
+        return
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return
+    raise TypeError_(f"unsupported operand type(s) for {op}: 'Tensor' and '{type(value).__name__}'")
+
+
+def _broadcast_shape(a: Tensor, b) -> None:
+    """Raise PyTorch's message when two shapes cannot broadcast."""
+    if not isinstance(b, Tensor):
+        return
+    sa, sb = a.array.shape, b.array.shape
+    if sa == sb:
+        return
+    for i in range(1, builtins.min(len(sa), len(sb)) + 1):
+        x, y = sa[-i], sb[-i]
+        if x != y and x != 1 and y != 1:
+            dim = builtins.max(len(sa), len(sb)) - i
+            raise RuntimeError_(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                f"dimension {dim}"
+            )
+    limits.check_broadcast(sa, sb)
+
+
+def _binary(prim, a, b, name: str | None = None, floating: bool = False):
+    # Fast paths, same results: two tensors of one dtype and shape, or a float tensor and a Python
+    # number (which never changes a float tensor's dtype).
+    ta, tb = type(a), type(b)
+    if ta is Tensor:
+        dtype = a.array.dtype
+        if tb is Tensor:
+            other = b.array
+            if other.dtype is dtype and other.shape == a.array.shape and (not floating or dtype.kind == "f"):
+                return apply(prim, (a, b), None, name)
+        elif (tb is float or tb is int) and dtype.kind == "f":
+            # A Python number as the operand of this op only: nothing else ever holds it, so it
+            # gets the shared constant version box and a node saves its array alone (as PyTorch
+            # saves a scalar), not a tensor.
+            number = _wrap(_asarray(b, dtype))
+            number._version = CONSTANT_VERSION
+            return apply(prim, (a, number), None, name)
+    elif tb is Tensor and (ta is float or ta is int):
+        dtype = b.array.dtype
+        if dtype.kind == "f":
+            number = _wrap(_asarray(a, dtype))
+            number._version = CONSTANT_VERSION
+            return apply(prim, (number, b), None, name)
+    if not isinstance(a, Tensor):
+        a, b = b, a  # only for the checks: the order below is restored
+        swapped = True
+    else:
+        swapped = False
+    _check_operand(b, prim.name)
+    _broadcast_shape(a, b)
+    if swapped:
+        a, b = b, a
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype is b.dtype:
+        dtype = a.dtype
+    else:
+        dtype = result_type((a, b))
+    if floating and not dtype.is_floating_point:
+        dtype = dtypes.DEFAULT_FLOAT
+    return apply(prim, (_coerce(a, dtype), _coerce(b, dtype)), None, name)
+
+
+def _nograd_binary(ufunc, a, b, dtype: DType | None = None) -> Tensor:
+    """A binary op with no derivative: computed directly, never recorded."""
+    ta = a if isinstance(a, Tensor) else None
+    tb = b if isinstance(b, Tensor) else None
+    if ta is not None:
+        _check_operand(b, ufunc.__name__)
+        _broadcast_shape(ta, b)
+    elif tb is not None:
+        _check_operand(a, ufunc.__name__)
+    common = result_type((a, b))
+    left = _coerce(a, common).array
+    right = _coerce(b, common).array
+    out = ufunc(left, right)
+    return Tensor._wrap(np.asarray(out if dtype is None else out.astype(dtype.numpy)))
+
+
+def _floating(x: Tensor) -> Tensor:
+    return x if x.dtype.is_floating_point else to(x, dtypes.DEFAULT_FLOAT)
+
+
+def _as_tensor(x) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    from ..creation import tensor
+
+    return tensor(x)
+
+
+def to(x: Tensor, dtype: DType | None = None, *args, **kwargs) -> Tensor:
+    if isinstance(dtype, str) or dtype is None:
+        dtype = kwargs.get("dtype", next((a for a in args if isinstance(a, DType)), None))
+        if dtype is None:
+            return x
+    if dtype is x.dtype:
+        return x
+    return apply(P.to_dtype, (x,), {"dtype": dtype})

@@ -1,0 +1,144 @@
+"""Reductions: sum, mean, max/min (a torch.return_types pair with a dim), amax/amin, argmax/argmin
+and norm."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from ...errors import RuntimeError_
+from ..dtypes import DType
+from ..graph import apply
+from ..tensor import Tensor
+from .arithmetic import maximum, minimum, pow
+from .dims import _dims, _wrap_dim
+from .elementwise import abs
+from .promotion import _as_tensor, _floating, to
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+
+
+def sum(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None) -> Tensor:  # noqa: A001
+    x = _as_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
+    if dim is None or (not isinstance(dim, int) and len(dim) == 0 and x.ndim == 0):
+        return apply(P.sum_, (x,), {"dims": None, "keepdim": keepdim})
+    return apply(P.sum_, (x,), {"dims": _dims(dim, x.ndim) if x.ndim else None, "keepdim": keepdim},
+                 "SumBackward1")
+
+
+def mean(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None) -> Tensor:
+    x = _as_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
+    if not x.dtype.is_floating_point:
+        raise RuntimeError_(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+            f"dtype. Got: {x.dtype.short_name}"
+        )
+    if dim is None:
+        return apply(P.mean, (x,), {"dims": None, "keepdim": keepdim})
+    return apply(P.mean, (x,), {"dims": _dims(dim, x.ndim) if x.ndim else None, "keepdim": keepdim},
+                 "MeanBackward1")
+
+
+class _ValuesIndices(namedtuple("_ValuesIndices", ["values", "indices"])):
+    """torch.return_types.max / min: a (values, indices) pair printed as PyTorch prints it."""
+
+    __slots__ = ()
+    kind = "max"
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.{self.kind}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    __str__ = __repr__
+
+
+class MaxResult(_ValuesIndices):
+    __slots__ = ()
+    kind = "max"
+
+
+class MinResult(_ValuesIndices):
+    __slots__ = ()
+    kind = "min"
+
+
+def _named_pair(kind: str, values: Tensor, indices: Tensor):
+    return (MaxResult if kind == "max" else MinResult)(values, indices)
+
+
+def _reduce_dim(kind: str, x: Tensor, dim: int, keepdim: bool):
+    dim = _wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        values = apply(P.clone, (x,), None, "MaxBackward0" if kind == "max" else "MinBackward0")
+        return _named_pair(kind, values, Tensor._wrap(np.asarray(0)))
+    arg = np.argmax if kind == "max" else np.argmin
+    indices = np.asarray(arg(x.array, axis=dim))
+    if keepdim:
+        indices = np.expand_dims(indices, dim)
+    name = "MaxBackward0" if kind == "max" else "MinBackward0"
+    values = apply(P.reduce_dim, (x,), {"dim": dim, "keepdim": keepdim, "indices": indices}, name)
+    return _named_pair(kind, values, Tensor._wrap(indices.astype(np.int64)))
+
+
+def _extreme(kind: str, x, dim=None, keepdim=False):
+    x = _as_tensor(x)
+    if isinstance(dim, Tensor):
+        return maximum(x, dim) if kind == "max" else minimum(x, dim)
+    if dim is not None:
+        return _reduce_dim(kind, x, dim, keepdim)
+    if x.numel() == 0:
+        raise RuntimeError_(
+            f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction "
+            "dim with the 'dim' argument."
+        )
+    return apply(P.amax if kind == "max" else P.amin, (x,), {"dims": None, "keepdim": False})
+
+
+def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.max
+    return _extreme("max", x, dim, keepdim)
+
+
+def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
+    return _extreme("min", x, dim, keepdim)
+
+
+def _amax_like(prim, x: Tensor, dim, keepdim: bool, name: str) -> Tensor:
+    """amax/amin: the extremes over `dim` (all dims when None or empty); ties share the gradient."""
+    x = _as_tensor(x)
+    if dim is None or (not isinstance(dim, int) and len(dim) == 0) or x.ndim == 0:
+        dims = None if x.ndim == 0 or not keepdim else tuple(range(x.ndim))
+        if dim is not None and x.ndim == 0:
+            _dims(dim, 0)  # still range-checked
+        return apply(prim, (x,), {"dims": dims, "keepdim": keepdim and dims is not None}, name)
+    return apply(prim, (x,), {"dims": _dims(dim, x.ndim), "keepdim": keepdim}, name)
+
+
+def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    return _amax_like(P.amax, x, dim, keepdim, "AmaxBackward0")
+
+
+def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    return _amax_like(P.amin, x, dim, keepdim, "AminBackward0")
+
+
+def argmax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmax(x.array), dtype=np.int64))
+    return _reduce_dim("max", x, dim, keepdim).indices
+
+
+def argmin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmin(x.array), dtype=np.int64))
+    return _reduce_dim("min", x, dim, keepdim).indices
+
+
+def norm(x: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
+    if p != 2 or dim is not None:
+        powered = pow(abs(x), p)
+        return pow(sum(powered, dim, keepdim), 1.0 / p)
+    return apply(P.norm, (_floating(x),))

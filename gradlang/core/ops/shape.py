@@ -1,0 +1,166 @@
+"""Shape ops: reshape/view, flatten, squeeze/unsqueeze, expand, sum_to, permute/transpose/t/T, clone
+and alias; a view shares its base's version counter."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import RuntimeError_
+from .. import limits
+from ..graph import apply
+from ..notices import warn
+from ..tensor import Tensor
+from .dims import _dims, _wrap_dim
+from .reductions import sum
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
+
+
+def _share_storage(view: Tensor, base: Tensor) -> Tensor:
+    """Views of a tensor share its version counter (and remember a base that is a leaf)."""
+    if np.may_share_memory(view.array, base.array):
+        view._version = base._version
+        view._base = base._base if base._base is not None else base
+    return view
+
+
+def _infer_shape(shape, numel: int) -> tuple[int, ...]:
+    shape = tuple(int(n) for n in shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError_("only one dimension can be inferred")
+    known = 1
+    for n in shape:
+        if n != -1:
+            known *= n
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError_(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if n == -1 else n for n in shape)
+    elif known != numel:
+        raise RuntimeError_(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _sizes(args) -> tuple:
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def reshape(x: Tensor, *shape, name: str | None = None) -> Tensor:
+    shape = _infer_shape(_sizes(shape), x.array.size)
+    if name is None and x.ndim > 1 and not x.array.flags.c_contiguous:
+        name = "UnsafeViewBackward0"
+    return _share_storage(apply(P.reshape, (x,), {"shape": shape}, name), x)
+
+
+def view(x: Tensor, *shape) -> Tensor:
+    return reshape(x, *shape)
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if x.ndim <= 1 and (start_dim, end_dim) == (0, -1):
+        return x if x.ndim == 1 else reshape(x, 1)
+    start, end = _wrap_dim(start_dim, x.ndim), _wrap_dim(end_dim, x.ndim)
+    shape = x.array.shape
+    merged = int(np.prod(shape[start:end + 1]))
+    return reshape(x, shape[:start] + (merged,) + shape[end + 1:])
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    dim = _wrap_dim(dim, x.ndim + 1) if dim >= 0 else dim + x.ndim + 1
+    shape = x.array.shape[:dim] + (1,) + x.array.shape[dim:]
+    return _share_storage(apply(P.reshape, (x,), {"shape": shape}, "UnsqueezeBackward0"), x)
+
+
+def squeeze(x: Tensor, dim=None, name: str | None = None) -> Tensor:
+    shape = x.array.shape
+    if dim is None:
+        new = tuple(n for n in shape if n != 1)
+        name = name or "SqueezeBackward0"
+    else:
+        dims = _dims(dim, x.ndim) if x.ndim else ()
+        new = tuple(n for i, n in enumerate(shape) if not (i in dims and n == 1))
+        name = name or ("SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2")
+    return _share_storage(apply(P.reshape, (x,), {"shape": new}, name), x)
+
+
+def expand(x: Tensor, *sizes) -> Tensor:
+    sizes = _sizes(sizes)
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise RuntimeError_(
+            f"expand(torch.FloatTensor{{{list(x.shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({x.ndim})"
+        )
+    shape = tuple(x.array.shape[i - lead] if n == -1 else int(n) for i, n in enumerate(sizes))
+    if shape == x.array.shape:
+        return x
+    try:
+        np.broadcast_shapes(x.array.shape, shape)
+    except ValueError:
+        raise RuntimeError_(
+            f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({x.array.shape[-1]}) at "
+            f"non-singleton dimension {len(shape) - 1}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+            f"{list(x.array.shape)}"
+        ) from None
+    limits.check_shape(shape)  # a view, but every op on it computes that many elements
+    return _share_storage(apply(P.expand, (x,), {"shape": shape}), x)
+
+
+def sum_to(x: Tensor, shape: tuple) -> Tensor:
+    """Sum a broadcast gradient back down to `shape` (the inverse of broadcasting)."""
+    if x.array.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x.array.shape[i + lead] != 1
+    )
+    out = sum(x, dims, keepdim=True) if dims else x
+    return reshape(out, shape) if out.array.shape != shape else out
+
+
+def permute(x: Tensor, *dims) -> Tensor:
+    dims = tuple(_wrap_dim(d, x.ndim) for d in _sizes(dims))
+    return _share_storage(apply(P.permute, (x,), {"dims": dims}), x)
+
+
+def transpose(x: Tensor, dim0: int, dim1: int, name: str = "TransposeBackward0") -> Tensor:
+    if x.ndim == 0:
+        return apply(P.permute, (x,), {"dims": ()}, name)
+    d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
+    dims = list(range(x.ndim))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return _share_storage(apply(P.permute, (x,), {"dims": tuple(dims)}, name), x)
+
+
+def t(x: Tensor) -> Tensor:
+    if x.ndim > 2:
+        raise RuntimeError_(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    if x.ndim < 2:
+        return _share_storage(apply(P.permute, (x,), {"dims": tuple(range(x.ndim))}, "TBackward0"), x)
+    return transpose(x, 0, 1, name="TBackward0")
+
+
+def T(x: Tensor) -> Tensor:  # noqa: N802 - the .T property
+    if x.ndim != 2:
+        warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
+            "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+            UserWarning, stacklevel=3,
+        )
+    return permute(x, tuple(range(x.ndim - 1, -1, -1)))
+
+
+def clone(x: Tensor) -> Tensor:
+    return apply(P.clone, (x,))
+
+
+def alias(x: Tensor) -> Tensor:
+    """The same values as a new tensor object that shares storage and graph position."""
+    out = Tensor._wrap(x.array)
+    out._version = x._version
+    out._requires_grad = x._requires_grad
+    out.grad_fn = x.grad_fn
+    return out
