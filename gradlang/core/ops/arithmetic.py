@@ -21,14 +21,20 @@ def add(a, b, alpha=None) -> Tensor:
     return _binary(P.add, a, b)
 
 
+def _is_bool(value) -> bool:
+    kind = type(value)
+    return kind is bool or kind is np.bool_ or (kind is Tensor and value.array.dtype.kind == "b")
+
+
 def _check_bool_subtraction(a, b) -> None:
-    is_bool = [isinstance(v, (bool, np.bool_)) or (isinstance(v, Tensor) and v.dtype is dtypes.bool_) for v in (a, b)]
-    if all(is_bool):
+    """PyTorch refuses `-` on bools (it would mean xor or not): the same two messages."""
+    a_bool, b_bool = _is_bool(a), _is_bool(b)
+    if a_bool and b_bool:
         raise RuntimeError_(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
             "`logical_xor()` operator instead."
         )
-    if any(is_bool):
+    if a_bool or b_bool:
         raise RuntimeError_(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
             "mask, use the `~` or `logical_not()` operator instead."
