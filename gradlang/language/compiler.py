@@ -65,14 +65,13 @@ class Compiler:
         self.globals = context.globals
         self.builtins = context.builtins
         self.limits = context.limits
-        self.source_lines: list[str] = []
+        self.origin = Origin("<input>", [], 1)
         self.filename = "<input>"
 
     # ------------------------------------------------------------ entry points
 
     def compile_module(self, module: S.Module, source: str, filename: str, echo: bool):
-        self.source_lines = source.splitlines()
-        self.filename = filename
+        self._start(source, filename)
         statements = [
             self._echoing(stmt) if echo and isinstance(stmt, S.ExprStmt) else self.statement(stmt, None)
             for stmt in module.body
@@ -80,20 +79,18 @@ class Compiler:
         return self._sequence(statements)
 
     def compile_expression(self, node: S.Expr, source: str, filename: str):
-        self.source_lines = source.splitlines()
-        self.filename = filename
-        return self.expression(node, None)
+        self._start(source, filename)
+        return self._located(self.expression(node, None), node)
 
     # ------------------------------------------------------------ locating errors
 
-    def _line_text(self, node: S.Node) -> str | None:
-        first = self.context.first_line
-        index = node.line - first
-        if 0 <= index < len(self.source_lines):
-            return self.source_lines[index]
-        return None
+    def _start(self, source: str, filename: str) -> None:
+        # Code compiled now may raise much later (a function called from another chunk or
+        # file): its closures keep this origin, so errors name the right file and line text.
+        self.origin = Origin(filename, source.splitlines(), self.context.first_line)
+        self.filename = filename
 
-    def locate(self, error: BaseException, node: S.Node) -> GradlangError:
+    def locate(self, error: BaseException, node: S.Node, origin: Origin | None = None) -> GradlangError:
         """The gradlang error for `error`, pointing at `node` unless it already points somewhere."""
         if isinstance(error, GradlangError):
             converted = error
@@ -104,22 +101,30 @@ class Compiler:
         else:
             converted = from_python(error)
         if converted.line is None:
-            converted.locate(node.line, node.column, self.filename, self._line_text(node))
+            origin = origin or self.origin
+            converted.locate(node.line, node.column, origin.filename, origin.line_text(node.line))
             converted.end_column = node.end_column if node.end_line == node.line else None
         return converted
 
     def _located(self, run, node: S.Node):
+        """Run a statement (or a condition) so that its errors point at the place that raised.
+
+        Expression closures carry their node as a default argument `_where` instead of a
+        try/except frame of their own (one Python call less per operation); the traceback
+        says which of them was running innermost.
+        """
         locate = self.locate
+        site = (node, self.origin)
 
         def located(env):
             try:
                 return run(env)
             except GradlangError as error:
                 if error.line is None:
-                    locate(error, node)
+                    locate(error, *innermost_site(error.__traceback__, site))
                 raise
             except Exception as error:
-                raise locate(error, node) from error
+                raise locate(error, *innermost_site(error.__traceback__, site)) from error
 
         return located
 
@@ -359,7 +364,7 @@ class Compiler:
     def stmt_For(self, node: S.For, scope):
         iterable = self._located(self.expression(node.iter, scope), node.iter)
         locate = self.locate
-        where = node.iter
+        where, origin = node.iter, self.origin
 
         def items(env):
             try:
@@ -367,7 +372,7 @@ class Compiler:
             except GradlangError:
                 raise
             except Exception as error:
-                raise locate(error, where) from error
+                raise locate(error, where, origin) from error
 
         return self._loop(node, items, self.store(node.target, scope), scope)
 
@@ -377,6 +382,7 @@ class Compiler:
                     for item in node.items]
         body = self.block(node.body, scope)
         locate = self.locate
+        origin = self.origin
 
         def with_(env, index=0):
             if index == len(managers):
@@ -385,7 +391,7 @@ class Compiler:
             manager = value(env)
             if not hasattr(type(manager), "__enter__") or isinstance(manager, type):
                 raise locate(TypeError_(f"'{type(manager).__name__}' object does not support the context manager "
-                                        "protocol"), item)
+                                        "protocol"), item, origin)
             entered = manager.__enter__()
             if store is not None:
                 store(env, entered)
@@ -411,6 +417,7 @@ class Compiler:
         orelse = self.block(node.orelse, scope) if node.orelse else None
         finalbody = self.block(node.finalbody, scope) if node.finalbody else None
         locate = self.locate
+        origin = self.origin
         context = self.context
 
         def matches(kind_value, error, handler):
@@ -418,7 +425,7 @@ class Compiler:
             for kind in kinds:
                 if not isinstance(kind, ExceptionType):
                     raise locate(TypeError_("catching classes that do not inherit from BaseException is not "
-                                            "allowed"), handler)
+                                            "allowed"), handler, origin)
                 if kind.matches(error):
                     return True
             return False
@@ -442,7 +449,7 @@ class Compiler:
                 except KeyboardInterrupt:
                     raise
                 except Exception as raw:
-                    error = locate(raw, node)
+                    error = locate(raw, *innermost_site(raw.__traceback__, (node, origin)))
                     if error.type_name in UNCATCHABLE or not handlers:
                         raise error from None if error is not raw else error
                     return handle(env, error)
@@ -569,8 +576,10 @@ class Compiler:
         table, fallback = self.globals, self.builtins
         missing = self._name_error
 
+        where = (node, self.origin)  # a name error is located by the statement around it
+
         if depth is None:
-            def load_global(env):
+            def load_global(env, _where=where):
                 try:
                     return table[name]
                 except KeyError:
@@ -581,23 +590,24 @@ class Compiler:
 
             return load_global
         if depth == 0:
-            def load_local(env):
+            def load_local(env, _where=where):
                 try:
                     return env.vars[name]
                 except KeyError:
-                    raise self.locate(NameError_(
-                        f"cannot access local variable '{name}' where it is not associated with a value"), node
+                    raise NameError_(
+                        f"cannot access local variable '{name}' where it is not associated with a value"
                     ) from None
 
             return load_local
 
-        def load_enclosing(env):
+        def load_enclosing(env, _where=where):
             try:
                 return _env_at(env, depth).vars[name]
             except KeyError:
-                raise self.locate(NameError_(
+                raise NameError_(
                     f"cannot access free variable '{name}' where it is not associated with a value in enclosing "
-                    "scope"), node) from None
+                    "scope"
+                ) from None
 
         return load_enclosing
 
@@ -612,7 +622,7 @@ class Compiler:
         candidates.discard("_")
         close = difflib.get_close_matches(node.id, sorted(candidates), n=1, cutoff=0.75)
         hint = f". Did you mean: '{close[0]}'?" if close else ""
-        return self.locate(NameError_(f"name '{node.id}' is not defined{hint}"), node)
+        return NameError_(f"name '{node.id}' is not defined{hint}")
 
     def store(self, target: S.Expr, scope):
         """A function `(env, value) -> None` that binds `value` to `target`."""
@@ -796,19 +806,19 @@ class Compiler:
         obj = self.expression(node.value, scope)
         attr = node.attr
         if attr.startswith("_"):
-            def private(env):
+            def private(env, _where=(node, self.origin)):
                 raise AttributeError_(f"'{type_name(obj(env))}' object has no attribute '{attr}'")
 
-            return self._located(private, node)
+            return private
         tensor_attr = attr in TENSOR_ATTRIBUTES
 
-        def attribute(env):
+        def attribute(env, _where=(node, self.origin)):
             holder = obj(env)
             if tensor_attr and type(holder) is Tensor:
                 return getattr(holder, attr)
             return get_attribute(holder, attr)
 
-        return self._located(attribute, node)
+        return attribute
 
     def index(self, node, scope):
         """The value inside `[...]`: slices become Python slices, tuples of them tuples."""
@@ -826,13 +836,13 @@ class Compiler:
         obj = self.expression(node.value, scope)
         index = self.index(node.index, scope)
 
-        def subscript(env):
+        def subscript(env, _where=(node, self.origin)):
             holder = obj(env)
             if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
                 raise TypeError_(f"'{type_name(holder)}' object is not subscriptable")
             return holder[index(env)]
 
-        return self._located(subscript, node)
+        return subscript
 
     def expr_Slice(self, node, scope):
         return self.index(node, scope)
@@ -846,33 +856,33 @@ class Compiler:
         if simple:
             args = [self.expression(a, scope) for a in node.args]
             if len(args) == 0:
-                def call0(env):
+                def call0(env, _where=(node, self.origin)):
                     return _check_callable(func(env))()
 
-                return self._located(call0, node)
+                return call0
             if len(args) == 1:
                 (arg,) = args
 
-                def call1(env):
+                def call1(env, _where=(node, self.origin)):
                     return _check_callable(func(env))(arg(env))
 
-                return self._located(call1, node)
+                return call1
             if len(args) == 2:
                 first, second = args
 
-                def call2(env):
+                def call2(env, _where=(node, self.origin)):
                     return _check_callable(func(env))(first(env), second(env))
 
-                return self._located(call2, node)
+                return call2
 
-            def call(env):
+            def call(env, _where=(node, self.origin)):
                 return _check_callable(func(env))(*[a(env) for a in args])
 
-            return self._located(call, node)
+            return call
         positional = self._elements(node.args, scope)
         keywords = [(k.arg, self.expression(k.value, scope)) for k in node.keywords]
 
-        def call_with_keywords(env):
+        def call_with_keywords(env, _where=(node, self.origin)):
             function = _check_callable(func(env))
             kwargs = {}
             for name, value in keywords:
@@ -885,7 +895,7 @@ class Compiler:
                     kwargs[name] = value(env)
             return function(*positional(env), **kwargs)
 
-        return self._located(call_with_keywords, node)
+        return call_with_keywords
 
     def expr_BinOp(self, node: S.BinOp, scope):
         left, right = self.expression(node.left, scope), self.expression(node.right, scope)
@@ -893,33 +903,33 @@ class Compiler:
         if op == "+":
             guarded_add = guards.add
 
-            def add(env):
+            def add(env, _where=(node, self.origin)):
                 a = left(env)
                 if type(a) in _SEQUENCES:
                     return guarded_add(a, right(env))
                 return a + right(env)
             run = add
         elif op == "-":
-            def sub(env):
+            def sub(env, _where=(node, self.origin)):
                 return left(env) - right(env)
             run = sub
         elif op == "*":
             guarded_mul = guards.multiply
 
-            def mul(env):
+            def mul(env, _where=(node, self.origin)):
                 a, b = left(env), right(env)
                 if type(a) in _GUARDED_MUL or type(b) in _GUARDED_MUL:
                     return guarded_mul(a, b)
                 return a * b
             run = mul
         elif op == "/":
-            def div(env):
+            def div(env, _where=(node, self.origin)):
                 return left(env) / right(env)
             run = div
         elif op == "**":
             guarded_power = guards.power
 
-            def power(env):
+            def power(env, _where=(node, self.origin)):
                 a, b = left(env), right(env)
                 if type(a) is int and type(b) is int:
                     return guarded_power(a, b)
@@ -928,17 +938,17 @@ class Compiler:
         else:
             function = BINARY[op]
 
-            def binary(env):
+            def binary(env, _where=(node, self.origin)):
                 return function(left(env), right(env))
             run = binary
-        return self._located(run, node)
+        return run
 
     def expr_UnaryOp(self, node: S.UnaryOp, scope):
         operand = self.expression(node.operand, scope)
         if node.op == "not":
             return lambda env: not operand(env)
         function = UNARY[node.op]
-        return self._located(lambda env: function(operand(env)), node)
+        return lambda env, _where=(node, self.origin): function(operand(env))
 
     def expr_BoolOp(self, node: S.BoolOp, scope):
         values = [self.expression(v, scope) for v in node.values]
@@ -969,9 +979,9 @@ class Compiler:
         ops = [COMPARE[o] for o in node.ops]
         if len(ops) == 1:
             (op,), (right,) = ops, rights
-            return self._located(lambda env: op(left(env), right(env)), node)
+            return lambda env, _where=(node, self.origin): op(left(env), right(env))
 
-        def chain(env):
+        def chain(env, _where=(node, self.origin)):
             current = left(env)
             result = True
             for op, right in zip(ops, rights):
@@ -982,7 +992,7 @@ class Compiler:
                 current = following
             return result
 
-        return self._located(chain, node)
+        return chain
 
     def expr_IfExp(self, node: S.IfExp, scope):
         test, body, orelse = (self.expression(n, scope) for n in (node.test, node.body, node.orelse))
@@ -997,8 +1007,34 @@ class Compiler:
 
     def _syntax_error(self, message: str, node: S.Node) -> GradlangError:
         error = SyntaxError_(message)
-        error.locate(node.line, node.column, self.filename, self._line_text(node))
+        error.locate(node.line, node.column, self.filename, self.origin.line_text(node.line))
         return error
+
+
+class Origin:
+    """Where compiled code came from: its file name and source lines (for error messages)."""
+
+    __slots__ = ("filename", "lines", "first_line")
+
+    def __init__(self, filename: str, lines: list[str], first_line: int) -> None:
+        self.filename = filename
+        self.lines = lines
+        self.first_line = first_line
+
+    def line_text(self, line: int) -> str | None:
+        index = line - self.first_line
+        return self.lines[index] if 0 <= index < len(self.lines) else None
+
+
+def innermost_site(traceback, fallback: tuple) -> tuple:
+    """(node, origin) of the innermost expression closure in `traceback` (they name it `_where`)."""
+    found = fallback
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_argcount == 2 and code.co_varnames[1] == "_where":
+            found = traceback.tb_frame.f_locals["_where"]
+        traceback = traceback.tb_next
+    return found
 
 
 def _env_at(env: Env, depth: int) -> Env:

@@ -286,3 +286,20 @@ def test_keyword_only_parameters():
 def test_torch_and_math_are_reachable_without_an_import():
     assert run("print torch.sigmoid(torch.tensor(0.)), math.floor(2.5), torch.float64") \
         == "tensor(0.5000) 2 torch.float64\n"
+
+
+def test_an_error_in_code_from_an_earlier_chunk_shows_that_code():
+    err = io.StringIO()
+    interp = Interpreter(stdout=io.StringIO(), stderr=err)
+    interp.execute_chunk("def f(t):\n    return t.item()\n", "<stdin>", 1)
+    interp.execute_chunk("f(ones(3))\n", "<stdin>", 4)
+    assert err.getvalue().splitlines() == [
+        "RuntimeError: a Tensor with 3 elements cannot be converted to Scalar",
+        "    return t.item()",
+        "           ^~~~~~~~",
+    ]
+
+
+def test_an_error_inside_a_lambda_points_into_the_lambda():
+    error = error_of("key = lambda v: v.foo\nsorted([1, 2], key=key)")
+    assert (error.type_name, error.line, error.column) == ("AttributeError", 1, 17)
