@@ -1,6 +1,6 @@
-"""The LALR(1) tables for `gradlang.lark`, made by Lark once and cached as JSON.
+"""The LALR(1) tables for `gradlang.lark`, made by Lark once and cached with marshal.
 
-Lark computes the tables; we keep them, as plain JSON, in a cache file in the user's cache
+Lark computes the tables; we keep them, as plain data, in a cache file in the user's cache
 directory (with the grammar they were made from, to check), so that a process that parses
 does not even import Lark once the cache exists: loading takes ~5 ms, where Lark's own
 cache takes ~70 ms and a Lark standalone parser ~45 ms (start-up is a product feature).
@@ -11,15 +11,16 @@ precedence ladder's one-child reductions.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
+import sys
 import zlib
 
 from gradlang.language.ast_builders import make_reducer
 from gradlang.language.lexer import Lexer
 
 GRAMMAR_PATH = os.path.join(os.path.dirname(__file__), "gradlang.lark")  # (os.path: pathlib costs 3 ms)
-TABLE_FORMAT = "gradlang-lalr-2"  # bump when the cached table layout changes
+TABLE_FORMAT = "gradlang-lalr-3"  # bump when the cached table layout changes
 
 
 def _cache_dir() -> str:
@@ -75,24 +76,34 @@ def _load_table_data() -> dict:
     with open(GRAMMAR_PATH, encoding="utf-8") as file:
         grammar = file.read()
     key = f"{zlib.crc32(grammar.encode()):08x}-{len(grammar)}"
-    path = os.path.join(_cache_dir(), f"grammar-{key}.json")
+    # marshal: plain data only, built into Python (no import), ~3x quicker to load than JSON;
+    # its format belongs to the Python version, hence the version in the name.
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    path = os.path.join(_cache_dir(), f"grammar-{key}-{python}.marshal")
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
+        with open(path, "rb") as file:
+            data = marshal.load(file)
         if data.get("format") == TABLE_FORMAT and data.get("grammar") == grammar:
             return data
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
         pass
     data = build_tables_with_lark(grammar)
     data["grammar"] = grammar
+    # Lark's names are str subclasses, which marshal refuses: keep plain values only.
+    import json
+
+    data = json.loads(json.dumps(data))
+    temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as file:
-            json.dump(data, file, separators=(",", ":"))
+        with open(temporary, "wb") as file:
+            marshal.dump(data, file)
         os.replace(temporary, path)
-    except OSError:
-        pass
+    except (OSError, ValueError):
+        try:
+            os.remove(temporary)
+        except OSError:
+            pass
     return data
 
 

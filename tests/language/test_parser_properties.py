@@ -5,7 +5,7 @@ cache behaves; the grammar ships inside the package."""
 from __future__ import annotations
 
 import ast as pyast
-import json
+import marshal
 import os
 import string
 import subprocess
@@ -193,7 +193,7 @@ def test_the_first_run_writes_the_cache_and_later_runs_do_not_import_lark(tmp_pa
     assert first.returncode == 0, first.stderr
     assert first.stdout.split("\n")[:2] == ["Module([Assign([Name('x')], BinOp('+', Constant(1), Constant(2)))])",
                                             "True"]
-    cached = list(tmp_path.glob("grammar-*.json"))
+    cached = list(tmp_path.glob("grammar-*.marshal"))
     assert len(cached) == 1
     second = run_python(PARSE_AND_REPORT, str(tmp_path))
     assert second.returncode == 0, second.stderr
@@ -210,24 +210,24 @@ def test_a_cache_dir_that_cannot_be_written_is_no_error(tmp_path):
 
 def test_a_cache_file_made_from_another_grammar_is_not_used(tmp_path):
     assert run_python(PARSE_AND_REPORT, str(tmp_path)).returncode == 0
-    (cached,) = tmp_path.glob("grammar-*.json")
-    data = json.loads(cached.read_text())
+    (cached,) = tmp_path.glob("grammar-*.marshal")
+    data = marshal.loads(cached.read_bytes())
     data["grammar"] += "// changed"
     data["states"] = []
-    cached.write_text(json.dumps(data))
+    cached.write_bytes(marshal.dumps(data))
     result = run_python(PARSE_AND_REPORT, str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[1] == "True"  # rebuilt with Lark
-    assert json.loads(cached.read_text())["states"]
+    assert marshal.loads(cached.read_bytes())["states"]
 
 
 def test_a_corrupt_cache_file_is_rebuilt(tmp_path):
     assert run_python(PARSE_AND_REPORT, str(tmp_path)).returncode == 0
-    (cached,) = tmp_path.glob("grammar-*.json")
-    cached.write_text("{not json")
+    (cached,) = tmp_path.glob("grammar-*.marshal")
+    cached.write_bytes(b"\x00not marshal")
     result = run_python(PARSE_AND_REPORT, str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(cached.read_text())["format"] == tables.TABLE_FORMAT
+    assert marshal.loads(cached.read_bytes())["format"] == tables.TABLE_FORMAT
 
 
 def test_the_grammar_ships_inside_the_package():
