@@ -166,12 +166,9 @@ def run(options: Options) -> int:
 
 def _interactive(interpreter, options: Options, stdin_is_terminal: bool) -> int:
     if stdin_is_terminal:
-        try:
-            from .repl.session import run_repl
-        except ImportError:
-            run_repl = None
-        if run_repl is not None:
-            return run_repl(interpreter, color=options.color and not os.environ.get("NO_COLOR"))
+        from .repl.session import run_repl  # rich and prompt_toolkit load only for the REPL
+
+        return run_repl(interpreter, color=options.color and not os.environ.get("NO_COLOR"))
     source, problem = _decode(sys.stdin.buffer.read(), "<stdin>")
     if problem is not None:
         sys.stderr.write(f"gradlang: {problem}\n")

@@ -79,20 +79,16 @@ def _accumulate(pending: dict, key, grad: Tensor) -> None:
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool) -> None:
+    if not create_graph:
+        _accumulate_value_into_leaf(leaf, grad.array)
+        return
     if grad.array.dtype != leaf.array.dtype:
         grad = grad.to(leaf.dtype)
-    current = leaf._grad
-    if current is None:
-        if create_graph:
-            # PyTorch stores a differentiable copy of the gradient (CopyBackwards).
-            leaf._grad = apply(PRIMITIVES["clone"], (grad,), None, "CopyBackwards")
-        else:
-            leaf._grad = Tensor._wrap(np.array(grad.array, copy=True))
-    elif create_graph or current._requires_grad:
-        leaf._grad = current + grad
+    if leaf._grad is None:
+        # PyTorch stores a differentiable copy of the gradient (CopyBackwards).
+        leaf._grad = apply(PRIMITIVES["clone"], (grad,), None, "CopyBackwards")
     else:
-        current.array += grad.array
-        current._version[0] += 1
+        leaf._grad = leaf._grad + grad
 
 
 def run_backward(
@@ -260,7 +256,7 @@ def _wrap_value(value, wrapped: dict) -> Tensor:
 
 
 def _accumulate_value_into_leaf(leaf: Tensor, grad) -> None:
-    """_accumulate_into_leaf for a bare value, without create_graph."""
+    """Add a gradient value into `leaf.grad` (in place when nothing records it), as PyTorch does."""
     dtype = leaf.array.dtype
     if grad.dtype is not dtype:
         grad = _asarray(grad).astype(dtype)

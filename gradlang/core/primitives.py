@@ -541,7 +541,7 @@ amax = _define_extreme("amax", lambda x, dims, keepdim: np.max(x, axis=dims, kee
 amin = _define_extreme("amin", lambda x, dims, keepdim: np.min(x, axis=dims, keepdims=keepdim), "MinBackward1")
 
 
-def _select_along(values_shape, input_shape, dim, indices, keepdim):
+def _select_along(input_shape, dim, indices, keepdim):
     """A one-hot constant marking, along `dim`, the index each reduced value came from."""
     idx = indices if keepdim else np.expand_dims(indices, dim)
     onehot = np.zeros(input_shape, dtype=bool)
@@ -551,13 +551,13 @@ def _select_along(values_shape, input_shape, dim, indices, keepdim):
 
 def _reduce_dim_vjp(node, g, dim, keepdim, indices):
     shape = node.input_shape(0)
-    onehot = _select_along(g.shape, shape, dim, indices, keepdim)
+    onehot = _select_along(shape, dim, indices, keepdim)
     spread = _expand_back(g, shape, (dim,), keepdim)
     return (_keep(onehot, spread),)
 
 
 def _reduce_dim_jvp(p, t, dim, keepdim, indices):
-    onehot = _select_along(None, p[0].shape, dim, indices, keepdim)
+    onehot = _select_along(p[0].shape, dim, indices, keepdim)
     return ops.sum(ops.mul(t[0], _mask(onehot, t[0])), (dim,), keepdim)
 
 

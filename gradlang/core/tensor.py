@@ -34,7 +34,9 @@ class Size(tuple, metaclass=_TorchClass):
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return f"torch.Size({list(self)})"
+        from .printing import size_repr
+
+        return size_repr(self)
 
     __str__ = __repr__
 

@@ -24,7 +24,7 @@ from ..errors import (
 )
 from . import guards
 from . import syntax as S
-from .builtins import ExceptionType, import_module
+from .builtins import MODULES, ExceptionType, import_module
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
 from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute, type_name
 from .scopes import Scope, comprehension_scope, function_scope
@@ -522,7 +522,7 @@ class Compiler:
             for name, store in stores.items():
                 if name in module.members:
                     store(env, module.members[name])
-                elif f"{module_name}.{name}" in _known_modules():
+                elif f"{module_name}.{name}" in MODULES:
                     store(env, import_module(f"{module_name}.{name}"))
                 else:
                     raise ImportError_(f"cannot import name '{name}' from '{module_name}'")
@@ -1041,12 +1041,6 @@ def _env_at(env: Env, depth: int) -> Env:
     for _ in range(depth):
         env = env.outer
     return env
-
-
-def _known_modules():
-    from .builtins import MODULES
-
-    return MODULES
 
 
 def _describe(node) -> str:

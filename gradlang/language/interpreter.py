@@ -13,7 +13,6 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..core import creation, grad_mode, limits, notices
-from ..core.tensor import Tensor
 from ..errors import GradlangError, RecursionError_, SyntaxError_, from_python
 from .builtins import global_names
 from .compiler import Compiler
@@ -201,11 +200,6 @@ class Interpreter:
     def __delitem__(self, name: str) -> None:
         del self.globals[name]
 
-    def names(self) -> list[str]:
-        return sorted(self.globals)
-
-
-__all__ = ["Interpreter", "GradlangError", "Tensor"]
 
 
 @contextmanager

@@ -13,7 +13,6 @@ class Scope:
         self.parent = parent
         self.locals = bound - declared_global - declared_nonlocal
         self.globals = declared_global
-        self.nonlocals = declared_nonlocal
 
     def resolve(self, name: str) -> int | None:
         """How many scopes out the name lives (0 = here), or None for a global."""

@@ -72,17 +72,27 @@ def inplace(target: Tensor, op, *args) -> Tensor:
         _write_into(target, result)
         target._duals = result._duals  # forward mode: the new values' tangents
         return target
-    # The node must see the old values, which are about to be overwritten.
+    result = op(_snapshot(target), *args)
+    _write_into(target, result)
+    _adopt(target, result)
+    return target
+
+
+def _snapshot(target: Tensor) -> Tensor:
+    """The old values, at the same place in the graph: what a node recorded by an in-place
+    op must see, since `target` is about to be overwritten."""
     before = Tensor._wrap(target.array.copy())
     before._requires_grad = target._requires_grad
     before.grad_fn = target.grad_fn
     before._duals = target._duals
-    result = op(before, *args)
-    _write_into(target, result)
+    return before
+
+
+def _adopt(target: Tensor, result: Tensor) -> None:
+    """`target` now holds `result`'s values: it takes over its graph position and tangents."""
     target.grad_fn = result.grad_fn
     target._requires_grad = result._requires_grad
     target._duals = result._duals
-    return target
 
 
 def _selects_everything(x: Tensor, key) -> bool:
@@ -122,18 +132,13 @@ def setitem(target: Tensor, key, value) -> None:
         value_tensor = to(value_tensor, target.dtype)
     recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
     if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
-        before = Tensor._wrap(target.array.copy())
-        before._requires_grad = target._requires_grad
-        before.grad_fn = target.grad_fn
-        before._duals = target._duals
+        before = _snapshot(target)
         if whole:
             result = copy_values(before, value_tensor, "FillBackward3" if value_tensor.ndim == 0 else "CopyBackwards")
         else:
             result = index_put(before, numpy_key, value_tensor)
         target.array[...] = result.array
-        target.grad_fn = result.grad_fn
-        target._requires_grad = result._requires_grad
-        target._duals = result._duals
+        _adopt(target, result)
     else:
         try:
             target.array[numpy_key] = value_tensor.array
