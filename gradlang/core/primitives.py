@@ -223,8 +223,30 @@ reciprocal = define(
 
 
 # x ** c with a Python-number exponent (PowBackward0)
-def _pow_scalar_forward(x, exponent):
+def _power(x, exponent):
+    """x ** exponent on numpy values; exponent 1 gives x itself.
+
+    PyTorch multiplies out the exponents 2, 3, -1 and -2 on floats instead of calling pow, so
+    we do too: the same bits as PyTorch (a correctly rounded pow differs for 3 and -2), and a
+    multiply is several times quicker than numpy's general power.
+    """
+    if x.dtype.kind == "f" and type(exponent) in (int, float):
+        if exponent == 1:
+            return x
+        if exponent == 2:
+            return x * x
+        if exponent == 3:
+            return x * x * x
+        if exponent == -1:
+            return np.reciprocal(x)
+        if exponent == -2:
+            return np.reciprocal(x * x)
     return np.power(x, np.asarray(exponent, dtype=x.dtype))
+
+
+def _pow_scalar_forward(x, exponent):
+    out = _power(x, exponent)
+    return out.copy() if out is x else out
 
 
 def _pow_scalar_chain(g, x, exponent):
@@ -241,7 +263,7 @@ def _pow_scalar_values(node, g, exponent):
     if exponent == 0:
         return (np.zeros(g.shape, dtype=g.dtype),)
     dtype = x.dtype
-    return (g * (_pow_scalar_forward(x, exponent - 1) * np.asarray(exponent, dtype)),)
+    return (g * (_power(x, exponent - 1) * np.asarray(exponent, dtype)),)
 
 
 pow_scalar = define(
@@ -494,10 +516,24 @@ def _divide_value(value, count: int):
     return value / np.asarray(count, dtype=value.dtype)
 
 
+def _expand_forward(x, shape):
+    # A view either way; numpy's broadcast views are read-only, and expanding to the same shape
+    # must stay writable as in PyTorch.
+    return x.view() if x.shape == tuple(shape) else np.broadcast_to(x, shape)
+
+
 def _count(shape, dims):
     if dims is None:
         return int(np.prod(shape, dtype=np.int64))
     return int(np.prod([shape[d] for d in dims], dtype=np.int64))
+
+
+def _mean_values(node, g, dims, keepdim):
+    # Divided before it is expanded: one division per output rather than per input element,
+    # the same values. Then copied out, since PyTorch's mean gradient is a tensor of its own
+    # (writable), not an expanded view like sum's.
+    shape = node.input_shape(0)
+    return (np.array(_expand_back_value(_divide_value(g, _count(shape, dims)), shape, dims, keepdim)),)
 
 
 mean = define(
@@ -507,9 +543,7 @@ mean = define(
     ),
     jvp=lambda p, t, dims, keepdim: ops.mean(t[0], dims, keepdim),
     node_name="MeanBackward0",
-    vjp_array=lambda node, g, dims, keepdim: (
-        _divide_value(_expand_back_value(g, node.input_shape(0), dims, keepdim), _count(node.input_shape(0), dims)),
-    ),
+    vjp_array=_mean_values,
 )
 
 
@@ -691,7 +725,7 @@ reshape = define(
     vjp_array=lambda node, g, shape: (np.asarray(g).reshape(node.input_shape(0)),),
 )
 expand = define(
-    "expand", lambda x, shape: np.broadcast_to(x, shape),
+    "expand", _expand_forward,
     vjp=lambda node, g, shape: (ops.sum_to(g, node.input_shape(0)),),
     jvp=lambda p, t, shape: ops.expand(t[0], shape),
     node_name="ExpandBackward0",

@@ -306,6 +306,34 @@ def test_in_place_change_of_a_leaf_that_requires_grad_is_refused(torch, change):
     assert same_outcome(torch, scenario)[0].startswith("RuntimeError: a ")
 
 
+def test_in_place_change_of_an_expanded_tensor_is_refused(torch):
+    def scenario(lib):
+        lib.tensor([1.0, 2.0]).expand(3, 2).add_(1)
+
+    assert "more than one element" in same_outcome(torch, scenario)[0]
+
+
+def test_expanding_to_the_same_shape_gives_a_writable_view(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0])
+        x.expand(2).add_(1)
+        return x
+
+    same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+def test_in_place_change_of_a_reduction_gradient(torch, reduce):
+    # sum's gradient is an expanded view (writing into it fails), mean's a tensor of its own.
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (g,) = lib.autograd.grad(getattr(x, reduce)(), x)
+        g += 1
+        return g
+
+    same_outcome(torch, scenario)
+
+
 def test_in_place_change_of_a_leaf_is_allowed_under_no_grad(torch):
     def scenario(lib):
         x = lib.tensor([1.0, 2.0], requires_grad=True)

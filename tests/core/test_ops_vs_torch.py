@@ -522,3 +522,18 @@ def primitives_exercised() -> set[str]:
 
         collect()
     return found
+
+
+@pytest.mark.parametrize("exponent", [2, 3, -1, -2, 2.0, 1])
+def test_power_by_a_number_is_bit_equal_to_torch(torch, exponent):
+    # PyTorch multiplies out some exponents instead of calling pow; its last bits are what users see.
+    x = np.random.default_rng(7).standard_normal(4096).astype(np.float32) * 3
+    ours, theirs = T.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (ours**exponent).sum().backward()
+    (theirs**exponent).sum().backward()
+    with np.errstate(invalid="ignore"):
+        expected = (torch.tensor(x) ** exponent).numpy()
+    assert np.array_equal((T.tensor(x) ** exponent).numpy(), expected, equal_nan=True)
+    if exponent - 1 in (0, 1, 2, -2):  # the gradient's own power is multiplied out too (else pow's last bit)
+        assert np.array_equal(ours.grad.numpy(), theirs.grad.numpy(), equal_nan=True)
+

@@ -29,7 +29,14 @@ def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
 
 
 def check_inplace(target: Tensor) -> None:
-    """PyTorch's leaf rule: a leaf that requires grad may only be changed under no_grad."""
+    """PyTorch's rules for writing into `target`: not an expanded tensor (several elements in one
+    memory location, which numpy marks read-only), and a leaf that requires grad only under no_grad."""
+    array = target.array
+    if not array.flags.writeable and 0 in array.strides and array.size > 1:
+        raise RuntimeError_(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
     if not _grad_state.enabled:
         return
     if target.requires_grad and target.grad_fn is None:
