@@ -127,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
     require_all = bool(os.environ.get("GRADLANG_REQUIRE_TORCH"))
+    # The allocator settings the gradlang command line uses for its own process; every peer
+    # runs in this process and shares them.
+    from gradlang.core.heap import keep_freed_memory
+
+    keep_freed_memory()
 
     report = {"machine": machine(), "quick": args.quick, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
               "workloads": {}}

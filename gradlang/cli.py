@@ -134,7 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(options: Options) -> int:
+    from .core.heap import keep_freed_memory
     from .language.interpreter import Interpreter
+
+    keep_freed_memory()  # our own process: large-array loops reuse memory instead of page-faulting
 
     interpreter = Interpreter(
         stdout=sys.stdout, stderr=sys.stderr, color=_use_color(options, sys.stderr), debug=options.debug,
