@@ -3,8 +3,8 @@
 Lark's own parser and tree building are several times slower here (see `parser.py`), and
 the tree would still have to become the AST: this loop instead calls a rule's builder
 (`ast_builders`) on each reduction. A `?rule` with one child is a plain state change,
-and a chain of them (the precedence ladder) is followed once per (states, token) and
-remembered in the tables, so that `x` inside an expression costs no call per level.
+and a chain of them (the precedence ladder) is followed once per (state below, reduction,
+token) and remembered, so that `x` inside an expression costs no step per level.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from gradlang.language.tables import get_tables
 def run(tokens: list[Token], start: str) -> object:
     """Parse a token list (ending with `$END`), building the AST on each reduction."""
     tables = get_tables()
-    actions, rules, chains, gotos = tables.actions, tables.rules, tables.unit_chains, tables.gotos
-    stack = [tables.start[start]]
+    rows = tables.rows
+    state = tables.start[start]
+    stack = [state]
     values: list = []
     push_state, push_value = stack.append, values.append
-    state = stack[0]
+    row = rows[state]
     last = len(tokens) - 1
     resume = 0
     while True:
@@ -31,52 +32,61 @@ def run(tokens: list[Token], start: str) -> object:
             for tok in islice(tokens, resume, last):
                 ttype = tok[0]
                 while True:
-                    code = actions[state][ttype]  # KeyError: the token is not accepted here
-                    if code >= 0:  # shift
-                        push_state(code)
-                        push_value(tok)
-                        state = code
-                        break
-                    size, origin, build = rules[~code]
+                    action = row[ttype]  # KeyError: the token is not accepted here
+                    if type(action) is int:
+                        if action >= 0:  # shift
+                            push_state(action)
+                            push_value(tok)
+                            state = action
+                            row = rows[action]
+                            break
+                        action = tables.reduction(state, ttype)
+                    size, build, origin, gotos = action
                     if build is None:
-                        # A `?rule` with one child: only the state changes. A chain of them
-                        # (the precedence ladder) depends on nothing but the two top states
-                        # and the token: it is followed once and remembered.
-                        key = (stack[-2], state, ttype)
+                        # A `?rule` with one child: only the state changes.
+                        below = stack[-2]
                         try:
-                            state = stack[-1] = chains[key]
+                            state = gotos[below]
                         except KeyError:
-                            state = stack[-1] = chains[key] = tables.follow_unit_chain(stack[-2], state, ttype)
+                            state = gotos[below] = tables.goto(below, origin, ttype)
+                        stack[-1] = state
+                        row = rows[state]
                         continue
-                    if size:
+                    # Pop `size` states and push the goto: the top one is overwritten below.
+                    if size == 1:  # the commonest (`name`, `int`...): replaced in place
+                        values[-1] = build([values[-1]])
+                    elif size:
                         children = values[-size:]
                         del values[-size:]
-                        del stack[-size:]
+                        del stack[1 - size:]
+                        push_value(build(children))
                     else:
-                        children = []
-                    push_value(build(children))
-                    # The goto, and the one-child reductions that follow it, remembered too.
-                    key = (stack[-1], origin, ttype)
+                        push_value(build([]))
+                        push_state(state)
+                    below = stack[-2]
                     try:
-                        state = gotos[key]
+                        state = gotos[below]
                     except KeyError:
-                        state = gotos[key] = tables.goto_and_unit_chain(stack[-1], origin, ttype)
-                    push_state(state)
+                        state = gotos[below] = tables.goto(below, origin, ttype)
+                    stack[-1] = state
+                    row = rows[state]
             break
         except KeyError:
-            if ttype in actions[state]:
+            if ttype in row:
                 raise  # not a syntax error: a bug
             resume = tokens.index(tok)
-            if ttype == "PRINT" and "NAME" in actions[state]:  # `lambda: print`: a name after all
+            if ttype == "PRINT" and "NAME" in row:  # `lambda: print`: a name after all
                 tokens[resume] = tok._replace(type="NAME")
                 continue
             raise syntax_error(tokens, resume, start) from None
     end_state = tables.end[start]
     while True:
-        code = actions[state].get("$END")
-        if code is None:
+        action = row.get("$END")
+        if action is None:
             raise syntax_error(tokens, last, start)
-        size, origin, build = rules[~code]
+        if type(action) is int:
+            action = tables.reduction(state, "$END")
+        size, build, origin, gotos = action
         if size:
             children = values[-size:]
             del values[-size:]
@@ -84,7 +94,12 @@ def run(tokens: list[Token], start: str) -> object:
         else:
             children = []
         push_value(children[0] if build is None else build(children))
-        state = actions[stack[-1]][origin]
+        below = stack[-1]
+        try:
+            state = gotos[below]
+        except KeyError:
+            state = gotos[below] = tables.goto(below, origin, "$END")
         push_state(state)
+        row = rows[state]
         if state == end_state:
             return values[-1]

@@ -5,8 +5,8 @@ directory (with the grammar they were made from, to check), so that a process th
 does not even import Lark once the cache exists: loading takes ~5 ms, where Lark's own
 cache takes ~70 ms and a Lark standalone parser ~45 ms (start-up is a product feature).
 `Tables` is what the driver runs: the actions, one reducer per rule (from
-`ast_builders`), the lexer built from the grammar's terminals, and memos of the
-precedence ladder's one-child reductions.
+`ast_builders`), the lexer built from the grammar's terminals, and the driver's rows:
+the actions again, each reduction with a memo of where it leads.
 """
 
 from __future__ import annotations
@@ -119,25 +119,32 @@ class Tables:
         # (name, "str" or "re", pattern, priority) as the grammar declares them: syntax errors
         # name the terminals they expected by these.
         self.terminal_definitions: list[list] = data["terminals"]
-        self.unit_chains: dict[tuple[int, int, str], int] = {}
-        self.gotos: dict[tuple[int, str, str], int] = {}
+        # What the driver runs: a copy of `actions` whose reductions become, on first use,
+        # (size, builder, rule name, memo of the state reached from each state below).
+        self.rows: list[dict[str, object]] = [dict(row) for row in self.actions]
 
-    def goto_and_unit_chain(self, below: int, origin: str, terminal: str) -> int:
+    def reduction(self, state: int, terminal: str) -> tuple[int, object, str, dict[int, int]]:
+        """The driver's entry for the reduction in `state` before `terminal`, made on first
+        use (most pairs never occur) and kept in `rows`."""
+        size, origin, build = self.rules[~self.actions[state][terminal]]
+        entry = (size, build, origin, {})
+        self.rows[state][terminal] = entry
+        return entry
+
+    def goto(self, below: int, origin: str, terminal: str) -> int:
         """The state after reducing to `origin` over state `below`, then following the
-        one-child reductions that `terminal` causes."""
-        return self.follow_unit_chain(below, self.actions[below][origin], terminal)
-
-    def follow_unit_chain(self, below: int, state: int, terminal: str) -> int:
-        """The state after all the one-child `?rule` reductions that `terminal` causes
-        from `state` (with `below` under it on the stack)."""
+        one-child `?rule` reductions that `terminal` causes: the precedence ladder, which
+        depends on nothing else and so is worked out once (the driver remembers it)."""
+        actions, rules = self.actions, self.rules
+        state = actions[below][origin]
         while True:
-            code = self.actions[state].get(terminal)
+            code = actions[state].get(terminal)
             if code is None or code >= 0:
                 return state
-            _, origin, build = self.rules[~code]
+            _, origin, build = rules[~code]
             if build is not None:
                 return state
-            state = self.actions[below][origin]
+            state = actions[below][origin]
 
 
 _TABLES: Tables | None = None
