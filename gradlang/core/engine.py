@@ -8,6 +8,7 @@ recent first, until none is left.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from heapq import heapify, heappop, heappush
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from ..errors import RuntimeError_
 from .forward_mode import active_levels as _active_levels
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, no_grad
-from .graph import _FREED, Node, apply
+from .graph import _FREED, apply
 from .notices import warn
 from .primitives import PRIMITIVES
 from .tensor import Size, Tensor
@@ -52,27 +53,6 @@ def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> 
     return grads
 
 
-def _dependencies(roots: list) -> dict:
-    """How many edges lead into each node reachable from the roots."""
-    counts: dict = {}
-    stack = [r for r in roots if isinstance(r, Node)]
-    # A node is pushed when its first edge is counted; roots are pushed already (a graph has
-    # no cycles, so with one root no edge leads back to it).
-    other_roots = set(stack) if len(stack) > 1 else ()
-    while stack:
-        node = stack.pop()
-        for edge in node.edges:
-            if edge is None:
-                continue
-            if edge in counts:
-                counts[edge] += 1
-                continue
-            counts[edge] = 1
-            if isinstance(edge, Node) and edge not in other_roots:
-                stack.append(edge)
-    return counts
-
-
 def _accumulate(pending: dict, key, grad: Tensor) -> None:
     existing = pending.get(key)
     pending[key] = grad if existing is None else existing + grad
@@ -100,12 +80,10 @@ def run_backward(
 ) -> list | None:
     """Backpropagate; accumulate into leaves' .grad, or return the grads of `capture` instead."""
     grads = _initial_grads(outputs, grad_outputs)
+    # Gradients on their way: per node, or per leaf tensor (delivered once every node has run).
     pending: dict = {}
-    roots = []
     for out, grad in zip(outputs, grads):
-        key = out.grad_fn if out.grad_fn is not None else out
-        _accumulate(pending, key, grad)
-        roots.append(key)
+        _accumulate(pending, out.grad_fn if out.grad_fn is not None else out, grad)
 
     wanted: dict = {}
     if capture is not None:
@@ -113,8 +91,10 @@ def run_backward(
             wanted.setdefault(t.grad_fn if t.grad_fn is not None else t, []).append(i)
     captured: list = [None] * (len(capture) if capture is not None else 0)
 
-    counts = _dependencies(roots)
-    ready = [r for r in dict.fromkeys(roots) if counts.get(r, 0) == 0]
+    # Nodes waiting to run, newest first: every node that sends a node gradient is newer than
+    # it, so a node's gradient is complete when its turn comes.
+    queue = [(key.order, key) for key in pending if not isinstance(key, Tensor)]
+    heapify(queue)
     if ARRAY_RULES and not create_graph and not _active_levels:
         for out, g in zip(outputs, grads):
             if g.array.dtype is not out.array.dtype:
@@ -123,18 +103,15 @@ def run_backward(
             enabled = _grad_state.enabled  # what no_grad() does, without the context object
             _grad_state.enabled = False
             try:
-                _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_graph)
+                _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph)
             finally:
                 _grad_state.enabled = enabled
             return captured if capture is not None else None
     mode = enable_grad() if create_graph else no_grad()
     with mode:
-        while ready:
-            node = ready.pop()
-            grad = pending.pop(node, None)
-            if isinstance(node, Tensor):
-                _deliver_to_leaf(node, grad, wanted, captured, capture, create_graph)
-                continue
+        while queue:
+            node = heappop(queue)[1]
+            grad = pending.pop(node)
             if wanted and node in wanted and grad is not None:
                 for i in wanted[node]:
                     captured[i] = grad
@@ -155,13 +132,15 @@ def run_backward(
                 if edge is None:
                     continue
                 g = input_grads[i] if i < given else None
-                if g is not None:  # accumulate (inlined: this loop runs once per edge of the graph)
-                    existing = pending.get(edge)
+                if edge not in pending:  # its first gradient (None too: the node still runs)
+                    pending[edge] = g
+                    if not isinstance(edge, Tensor):
+                        heappush(queue, (edge.order, edge))
+                elif g is not None:
+                    existing = pending[edge]
                     pending[edge] = g if existing is None else existing + g
-                remaining = counts[edge] - 1
-                counts[edge] = remaining
-                if not remaining:
-                    ready.append(edge)
+        for leaf, grad in pending.items():
+            _deliver_to_leaf(leaf, grad, wanted, captured, capture, create_graph)
     return captured if capture is not None else None
 
 
@@ -173,6 +152,7 @@ ARRAY_RULES = True
 
 _ndarray = np.ndarray
 _asarray = np.asarray
+_heappop, _heappush = heappop, heappush
 _wrap = Tensor._wrap
 
 
@@ -181,7 +161,7 @@ def _as_value(grad: Tensor):
     return array[()] if array.shape == () else array
 
 
-def _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_graph) -> None:
+def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -> None:
     """The backward loop of run_backward on bare numpy values (see ARRAY_RULES)."""
     # Captured gradients are wrapped once per value, and a given gradient comes back as itself
     # (entries keep their value alive, so an id is never reused while it is a key).
@@ -191,18 +171,9 @@ def _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_
         value = pending[key] = _as_value(grad)
         if wrapped is not None:
             wrapped[id(value)] = (value, grad)
-    while ready:
-        node = ready.pop()
-        grad = pending.pop(node, None)
-        if isinstance(node, Tensor):
-            if grad is None:
-                continue
-            if capture is not None:
-                for i in wanted.get(node, ()):
-                    captured[i] = _wrap_value(grad, wrapped)
-                continue
-            _accumulate_value_into_leaf(node, grad)
-            continue
+    while queue:
+        node = _heappop(queue)[1]
+        grad = pending.pop(node)
         if grad is not None:
             if wanted and node in wanted:
                 for i in wanted[node]:
@@ -230,13 +201,21 @@ def _propagate_arrays(pending, ready, counts, wanted, captured, capture, retain_
             input_grads = tuple(input_grads) + (None,) * (len(edges) - len(input_grads))
         for edge, g in zip(edges, input_grads):
             if edge is not None:
-                if g is not None:
-                    existing = pending.get(edge)
+                if edge not in pending:  # its first gradient (None too: the node still runs)
+                    pending[edge] = g
+                    if type(edge) is not Tensor:
+                        _heappush(queue, (edge.order, edge))
+                elif g is not None:
+                    existing = pending[edge]
                     pending[edge] = g if existing is None else _add_values(existing, g)
-                remaining = counts[edge] - 1
-                counts[edge] = remaining
-                if not remaining:
-                    ready.append(edge)
+    for leaf, grad in pending.items():  # only leaves are left
+        if grad is None:
+            continue
+        if capture is not None:
+            for i in wanted.get(leaf, ()):
+                captured[i] = _wrap_value(grad, wrapped)
+            continue
+        _accumulate_value_into_leaf(leaf, grad)
 
 
 def _add_values(a, b):

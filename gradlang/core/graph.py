@@ -8,6 +8,7 @@ output saves the output's buffer and rebuilds a tensor around it on demand.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ BACKWARD_TWICE = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
+_creation_count = itertools.count()
 _FREED = object()  # marks a node whose saved tensors were released by backward
 # The version box of a tensor that an op made from a Python number for itself (ops.promotion._binary):
 # nothing else can reach such a tensor, so a node saves its array alone, without a version to
@@ -39,9 +41,13 @@ CONSTANT_VERSION = [0]
 class Node:
     """One recorded primitive call: what backward needs to send gradients to its inputs."""
 
-    __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "__weakref__")
+    __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "order", "__weakref__")
 
     def __init__(self, prim: Primitive, name: str, edges: tuple, saved: Any, params: dict, input_meta: tuple):
+        # Negated creation count: a node is newer than every node it has an edge to, so backward
+        # runs nodes smallest `order` first and each then has all its gradient (PyTorch's
+        # sequence numbers), with no pass over the graph to count its edges first.
+        self.order = -next(_creation_count)
         self.prim = prim
         self._name = name
         # Per input: its grad_fn node, the leaf tensor to accumulate into, or None (no grad needed).

@@ -47,6 +47,11 @@ def check_inplace(target: Tensor) -> None:
 
 
 def _write_into(target: Tensor, result: Tensor) -> None:
+    array, values = target.array, result.array
+    if values.dtype is array.dtype and values.shape == array.shape:  # the common case: nothing to check
+        array[...] = values
+        target._version[0] += 1
+        return
     if result.dtype.category > target.dtype.category:
         raise RuntimeError_(
             f"result type {result.dtype.short_name} can't be cast to the desired output type "
@@ -68,14 +73,13 @@ def _write_into(target: Tensor, result: Tensor) -> None:
 def inplace(target: Tensor, op, *args) -> Tensor:
     """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
     check_inplace(target)
-    tracked = _grad_state.enabled and (
-        target.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
-    )
-    if not tracked:
-        from ..grad_mode import no_grad
-
-        with no_grad():
+    enabled = _grad_state.enabled
+    if not enabled or not (target._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)):
+        _grad_state.enabled = False  # what no_grad() does, without a context object
+        try:
             result = op(target, *args)
+        finally:
+            _grad_state.enabled = enabled
         _write_into(target, result)
         target._duals = result._duals  # forward mode: the new values' tangents
         return target
