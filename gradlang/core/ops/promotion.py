@@ -11,12 +11,15 @@ import numpy as np
 from ...errors import RuntimeError_, TypeError_
 from .. import dtypes, limits
 from ..dtypes import DType, result_type
+from ..forward_mode import active_levels as _active_levels
+from ..grad_mode import _state as _grad_state
 from ..graph import CONSTANT_VERSION, apply
 from ..tensor import Tensor
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 _wrap = Tensor._wrap
 _asarray = np.asarray
+_ndarray = np.ndarray
 
 
 def _scalar(value, dtype: DType) -> Tensor:
@@ -66,18 +69,11 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
             if other.dtype is dtype and other.shape == a.array.shape and (not floating or dtype.kind == "f"):
                 return apply(prim, (a, b), None, name)
         elif (tb is float or tb is int) and dtype.kind == "f":
-            # A Python number as the operand of this op only: nothing else ever holds it, so it
-            # gets the shared constant version box and a node saves its array alone (as PyTorch
-            # saves a scalar), not a tensor.
-            number = _wrap(_asarray(b, dtype))
-            number._version = CONSTANT_VERSION
-            return apply(prim, (a, number), None, name)
+            return _with_number(prim, a, _asarray(b, dtype), name, number_first=False)
     elif tb is Tensor and (ta is float or ta is int):
         dtype = b.array.dtype
         if dtype.kind == "f":
-            number = _wrap(_asarray(a, dtype))
-            number._version = CONSTANT_VERSION
-            return apply(prim, (number, b), None, name)
+            return _with_number(prim, b, _asarray(a, dtype), name, number_first=True)
     if not isinstance(a, Tensor):
         a, b = b, a  # only for the checks: the order below is restored
         swapped = True
@@ -94,6 +90,20 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
     if floating and not dtype.is_floating_point:
         dtype = dtypes.DEFAULT_FLOAT
     return apply(prim, (_coerce(a, dtype), _coerce(b, dtype)), None, name)
+
+
+def _with_number(prim, x: Tensor, number, name: str | None, number_first: bool) -> Tensor:
+    """`prim` on a float tensor and a Python number already made a 0-d array of its dtype."""
+    if not (x._requires_grad and _grad_state.enabled) and not _active_levels:
+        # Nothing to record: the op's value alone.
+        data = prim.forward(number, x.array) if number_first else prim.forward(x.array, number)
+        return _wrap(data if type(data) is _ndarray else _asarray(data))
+    # The number is the operand of this op only: nothing else ever holds it, so it gets the
+    # shared constant version box and a node saves its array alone (as PyTorch saves a
+    # scalar), not a tensor.
+    constant = _wrap(number)
+    constant._version = CONSTANT_VERSION
+    return apply(prim, (constant, x) if number_first else (x, constant), None, name)
 
 
 def _nograd_binary(ufunc, a, b, dtype: DType | None = None) -> Tensor:
