@@ -14,7 +14,7 @@ from __future__ import annotations
 from gradlang.language import syntax as ast
 from gradlang.language.checks import check_target, describe, node_error, token_error
 from gradlang.language.fstrings import EscapeError, ParseField, decode_escapes, read_fstring, split_string_token
-from gradlang.language.lexer import Token, is_terminal
+from gradlang.language.lexer import is_terminal
 
 
 def _no_field_parser(text: str, line: int, column: int) -> ast.Expr:
@@ -84,6 +84,15 @@ def make_reducer(origin: str, expansion: list[str], alias: str | None, expand1: 
         return size, origin, build
     if spliced == [0] and expansion[0] == origin and not empty_indices:
         return size, origin, _grow_by_one if size == 2 else _grow
+    if not spliced:  # only absent `[...]` parts: a None goes in each one's place
+        holes = [i for i, empty in enumerate(empty_indices) if empty]
+
+        def fill(children: list, holes=holes, build=build):
+            for i in holes:
+                children.insert(i, None)  # the driver hands over a list of its own
+            return build(children)
+
+        return size, origin, fill
     plan = []  # (index into the children or -1 for a placeholder None, splice it?)
     index = 0
     for empty in empty_indices or [False] * size:
@@ -110,8 +119,16 @@ def make_reducer(origin: str, expansion: list[str], alias: str | None, expand1: 
     return size, origin, assemble
 
 
-def _span(first, last) -> dict[str, int]:
-    return {"line": first.line, "column": first.column, "end_line": last.end_line, "end_column": last.end_column}
+def _span(first, last) -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) from the start of `first` to the end of `last`,
+    each a node or a token (a tuple: type, value, line, column, end_line, end_column)."""
+    if isinstance(first, tuple):
+        line, column = first[2], first[3]
+    else:
+        line, column = first.line, first.column
+    if isinstance(last, tuple):
+        return line, column, last[4], last[5]
+    return line, column, last.end_line, last.end_column
 
 
 def _last(children: list):
@@ -126,7 +143,7 @@ def _flatten_statements(items) -> list[ast.Stmt]:
     for item in items:
         if type(item) is list:
             body.extend(item)
-        elif item is not None and not isinstance(item, Token):
+        elif item is not None and not isinstance(item, tuple):  # not a token (`;`, a line break)
             body.append(item)
     return body
 
@@ -137,8 +154,8 @@ def _flatten_statements(items) -> list[ast.Stmt]:
 def _build_module(c):
     body = _flatten_statements(c)
     if not body:
-        return ast.Module([], line=1, column=1, end_line=1, end_column=1)
-    return ast.Module(body, **_span(body[0], body[-1]))
+        return ast.Module([], 1, 1, 1, 1)
+    return ast.Module(body, *_span(body[0], body[-1]))
 
 
 @_builds("expression_input")
@@ -163,8 +180,7 @@ def _build_expr_stmt(c):
     value = c[0]
     if type(value) is ast.Starred:
         raise node_error("can't use starred expression here", value)
-    return ast.ExprStmt(value, line=value.line, column=value.column, end_line=value.end_line,
-                        end_column=value.end_column)
+    return ast.ExprStmt(value, value.line, value.column, value.end_line, value.end_column)
 
 
 @_builds("assign")
@@ -181,8 +197,7 @@ def _build_assign(c):
         check_target(target, "assign", top=True)
     if type(value) is ast.Starred:
         raise node_error("can't use starred expression here", value)
-    return ast.Assign(targets, value, line=first.line, column=first.column, end_line=value.end_line,
-                      end_column=value.end_column)
+    return ast.Assign(targets, value, first.line, first.column, value.end_line, value.end_column)
 
 
 @_builds("augassign")
@@ -190,7 +205,7 @@ def _build_augassign(c):
     target, op, value = c
     if type(target) not in (ast.Name, ast.Attribute, ast.Subscript):
         raise node_error(f"'{describe(target)}' is an illegal expression for augmented assignment", target)
-    return ast.AugAssign(target, op.value[:-1], value, **_span(target, value))
+    return ast.AugAssign(target, op[1][:-1], value, *_span(target, value))
 
 
 @_builds("annassign")
@@ -201,50 +216,50 @@ def _build_annassign(c):
             raise node_error(f"only single target (not {describe(target)}) can be annotated", target)
         raise node_error("illegal target for annotation", target)
     if value is None:
-        return ast.Pass(**_span(target, c[2]))
+        return ast.Pass(*_span(target, c[2]))
     if type(value) is ast.Starred:
         raise node_error("can't use starred expression here", value)
-    return ast.Assign([target], value, **_span(target, value))
+    return ast.Assign([target], value, *_span(target, value))
 
 
 @_builds("print_stmt")
 def _build_print_stmt(c):
     values = [x for x in c[1:] if isinstance(x, ast.Expr)]
     last = _last(c)
-    newline = not (isinstance(last, Token) and last.value == ",")
-    return ast.Print(values, newline, **_span(c[0], last))
+    newline = not (isinstance(last, tuple) and last[1] == ",")  # a trailing comma token
+    return ast.Print(values, newline, *_span(c[0], last))
 
 
 @_builds("pass_stmt")
 def _build_pass(c):
-    return ast.Pass(**_span(c[0], c[0]))
+    return ast.Pass(*_span(c[0], c[0]))
 
 
 @_builds("break_stmt")
 def _build_break(c):
-    return ast.Break(**_span(c[0], c[0]))
+    return ast.Break(*_span(c[0], c[0]))
 
 
 @_builds("continue_stmt")
 def _build_continue(c):
-    return ast.Continue(**_span(c[0], c[0]))
+    return ast.Continue(*_span(c[0], c[0]))
 
 
 @_builds("return_stmt")
 def _build_return(c):
     if type(c[1]) is ast.Starred:
         raise node_error("can't use starred expression here", c[1])
-    return ast.Return(c[1], **_span(c[0], _last(c)))
+    return ast.Return(c[1], *_span(c[0], _last(c)))
 
 
 @_builds("raise_stmt")
 def _build_raise(c):
-    return ast.Raise(c[1], c[3], **_span(c[0], _last(c)))
+    return ast.Raise(c[1], c[3], *_span(c[0], _last(c)))
 
 
 @_builds("assert_stmt")
 def _build_assert(c):
-    return ast.Assert(c[1], c[3], **_span(c[0], _last(c)))
+    return ast.Assert(c[1], c[3], *_span(c[0], _last(c)))
 
 
 @_builds("del_stmt")
@@ -252,46 +267,46 @@ def _build_del(c):
     targets = c[1].elts if type(c[1]) is ast.TupleDisplay else [c[1]]
     for target in targets:
         check_target(target, "del")
-    return ast.Delete(targets, **_span(c[0], c[1]))
+    return ast.Delete(targets, *_span(c[0], c[1]))
 
 
 @_builds("global_stmt")
 def _build_global(c):
-    return ast.Global([t.value for t in c[1::2]], **_span(c[0], c[-1]))
+    return ast.Global([t[1] for t in c[1::2]], *_span(c[0], c[-1]))
 
 
 @_builds("nonlocal_stmt")
 def _build_nonlocal(c):
-    return ast.Nonlocal([t.value for t in c[1::2]], **_span(c[0], c[-1]))
+    return ast.Nonlocal([t[1] for t in c[1::2]], *_span(c[0], c[-1]))
 
 
 @_builds("import_name")
 def _build_import_name(c):
-    return ast.Import(c[1::2], **_span(c[0], c[-1]))
+    return ast.Import(c[1::2], *_span(c[0], c[-1]))
 
 
 @_builds("dotted_as_name")
 def _build_dotted_as_name(c):
     alias = c[0]
     if c[2] is not None:
-        alias.asname = c[2].value
-        alias.end_line, alias.end_column = c[2].end_line, c[2].end_column
+        alias.asname = c[2][1]
+        alias.end_line, alias.end_column = c[2][4], c[2][5]
     return alias
 
 
 @_builds("dotted_name")
 def _build_dotted_name(c):
-    return ast.Alias("".join(t.value for t in c), **_span(c[0], c[-1]))
+    return ast.Alias("".join(t[1] for t in c), None, *_span(c[0], c[-1]))
 
 
 @_builds("import_from")
 def _build_import_from(c):
-    return ast.ImportFrom(c[1].name, c[3], **_span(c[0], c[3][-1] if c[3] else c[2]))
+    return ast.ImportFrom(c[1].name, c[3], *_span(c[0], c[3][-1] if c[3] else c[2]))
 
 
 @_builds("import_star")
 def _build_import_star(c):
-    return [ast.Alias("*", **_span(c[0], c[0]))]
+    return [ast.Alias("*", None, *_span(c[0], c[0]))]
 
 
 @_builds("import_targets")
@@ -306,7 +321,7 @@ def _build_import_as_names(c):
 
 @_builds("import_as_name")
 def _build_import_as_name(c):
-    return ast.Alias(c[0].value, c[2].value if c[2] is not None else None, **_span(c[0], _last(c)))
+    return ast.Alias(c[0][1], c[2][1] if c[2] is not None else None, *_span(c[0], _last(c)))
 
 
 @_builds("if_stmt")
@@ -320,38 +335,38 @@ def _build_if(c):
             clause.end_line, clause.end_column = orelse[-1].end_line, orelse[-1].end_column
         orelse = [clause]
     end = orelse[-1] if orelse else body[-1]
-    return ast.If(c[1], body, orelse, **_span(c[0], end))
+    return ast.If(c[1], body, orelse, *_span(c[0], end))
 
 
 @_builds("elif_clause")
 def _build_elif(c):
-    return ast.If(c[1], c[3], [], **_span(c[0], c[3][-1]))
+    return ast.If(c[1], c[3], [], *_span(c[0], c[3][-1]))
 
 
 @_builds("while_stmt")
 def _build_while(c):
     orelse = c[6] or []
-    return ast.While(c[1], c[3], orelse, **_span(c[0], (orelse or c[3])[-1]))
+    return ast.While(c[1], c[3], orelse, *_span(c[0], (orelse or c[3])[-1]))
 
 
 @_builds("for_stmt")
 def _build_for(c):
     check_target(c[1], "for")
     orelse = c[8] or []
-    return ast.For(c[1], c[3], c[5], orelse, **_span(c[0], (orelse or c[5])[-1]))
+    return ast.For(c[1], c[3], c[5], orelse, *_span(c[0], (orelse or c[5])[-1]))
 
 
 @_builds("with_stmt")
 def _build_with(c):
     items = [x for x in c[1:-2] if type(x) is ast.WithItem]
-    return ast.With(items, c[-1], **_span(c[0], c[-1][-1]))
+    return ast.With(items, c[-1], *_span(c[0], c[-1][-1]))
 
 
 @_builds("with_item")
 def _build_with_item(c):
     if c[2] is not None:
         check_target(c[2], "with")
-    return ast.WithItem(c[0], c[2], **_span(c[0], _last(c)))
+    return ast.WithItem(c[0], c[2], *_span(c[0], _last(c)))
 
 
 @_builds("try_stmt")
@@ -363,34 +378,34 @@ def _build_try(c):
     orelse = c[-4] or []
     finalbody = c[-1] or []
     end = (finalbody or orelse or handlers[-1].body)[-1]
-    return ast.Try(c[2], handlers, orelse, finalbody, **_span(c[0], end))
+    return ast.Try(c[2], handlers, orelse, finalbody, *_span(c[0], end))
 
 
 @_builds("try_finally")
 def _build_try_finally(c):
-    return ast.Try(c[2], [], [], c[5], **_span(c[0], c[5][-1]))
+    return ast.Try(c[2], [], [], c[5], *_span(c[0], c[5][-1]))
 
 
 @_builds("except_clause")
 def _build_except(c):
-    return ast.ExceptHandler(c[1], c[3].value if c[3] is not None else None, c[5], **_span(c[0], c[5][-1]))
+    return ast.ExceptHandler(c[1], c[3][1] if c[3] is not None else None, c[5], *_span(c[0], c[5][-1]))
 
 
 @_builds("funcdef")
 def _build_funcdef(c):
-    args = c[3] if c[3] is not None else ast.Arguments(**_span(c[2], c[4]))
-    return ast.FunctionDef(c[1].value, args, c[8], c[6], **_span(c[0], c[8][-1]))
+    args = c[3] if c[3] is not None else ast.Arguments([], None, [], None, *_span(c[2], c[4]))
+    return ast.FunctionDef(c[1][1], args, c[8], c[6], *_span(c[0], c[8][-1]))
 
 
 @_builds("parameters", "lambda_parameters")
 def _build_parameters(c):
-    return _arguments([x for x in c if type(x) is tuple])
+    return _arguments(c[::2])  # (the commas between)
 
 
 @_builds("parameter")
 def _build_parameter(c):
     name, _, annotation, _, default = c
-    return ("arg", ast.Param(name.value, default, annotation, **_span(name, _last(c))), name)
+    return ("arg", ast.Param(name[1], default, annotation, *_span(name, _last(c))), name)
 
 
 @_builds("star_parameter", "lambda_star_parameter")
@@ -398,19 +413,19 @@ def _build_star_parameter(c):
     if c[1] is None:
         return ("star", None, c[0])
     annotation = c[3] if len(c) > 2 else None
-    return ("star", ast.Param(c[1].value, None, annotation, **_span(c[1], _last(c))), c[0])
+    return ("star", ast.Param(c[1][1], None, annotation, *_span(c[1], _last(c))), c[0])
 
 
 @_builds("double_star_parameter", "lambda_double_star_parameter")
 def _build_double_star_parameter(c):
     annotation = c[3] if len(c) > 2 else None
-    return ("double_star", ast.Param(c[1].value, None, annotation, **_span(c[1], _last(c))), c[0])
+    return ("double_star", ast.Param(c[1][1], None, annotation, *_span(c[1], _last(c))), c[0])
 
 
 @_builds("lambda_parameter")
 def _build_lambda_parameter(c):
     name, _, default = c
-    return ("arg", ast.Param(name.value, default, None, **_span(name, _last(c))), name)
+    return ("arg", ast.Param(name[1], default, None, *_span(name, _last(c))), name)
 
 
 def _arguments(items: list[tuple]) -> ast.Arguments:
@@ -446,9 +461,7 @@ def _arguments(items: list[tuple]) -> ast.Arguments:
     if seen_star and vararg is None and not kwonly:
         star = next(tok for kind, param, tok in items if kind == "star")
         raise token_error("named arguments must follow bare *", star)
-    first, last = items[0], items[-1]
-    return ast.Arguments(args, vararg, kwonly, kwarg, line=first[2].line, column=first[2].column,
-                         end_line=(last[1] or last[2]).end_line, end_column=(last[1] or last[2]).end_column)
+    return ast.Arguments(args, vararg, kwonly, kwarg, *_span(items[0][2], items[-1][1] or items[-1][2]))
 
 
 # ---------------------------------------------------------------- expressions
@@ -456,71 +469,67 @@ def _arguments(items: list[tuple]) -> ast.Arguments:
 @_builds("tuple")
 def _build_tuple(c):
     elts = c[::2]
-    return ast.TupleDisplay(elts, **_span(c[0], _last(c)))
+    return ast.TupleDisplay(elts, *_span(c[0], _last(c)))
 
 
 @_builds("star_expr")
 def _build_star_expr(c):
-    return ast.Starred(c[1], **_span(c[0], c[1]))
+    return ast.Starred(c[1], *_span(c[0], c[1]))
 
 
 @_builds("ifexp")
 def _build_ifexp(c):
-    return ast.IfExp(c[2], c[0], c[4], **_span(c[0], c[4]))
+    return ast.IfExp(c[2], c[0], c[4], *_span(c[0], c[4]))
 
 
 @_builds("lambdef")
 def _build_lambda(c):
-    args = c[1] if c[1] is not None else ast.Arguments(**_span(c[0], c[0]))
-    return ast.Lambda(args, c[3], **_span(c[0], c[3]))
+    args = c[1] if c[1] is not None else ast.Arguments([], None, [], None, *_span(c[0], c[0]))
+    return ast.Lambda(args, c[3], *_span(c[0], c[3]))
 
 
 @_builds("or_test")
 def _build_or(c):
-    return ast.BoolOp("or", c[::2], **_span(c[0], c[-1]))
+    return ast.BoolOp("or", c[::2], *_span(c[0], c[-1]))
 
 
 @_builds("and_test")
 def _build_and(c):
-    return ast.BoolOp("and", c[::2], **_span(c[0], c[-1]))
+    return ast.BoolOp("and", c[::2], *_span(c[0], c[-1]))
 
 
 @_builds("not_op")
 def _build_not(c):
-    return ast.UnaryOp("not", c[1], **_span(c[0], c[1]))
+    return ast.UnaryOp("not", c[1], *_span(c[0], c[1]))
 
 
 @_builds("comparison")
 def _build_comparison(c):
-    return ast.Compare(c[0], c[1::2], c[2::2], **_span(c[0], c[-1]))
+    return ast.Compare(c[0], c[1::2], c[2::2], *_span(c[0], c[-1]))
 
 
 @_builds("comp_op")
 def _build_comp_op(c):
-    return c[0].value if len(c) == 1 else c[0].value + " " + c[1].value
+    return c[0][1] if len(c) == 1 else c[0][1] + " " + c[1][1]
 
 
 @_builds("binop")
 def _build_binop(c):
     left, op, right = c
-    return ast.BinOp(op.value, left, right, line=left.line, column=left.column,
-                     end_line=right.end_line, end_column=right.end_column)
+    return ast.BinOp(op[1], left, right, left.line, left.column, right.end_line, right.end_column)
 
 
 @_builds("unaryop")
 def _build_unaryop(c):
     op, operand = c
-    return ast.UnaryOp(op.value, operand, line=op.line, column=op.column,
-                       end_line=operand.end_line, end_column=operand.end_column)
+    return ast.UnaryOp(op[1], operand, op[2], op[3], operand.end_line, operand.end_column)
 
 
 @_builds("call")
 def _build_call(c):
-    func = c[0]
-    args, keywords = c[2] if c[2] is not None else ([], [])
-    close = c[3]
-    return ast.Call(func, args, keywords, line=func.line, column=func.column,
-                    end_line=close.end_line, end_column=close.end_column)
+    func, _, arguments, close = c
+    args, keywords = arguments if arguments is not None else ([], [])
+    return ast.Call(func, args, keywords, func.line, func.column, close[4], close[5])
 
 
 @_builds("arguments")
@@ -556,7 +565,7 @@ def _build_arguments(c):
 
 @_builds("generator_argument")
 def _build_generator_argument(c):
-    return [ast.GeneratorExp(c[0], c[1:], **_span(c[0], c[-1]))], []
+    return [ast.GeneratorExp(c[0], c[1:], *_span(c[0], c[-1]))], []
 
 
 @_builds("keyword_argument")
@@ -564,49 +573,47 @@ def _build_keyword_argument(c):
     name, _, value = c
     if type(name) is not ast.Name:
         raise node_error('expression cannot contain assignment, perhaps you meant "=="?', name)
-    return ast.Keyword(name.id, value, **_span(name, value))
+    return ast.Keyword(name.id, value, *_span(name, value))
 
 
 @_builds("star_argument")
 def _build_star_argument(c):
-    return ast.Starred(c[1], **_span(c[0], c[1]))
+    return ast.Starred(c[1], *_span(c[0], c[1]))
 
 
 @_builds("double_star_argument")
 def _build_double_star_argument(c):
-    return ast.Keyword(None, c[1], **_span(c[0], c[1]))
+    return ast.Keyword(None, c[1], *_span(c[0], c[1]))
 
 
 @_builds("subscript")
 def _build_subscript(c):
     value, _, index, close = c
-    return ast.Subscript(value, index, line=value.line, column=value.column,
-                         end_line=close.end_line, end_column=close.end_column)
+    return ast.Subscript(value, index, value.line, value.column, close[4], close[5])
 
 
 @_builds("slice")
 def _build_slice(c):
     lower, colon, upper, _, step = c
-    return ast.Slice(lower, upper, step, **_span(lower or colon, _last(c)))
+    return ast.Slice(lower, upper, step, *_span(lower or colon, _last(c)))
 
 
 @_builds("attribute")
 def _build_attribute(c):
     value, _, name = c
-    return ast.Attribute(value, name.value, line=value.line, column=value.column,
-                         end_line=name.end_line, end_column=name.end_column)
+    return ast.Attribute(value, name[1], value.line, value.column, name[4], name[5])
 
 
 @_builds("name")
 def _build_name(c):
-    tok = c[0]
-    return ast.Name(tok.value, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column)
+    _, name, line, column, end_line, end_column = c[0]
+    return ast.Name(name, line, column, end_line, end_column)
 
 
 @_builds("int")
 def _build_int(c):
     tok = c[0]
-    text = tok.value
+    _, text, line, column, end_line, end_column = tok
     try:
         if len(text) > 1 and text[0] == "0" and text[1] in "0123456789_":
             if text.strip("0_"):
@@ -617,14 +624,13 @@ def _build_int(c):
             value = int(text, 0)
     except ValueError as exc:  # beyond Python's limit on digits
         raise token_error(f"{exc}".split(":")[0], tok) from None
-    return ast.Constant(value, line=tok.line, column=tok.column, end_line=tok.end_line, end_column=tok.end_column)
+    return ast.Constant(value, line, column, end_line, end_column)
 
 
 @_builds("float")
 def _build_float(c):
-    tok = c[0]
-    return ast.Constant(float(tok.value), line=tok.line, column=tok.column, end_line=tok.end_line,
-                        end_column=tok.end_column)
+    _, text, line, column, end_line, end_column = c[0]
+    return ast.Constant(float(text), line, column, end_line, end_column)
 
 
 def _keyword_constant(rule: str, value) -> None:
@@ -632,7 +638,7 @@ def _keyword_constant(rule: str, value) -> None:
 
     @_builds(rule)
     def build(c):
-        return ast.Constant(value, **_span(c[0], c[0]))
+        return ast.Constant(value, *_span(c[0], c[0]))
 
 
 for _rule, _value in (("none", None), ("true", True), ("false", False), ("ellipsis", Ellipsis)):
@@ -644,13 +650,13 @@ def _build_strings(c):
     parts: list = []
     is_fstring = False
     for tok in c:
-        prefix, body, offset = split_string_token(tok.value)
+        prefix, body, offset = split_string_token(tok[1])
         raw = "r" in prefix
         if "b" in prefix:
             raise token_error("bytes literals are not supported", tok)
         if "f" in prefix:
             is_fstring = True
-            new_parts = read_fstring(body, raw, tok.line, tok.column + offset, _parse_fstring_field)
+            new_parts = read_fstring(body, raw, tok[2], tok[3] + offset, _parse_fstring_field)
         else:
             try:
                 new_parts = [body if raw else decode_escapes(body)]
@@ -663,13 +669,13 @@ def _build_strings(c):
                 parts.append(part)
     span = _span(c[0], c[-1])
     if is_fstring:
-        return ast.FString(parts, **span)
-    return ast.Constant(parts[0] if parts else "", **span)
+        return ast.FString(parts, *span)
+    return ast.Constant(parts[0] if parts else "", *span)
 
 
 @_builds("empty_tuple")
 def _build_empty_tuple(c):
-    return ast.TupleDisplay([], **_span(c[0], c[1]))
+    return ast.TupleDisplay([], *_span(c[0], c[1]))
 
 
 @_builds("parenthesized")
@@ -678,19 +684,18 @@ def _build_parenthesized(c):
     if type(inner) is ast.Starred:
         raise node_error("cannot use starred expression here", inner)
     if type(inner) is ast.TupleDisplay:  # `(a, b)`: the tuple's span takes in the parentheses
-        inner.line, inner.column = c[0].line, c[0].column
-        inner.end_line, inner.end_column = c[2].end_line, c[2].end_column
+        inner.line, inner.column, inner.end_line, inner.end_column = _span(c[0], c[2])
     return inner
 
 
 @_builds("generator")
 def _build_generator(c):
-    return ast.GeneratorExp(c[1], c[2:-1], **_span(c[0], c[-1]))
+    return ast.GeneratorExp(c[1], c[2:-1], *_span(c[0], c[-1]))
 
 
 @_builds("list")
 def _build_list(c):
-    return ast.ListDisplay(c[1] or [], **_span(c[0], c[2]))
+    return ast.ListDisplay(c[1] or [], *_span(c[0], c[2]))
 
 
 @_builds("list_items", "dict_items")
@@ -700,13 +705,13 @@ def _build_items(c):
 
 @_builds("list_comprehension")
 def _build_list_comprehension(c):
-    return ast.ListComp(c[1], c[2:-1], **_span(c[0], c[-1]))
+    return ast.ListComp(c[1], c[2:-1], *_span(c[0], c[-1]))
 
 
 @_builds("dict")
 def _build_dict(c):
     items = c[1] or []
-    return ast.DictDisplay([k for k, _ in items], [v for _, v in items], **_span(c[0], c[2]))
+    return ast.DictDisplay([k for k, _ in items], [v for _, v in items], *_span(c[0], c[2]))
 
 
 @_builds("dict_item")
@@ -717,7 +722,7 @@ def _build_dict_item(c):
 @_builds("comp_for")
 def _build_comp_for(c):
     check_target(c[1], "for")
-    return ast.Comprehension(c[1], c[3], c[4:], **_span(c[0], c[-1]))
+    return ast.Comprehension(c[1], c[3], c[4:], *_span(c[0], c[-1]))
 
 
 @_builds("comp_if")

@@ -2,9 +2,10 @@
 
 One class per construct. Every node carries where it came from: `line`, `column`,
 `end_line`, `end_column`, 1-based, the end exclusive, so an error can put a caret under
-the exact source text. Positions are keyword-only fields listed after a node's own
-fields and left out of repr and `==` (equal nodes have equal shapes), so
-`BinOp("+", a, b)` builds a node (at position 0:0) in tests and tools.
+the exact source text. Positions are fields listed after a node's own fields (and may
+be given by keyword) and left out of repr and `==` (equal nodes have equal shapes), so
+`BinOp("+", a, b)` builds a node (at position 0:0) in tests and tools. The parser gives
+every field and the positions positionally: keyword arguments cost it twice the time.
 
 Statements subclass `Stmt`, expressions subclass `Expr`; the helper records (`Param`,
 `Arguments`, `Keyword`, `Alias`, `WithItem`, `ExceptHandler`, `Comprehension`) are plain
@@ -50,7 +51,6 @@ def node(cls: type) -> type:
             params.append(name)
         value = f"[] if {name} is EMPTY_LIST else {name}" if defaults.get(name) is EMPTY_LIST else name
         body.append(f"    self.{name} = {value}")
-    params.append("*")
     params += [f"{name}=0" for name in POSITION_FIELDS]
     body += [f"    self.{name} = {name}" for name in POSITION_FIELDS]
     source = f"def __init__({', '.join(params)}):\n" + "\n".join(body)
