@@ -38,7 +38,8 @@ def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> 
         if given is None:
             if out.array.size != 1:
                 raise RuntimeError_("grad can be implicitly created only for scalar outputs")
-            grads.append(Tensor._wrap(np.ones(out.array.shape, dtype=out.array.dtype)))
+            shape, dtype = out.array.shape, out.array.dtype
+            grads.append(Tensor._wrap(np.asarray(1, dtype) if shape == () else np.ones(shape, dtype)))
             continue
         if not isinstance(given, Tensor):
             from .creation import tensor

@@ -47,6 +47,9 @@ class Size(tuple, metaclass=_TorchClass):
         return count
 
 
+_run_backward = None  # engine.backward, bound by Tensor.backward
+
+
 class Tensor(metaclass=_TorchClass):
     """An n-dimensional array that records the operations applied to it for autograd."""
 
@@ -254,9 +257,10 @@ class Tensor(metaclass=_TorchClass):
     # ------------------------------------------------------------ autograd
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
-        from .engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        global _run_backward
+        if _run_backward is None:  # the engine imports this module: bound on first use, not per call
+            from .engine import backward as _run_backward
+        _run_backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         out = Tensor._wrap(self.array)
