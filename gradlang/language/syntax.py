@@ -38,10 +38,25 @@ def node(cls: type) -> type:
     """
     annotations = cls.__dict__.get("__annotations__", {})
     own = tuple(annotations)
-    inherited = getattr(cls, "_fields", ())
-    fields = inherited + own
+    fields = getattr(cls, "_fields", ()) + own
     defaults = dict(getattr(cls, "_defaults", {}))
     defaults.update({name: cls.__dict__[name] for name in own if name in cls.__dict__})
+
+    def __init__(self, *args, **kwargs):
+        # Compiled on first use: compiling all ~50 at import cost every start ~4 ms, and a
+        # script builds only a few kinds of node.
+        made.__init__ = init = _make_init(made.__name__, fields, defaults)
+        init(self, *args, **kwargs)
+
+    namespace = {key: value for key, value in cls.__dict__.items()
+                 if key not in own and key not in ("__dict__", "__weakref__")}
+    namespace.update(__slots__=own, __init__=__init__, _fields=fields, _defaults=defaults)
+    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    return made
+
+
+def _make_init(class_name: str, fields: tuple[str, ...], defaults: dict):
+    """A node class's `__init__`: its fields, then the positions, each stored as given."""
     params, body, scope = ["self"], [], {"EMPTY_LIST": EMPTY_LIST}
     for name in fields:
         if name in defaults:
@@ -55,11 +70,9 @@ def node(cls: type) -> type:
     body += [f"    self.{name} = {name}" for name in POSITION_FIELDS]
     source = f"def __init__({', '.join(params)}):\n" + "\n".join(body)
     exec(source, scope)  # noqa: S102 - generated from the class's own field names only
-    namespace = {key: value for key, value in cls.__dict__.items()
-                 if key not in own and key not in ("__dict__", "__weakref__")}
-    namespace.update(__slots__=own, __init__=scope["__init__"], _fields=fields, _defaults=defaults)
-    namespace["__init__"].__qualname__ = f"{cls.__name__}.__init__"
-    return type(cls)(cls.__name__, cls.__bases__, namespace)
+    init = scope["__init__"]
+    init.__qualname__ = f"{class_name}.__init__"
+    return init
 
 
 class Node:
