@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from gradlang.errors import SyntaxError_
 from gradlang.language import syntax as ast
-from gradlang.language.lexer import Token
 
 MAX_EXPRESSION_DEPTH = 500  # so that recursive passes over the AST stay within Python's stack
 
@@ -20,8 +19,9 @@ def node_error(message: str, node: ast.Node) -> SyntaxError_:
     return SyntaxError_(message, line=node.line, column=node.column)
 
 
-def token_error(message: str, tok: Token) -> SyntaxError_:
-    return SyntaxError_(message, line=tok.line, column=tok.column)
+def token_error(message: str, tok: tuple) -> SyntaxError_:
+    """The error at a token (a tuple laid out as `Token`)."""
+    return SyntaxError_(message, line=tok[2], column=tok[3])
 
 
 _DESCRIPTIONS = {

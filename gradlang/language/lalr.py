@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from itertools import islice
 
-from gradlang.language.lexer import Token
 from gradlang.language.syntax_errors import syntax_error
 from gradlang.language.tables import get_tables
 
 
-def run(tokens: list[Token], start: str) -> object:
+def run(tokens: list[tuple], start: str) -> object:
     """Parse a token list (ending with `$END`), building the AST on each reduction."""
     tables = get_tables()
     rows = tables.rows
@@ -76,7 +75,7 @@ def run(tokens: list[Token], start: str) -> object:
                 raise  # not a syntax error: a bug
             resume = tokens.index(tok)
             if ttype == "PRINT" and "NAME" in row:  # `lambda: print`: a name after all
-                tokens[resume] = tok._replace(type="NAME")
+                tokens[resume] = ("NAME", *tok[1:])
                 continue
             raise syntax_error(tokens, resume, start) from None
     end_state = tables.end[start]

@@ -18,7 +18,11 @@ MAX_BRACKET_DEPTH = 200  # Python's limit
 MAX_INDENT_DEPTH = 100  # Python's limit
 
 class Token(NamedTuple):
-    """A lexer token: terminal name, text and span (1-based, end exclusive)."""
+    """The layout of a token: terminal name, text and span (1-based, end exclusive).
+
+    The lexer makes plain tuples in this layout (a NamedTuple costs a fifth of the lexer's
+    time more to make): read them by index, or as `Token(*tok)` where speed does not matter.
+    """
 
     type: str
     value: str
@@ -26,9 +30,6 @@ class Token(NamedTuple):
     column: int
     end_line: int
     end_column: int
-
-
-_new_token = tuple.__new__
 
 
 _KEYWORD_SHAPE = re.compile(r"[A-Za-z_]\w*\Z")
@@ -53,118 +54,113 @@ class Lexer:
                     self.operators[pattern] = name
             elif name.isidentifier() and not name.startswith("_") and name != "COMMENT":
                 patterns.append((-priority, name, pattern))
+        # The regex tries its alternatives in order and takes the first that matches.
         # Like Lark's standard lexer: higher priority first (STRING before NAME, so that
-        # `f"..."` is a string; FLOAT before INT); operators last, longest first.
-        alternatives = [f"(?P<{name}>{pattern})" for _, name, pattern in sorted(patterns)]
+        # `f"..."` is a string; FLOAT before INT), then operators, longest first. No
+        # terminal starts with a bracket or a line break, so these go first (they are
+        # frequent, and each alternative tried costs time); comments and continuations
+        # last. ERROR takes any other character but a blank: `fail` says what is wrong.
         operators = sorted(set(self.operators) - set(OPENERS) - set(CLOSERS), key=len, reverse=True)
+        alternatives = [r"(?P<OPEN>[(\[{])|(?P<CLOSE>[)\]}])|(?P<NL>\n)"]
+        alternatives += [f"(?P<{name}>{pattern})" for _, name, pattern in sorted(patterns)]
         alternatives.append("(?P<OP>" + "|".join(re.escape(op) for op in operators) + ")")
-        alternatives.append(r"(?P<OPEN>[(\[{])|(?P<CLOSE>[)\]}])")
-        self.master = re.compile(
-            r"[ \t\f]*(?:(?P<NL>\n)|(?P<COMMENT>#[^\n]*)|(?P<CONTINUATION>\\\n)|" + "|".join(alternatives) + ")"
-        )
+        alternatives.append(r"(?P<COMMENT>#[^\n]*)|(?P<CONTINUATION>\\\n)|(?P<ERROR>[^ \t\f\n])")
+        self.master = re.compile(r"[ \t\f]*(?:" + "|".join(alternatives) + ")")
+        # The type of a NAME or OP token, by its text: a keyword's or an operator's terminal.
+        self.spellings = {**self.operators, **self.keywords}
         self.openers = {self.operators[c] for c in OPENERS}
         self.closers = {self.operators[c] for c in CLOSERS}
 
     def tokenize(self, source: str, first_line: int = 1, first_column: int = 1,
-                 in_brackets: bool = False) -> list[Token]:
-        """All tokens of source, NEWLINE/INDENT/DEDENT included, ending with `$END`.
+                 in_brackets: bool = False) -> list[tuple]:
+        """All tokens of source (tuples laid out as `Token`), NEWLINE/INDENT/DEDENT
+        included, ending with `$END`.
 
         `in_brackets` lexes as if inside parentheses (line breaks are spaces, no
         indentation): for an f-string field or a lone expression.
         """
         if "\r" in source:
             source = source.replace("\r\n", "\n").replace("\r", "\n")
-        match = self.master.match
-        keywords, operators = self.keywords, self.operators
-        tokens: list[Token] = []
+        spellings, operators = self.spellings, self.operators
+        tokens: list[tuple] = []
         append = tokens.append
-        n = len(source)
-        pos = 0
         line = first_line
-        line_start = 1 - first_column  # offset of column 1 of the current line
-        brackets: list[Token] = []  # open brackets, innermost last
+        base = -first_column  # the offset before column 1 of the current line: column = offset - base
+        brackets: list[tuple] = []  # open brackets, innermost last
         indents = [(0, 0)]  # indentation widths with tabs to 8 and to 1 (for TabError)
         # True at the start of a logical line: the next real token decides the indentation.
         at_line_start = not in_brackets
 
-        while True:
-            m = match(source, pos)
-            if m is None:
-                rest = source[pos:].lstrip(" \t\f")
-                if not rest:
-                    break
-                self.fail(source, n - len(rest), line, line_start, tokens)
+        # Every character is matched (ERROR takes any other), so the matches follow each
+        # other without gaps; only trailing whitespace is left over.
+        for m in self.master.finditer(source):
             kind = m.lastgroup
-            end = m.end()
-            start = m.start(kind)
             if kind == "NAME" or kind == "OP":  # most tokens: the short way
-                column = start - line_start + 1
+                start, end = m.span(kind)
                 if at_line_start:
                     at_line_start = False
-                    self.indent(source[line_start:start], indents, line, column, append)
+                    self.indent(source[base + 1:start], indents, line, start - base, append)
                 value = source[start:end]
-                ttype = keywords.get(value, "NAME") if kind == "NAME" else operators[value]
-                append(_new_token(Token, (ttype, value, line, column, line, column + end - start)))
-                pos = end
+                append((spellings.get(value, "NAME"), value, line, start - base, line, end - base))
                 continue
             if kind == "NL":
                 if not at_line_start and not brackets and not in_brackets:
-                    append(_new_token(Token, ("_NEWLINE", "\n", line, start - line_start + 1,
-                                              line, start - line_start + 2)))
+                    column = m.start(kind) - base
+                    append(("_NEWLINE", "\n", line, column, line, column + 1))
                     at_line_start = True
                 line += 1
-                line_start = pos = end
+                base = m.end() - 1
                 continue
             if kind == "COMMENT":
-                pos = end
                 continue
             if kind == "CONTINUATION":
                 line += 1
-                line_start = pos = end
+                base = m.end() - 1
                 continue
-            column = start - line_start + 1
+            start, end = m.span(kind)
+            column = start - base
+            if kind == "ERROR":
+                self.fail(source, start, line, column, tokens)
             if at_line_start:
                 at_line_start = False
-                self.indent(source[line_start:start], indents, line, column, append)
+                self.indent(source[base + 1:start], indents, line, column, append)
             value = source[start:end]
             if kind == "OPEN":
                 if len(brackets) >= MAX_BRACKET_DEPTH:
                     raise SyntaxError_("too many nested parentheses", line=line, column=column)
-                tok = _new_token(Token, (operators[value], value, line, column, line, column + 1))
+                tok = (operators[value], value, line, column, line, column + 1)
                 brackets.append(tok)
                 append(tok)
             elif kind == "CLOSE":
                 if not brackets:
                     raise SyntaxError_(f"unmatched '{value}'", line=line, column=column)
-                opener = brackets.pop()
-                if opener.value != CLOSERS[value]:
-                    where = "" if opener.line == line else f" on line {opener.line}"
+                _, opened, opened_line, _, _, _ = brackets.pop()
+                if opened != CLOSERS[value]:
+                    where = "" if opened_line == line else f" on line {opened_line}"
                     raise SyntaxError_(
-                        f"closing parenthesis '{value}' does not match opening parenthesis '{opener.value}'{where}",
+                        f"closing parenthesis '{value}' does not match opening parenthesis '{opened}'{where}",
                         line=line, column=column)
-                append(_new_token(Token, (operators[value], value, line, column, line, column + 1)))
+                append((operators[value], value, line, column, line, column + 1))
             elif kind == "STRING" and "\n" in value:  # triple-quoted or backslash-continued
+                last_newline = start + value.rfind("\n")
                 end_line = line + value.count("\n")
-                end_column = end - (start + value.rfind("\n"))
-                append(_new_token(Token, ("STRING", value, line, column, end_line, end_column)))
+                append(("STRING", value, line, column, end_line, end - last_newline))
                 line = end_line
-                line_start = start + value.rfind("\n") + 1
+                base = last_newline
             else:
-                if kind in ("INT", "FLOAT") and end < n and (source[end].isalnum() or source[end] == "_"):
+                if kind in ("INT", "FLOAT") and end < len(source) and (source[end].isalnum() or source[end] == "_"):
                     self.check_number_suffix(source, end, line, column)
-                append(_new_token(Token, (kind, value, line, column, line, column + end - start)))
-            pos = end
+                append((kind, value, line, column, line, end - base))
 
         if brackets:
-            opener = brackets[-1]
-            raise mark_incomplete(SyntaxError_(f"'{opener.value}' was never closed",
-                                               line=opener.line, column=opener.column))
-        column = n - line_start + 1
+            _, opened, opened_line, opened_column, _, _ = brackets[-1]
+            raise mark_incomplete(SyntaxError_(f"'{opened}' was never closed", line=opened_line, column=opened_column))
+        column = len(source) - base
         if not at_line_start and not in_brackets:
-            append(_new_token(Token, ("_NEWLINE", "", line, column, line, column)))
+            append(("_NEWLINE", "", line, column, line, column))
         for _ in range(len(indents) - 1):
-            append(_new_token(Token, ("_DEDENT", "", line, column, line, column)))
-        append(_new_token(Token, ("$END", "", line, column, line, column)))
+            append(("_DEDENT", "", line, column, line, column))
+        append(("$END", "", line, column, line, column))
         return tokens
 
     @staticmethod
@@ -194,11 +190,11 @@ class Lexer:
             if len(indents) > MAX_INDENT_DEPTH:
                 raise IndentationError_("too many levels of indentation", line=line, column=column)
             indents.append((width, alt))
-            append(_new_token(Token, ("_INDENT", text, line, column, line, column)))
+            append(("_INDENT", text, line, column, line, column))
             return
         while width < indents[-1][0]:
             indents.pop()
-            append(_new_token(Token, ("_DEDENT", "", line, column, line, column)))
+            append(("_DEDENT", "", line, column, line, column))
         if width != indents[-1][0]:
             raise IndentationError_("unindent does not match any outer indentation level", line=line, column=column)
         if alt != indents[-1][1]:
@@ -214,12 +210,11 @@ class Lexer:
         raise SyntaxError_("invalid decimal literal", line=line, column=column)
 
     @staticmethod
-    def fail(source: str, p: int, line: int, line_start: int, tokens: list[Token]) -> None:
-        """No token matches at offset p: say why."""
-        column = p - line_start + 1
+    def fail(source: str, p: int, line: int, column: int, tokens: list[tuple]) -> None:
+        """No token matches at offset p (line:column): say why."""
         ch = source[p]
         if ch in "'\"":
-            previous = tokens[-1] if tokens else None
+            previous = Token(*tokens[-1]) if tokens else None
             if (previous is not None and previous.type == "NAME" and previous.value.lower() in _STRING_PREFIXES
                     and previous.line == line and previous.end_column == column):
                 column = previous.column

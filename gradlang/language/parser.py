@@ -91,8 +91,8 @@ def parse_expression(source: str, filename: str = "<input>") -> ast.Expr:
     try:
         tokens = get_tables().lexer.tokenize(source, 1, 1, in_brackets=True)
         if len(tokens) == 1:
-            tok = tokens[0]
-            raise mark_incomplete(SyntaxError_("expected an expression", line=tok.line, column=tok.column))
+            _, _, line, column, _, _ = tokens[0]
+            raise mark_incomplete(SyntaxError_("expected an expression", line=line, column=column))
         expression = run(tokens, "expression_input")
         check_depth(expression)
         return expression

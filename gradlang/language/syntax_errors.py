@@ -61,8 +61,9 @@ def _vocabulary(tables: Tables) -> _Vocabulary:
     return _Vocabulary(tables)
 
 
-def syntax_error(tokens: list[Token], index: int, start: str) -> SyntaxError_:
+def syntax_error(tokens: list[tuple], index: int, start: str) -> SyntaxError_:
     """The error for tokens[index], which the grammar does not accept where it stands."""
+    tokens = list(map(Token._make, tokens))  # read by name here: speed no longer matters
     tables = get_tables()
     words = _vocabulary(tables)
     tok = tokens[index]

@@ -40,7 +40,7 @@ def line_tokens(line: str, builtins) -> list[tuple[str, str]]:
     pos = 0
     while pos < len(line):
         m = match(line, pos)
-        if m is None or m.lastgroup in (None, "NL", "CONTINUATION"):
+        if m is None or m.lastgroup in (None, "NL", "CONTINUATION", "ERROR"):
             rest = line[pos:]
             body = rest.lstrip(" \t\f")
             if body[:1] in ("'", '"'):  # a string still being typed
