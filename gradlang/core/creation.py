@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-import threading
+from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
 
 import numpy as np
 
@@ -245,7 +245,7 @@ class Generator:
 default_generator = Generator()
 
 
-class _ThreadGenerator(threading.local):
+class _ThreadGenerator(thread_local):
     generator: Generator | None = None  # an interpreter's own, while it runs on this thread
 
 

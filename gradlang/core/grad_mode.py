@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
+from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
 from typing import Any
 
 
-class _GradState(threading.local):
+class _GradState(thread_local):
     enabled = True
 
 

@@ -6,11 +6,11 @@ own stderr, every time (PyTorch repeats them), without touching process-wide war
 
 from __future__ import annotations
 
-import threading
 import warnings
+from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
 from collections.abc import Callable
 
-_local = threading.local()
+_local = thread_local()
 
 
 def warn(message: str, category: type[Warning] = UserWarning, stacklevel: int = 2) -> None:
