@@ -44,22 +44,20 @@ def _builds(*names: str):
     return register
 
 
-class _Splice(list):
-    """The children of a helper rule, to be inlined into the parent's children."""
+def _splice(children: list) -> list:
+    """A helper rule's value: its children, to be inlined into the parent's children (the
+    driver hands every reduction a list of its own, so no copy)."""
+    return children
 
 
-def _splice(children: list) -> _Splice:
-    return children if type(children) is _Splice else _Splice(children)
-
-
-def _grow(children: list) -> _Splice:
+def _grow(children: list) -> list:
     """`__x_star: __x_star item...`: the list made so far grows by the new items."""
     first = children[0]
     first.extend(children[1:])
     return first
 
 
-def _grow_by_one(children: list) -> _Splice:
+def _grow_by_one(children: list) -> list:
     first, item = children
     first.append(item)
     return first
@@ -84,37 +82,31 @@ def make_reducer(origin: str, expansion: list[str], alias: str | None, expand1: 
         return size, origin, build
     if spliced == [0] and expansion[0] == origin and not empty_indices:
         return size, origin, _grow_by_one if size == 2 else _grow
-    if not spliced:  # only absent `[...]` parts: a None goes in each one's place
-        holes = [i for i, empty in enumerate(empty_indices) if empty]
-
-        def fill(children: list, holes=holes, build=build):
-            for i in holes:
-                children.insert(i, None)  # the driver hands over a list of its own
-            return build(children)
-
-        return size, origin, fill
-    plan = []  # (index into the children or -1 for a placeholder None, splice it?)
+    # A left-recursive helper (`__x_star: __x_star item`) grows its first child in place:
+    # copying the list made so far at each step would take quadratic time.
+    grow_first = spliced[:1] == [0] and not (empty_indices and empty_indices[0])
+    steps = []  # (index in the children, splice it? else a None goes before it), right to left
     index = 0
     for empty in empty_indices or [False] * size:
         if empty:
-            plan.append((-1, False))
+            steps.append((index, False))
         else:
-            plan.append((index, index in spliced))
+            if index in spliced and not (grow_first and index == 0):
+                steps.append((index, True))
             index += 1
-    # A left-recursive helper (`__x_star: __x_star item`) grows its first child in place.
-    grow_first = plan[0] == (0, True)
-    rest = plan[1:] if grow_first else plan
+    steps.reverse()  # so that the indices still to do stay valid
 
-    def assemble(children: list, rest=rest, build=build, grow_first=grow_first):
-        out = children[0] if grow_first else []
-        for i, inline in rest:
-            if i < 0:
-                out.append(None)
-            elif inline:
-                out.extend(children[i])
+    def assemble(children: list, steps=steps, build=build, grow_first=grow_first):
+        for i, splice in steps:
+            if splice:
+                children[i:i + 1] = children[i]
             else:
-                out.append(children[i])
-        return build(out)
+                children.insert(i, None)
+        if grow_first:
+            first = children[0]
+            first += children[1:]
+            children = first
+        return build(children)
 
     return size, origin, assemble
 

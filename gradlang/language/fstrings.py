@@ -25,6 +25,9 @@ _SIMPLE_ESCAPES = {
 _ESCAPE = re.compile(
     r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]*\}|[0-7]{1,3}|[\s\S])?"
 )
+# The characters the f-string readers stop at; they skip everything else in one step.
+_LITERAL_STOP = re.compile(r"[\\{}]")
+_FIELD_STOP = re.compile(r"[()\[\]{}'\"\\#!:=<>]")
 _TRUNCATED = {"x": r"truncated \xXX escape", "u": r"truncated \uXXXX escape",
               "U": r"truncated \UXXXXXXXX escape", "N": r"malformed \N character escape"}
 
@@ -124,11 +127,20 @@ class _FStringReader:
         """Literal text and fields from offset i up to the end of the body, or (in a format
         spec) up to the `}` that closes the field. Returns the parts and where it stopped."""
         body, n = self.body, len(self.body)
+        search = _LITERAL_STOP.search
         parts: list[str | FormattedValue] = []
         chunk = i
-        while i < n:
+        while True:
+            stop = search(body, i)
+            if stop is None:
+                i = n
+                break
+            i = stop.start()
             ch = body[i]
-            if ch == "\\" and not self.raw:
+            if ch == "\\":
+                if self.raw:
+                    i += 1
+                    continue
                 if body.startswith("N{", i + 1):  # \N{NAME}: its braces are not a field
                     close = body.find("}", i + 3)
                     i = n if close < 0 else close + 1
@@ -152,7 +164,6 @@ class _FStringReader:
                     i = chunk = i + 2
                     continue
                 raise self.error("f-string: single '}' is not allowed", i)
-            i += 1
         self.literal(parts, chunk, i)
         return parts, i
 
@@ -160,10 +171,16 @@ class _FStringReader:
         """Appends the field whose `{` is at offset start (after its source text, for
         `{x=}`) to parts; returns the offset after its `}`."""
         body, n = self.body, len(self.body)
+        search = _FIELD_STOP.search
         j = start + 1
         depth = 0
         debug = False
-        while j < n:
+        while True:
+            stop = search(body, j)
+            if stop is None:
+                j = n
+                break
+            j = stop.start()
             ch = body[j]
             if ch in "([{":
                 depth += 1
@@ -230,8 +247,7 @@ class _FStringReader:
                 parts.append(debug_text)
         line, column = self.position(start)
         end_line, end_column = self.position(j + 1)
-        parts.append(FormattedValue(value, conversion, format_spec,
-                                    line=line, column=column, end_line=end_line, end_column=end_column))
+        parts.append(FormattedValue(value, conversion, format_spec, line, column, end_line, end_column))
         return j + 1
 
 
