@@ -237,14 +237,19 @@ def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str 
     Every op and every backward rule comes through here: plain code and local names, because
     its overhead is most of the cost of a scalar program."""
     global _Tensor
-    if params:
-        data = prim.forward(*[t.array for t in inputs], **params)
-    elif len(inputs) == 2:
-        data = prim.forward(inputs[0].array, inputs[1].array)
-    elif len(inputs) == 1:
-        data = prim.forward(inputs[0].array)
+    count = len(inputs)
+    if count == 2:
+        a, b = inputs[0].array, inputs[1].array
+        if prim.elementwise and not a.shape and not b.shape:
+            a, b = a[()], b[()]  # numpy scalars: the same arithmetic at a fraction of a 0-d array's cost
+        data = prim.forward(a, b, **params) if params else prim.forward(a, b)
+    elif count == 1:
+        a = inputs[0].array
+        if prim.elementwise and not a.shape:
+            a = a[()]
+        data = prim.forward(a, **params) if params else prim.forward(a)
     else:
-        data = prim.forward(*[t.array for t in inputs])
+        data = prim.forward(*[t.array for t in inputs], **(params or _NO_PARAMS))
     if type(data) is not _ndarray:
         data = _asarray(data)
     if _Tensor is None:
@@ -276,6 +281,11 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
         edges = ((a.grad_fn or a) if a._requires_grad else None, (b.grad_fn or b) if b._requires_grad else None)
         a, b = a.array, b.array
         meta = ((a.shape, a.dtype), (b.shape, b.dtype))
+    elif len(inputs) == 1:
+        (a,) = inputs
+        edges = ((a.grad_fn or a) if a._requires_grad else None,)
+        a = a.array
+        meta = ((a.shape, a.dtype),)
     else:
         edges = tuple([(t.grad_fn or t) if t._requires_grad else None for t in inputs])
         meta = tuple([(t.array.shape, t.array.dtype) for t in inputs])

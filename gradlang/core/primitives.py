@@ -21,6 +21,7 @@ in-place change of `x` later is no error), and the rule then sees None in its pl
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -39,17 +40,22 @@ class Primitive:
     """One primitive: its forward on numpy arrays, its VJP and JVP rules, what backward saves."""
 
     __slots__ = ("name", "forward", "vjp", "jvp", "node_name", "save_inputs", "save_output", "saved_for",
-                 "vjp_array")
+                 "vjp_array", "elementwise")
 
     def __init__(self, name: str, forward: Callable, vjp: Callable, jvp: Callable, node_name: str,
                  save_inputs: tuple[int, ...] = (), save_output: bool = False,
-                 saved_for: tuple[tuple[int, ...] | None, ...] = (), vjp_array: Callable | None = None) -> None:
+                 saved_for: tuple[tuple[int, ...] | None, ...] = (), vjp_array: Callable | None = None,
+                 elementwise: bool = False) -> None:
         facts = {
             "name": name, "forward": forward, "vjp": vjp, "jvp": jvp, "node_name": node_name,
             "save_inputs": save_inputs, "save_output": save_output,
             # Aligned with save_inputs: the inputs whose gradients use each saved input (None: always saved).
             "saved_for": saved_for,
             "vjp_array": vjp_array,  # the VJP on numpy values, used when backward records nothing
+            # The forward computes new values element by element (never a view of an input), and
+            # quicker on numpy scalars than on 0-d arrays (Python operators, one-input ufuncs), so
+            # graph.apply hands it 0-d inputs as scalars: the same arithmetic.
+            "elementwise": elementwise,
         }
         for key, value in facts.items():
             object.__setattr__(self, key, value)
@@ -62,10 +68,10 @@ class Primitive:
 
 
 def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,
-           saved_for=None, vjp_array=None) -> Primitive:
+           saved_for=None, vjp_array=None, elementwise=False) -> Primitive:
     users = saved_for or {}
     prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output,
-                     tuple(users.get(i) for i in save_inputs), vjp_array)
+                     tuple(users.get(i) for i in save_inputs), vjp_array, elementwise)
     PRIMITIVES[name] = prim
     return prim
 
@@ -137,16 +143,16 @@ def _sub_values(node, g):
 
 
 add = define(
-    "add", np.add,
+    "add", operator.add,
     vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: g),
     jvp=lambda p, t: ops.add(t[0], t[1]),
-    node_name="AddBackward0", vjp_array=_add_values,
+    node_name="AddBackward0", vjp_array=_add_values, elementwise=True,
 )
 sub = define(
-    "sub", np.subtract,
+    "sub", operator.sub,
     vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: ops.neg(g)),
     jvp=lambda p, t: ops.sub(t[0], t[1]),
-    node_name="SubBackward0", vjp_array=_sub_values,
+    node_name="SubBackward0", vjp_array=_sub_values, elementwise=True,
 )
 
 
@@ -167,9 +173,9 @@ def _mul_values(node, g):
 
 
 mul = define(
-    "mul", np.multiply, _mul_vjp,
+    "mul", operator.mul, _mul_vjp,
     jvp=lambda p, t: ops.add(ops.mul(t[0], p[1]), ops.mul(p[0], t[1])),
-    node_name="MulBackward0", save_inputs=(0, 1), saved_for=_CROSS, vjp_array=_mul_values,
+    node_name="MulBackward0", save_inputs=(0, 1), saved_for=_CROSS, vjp_array=_mul_values, elementwise=True,
 )
 
 
@@ -190,14 +196,14 @@ def _div_values(node, g):
                           (-g) * ((a / b) / b) if edges[1] is not None else None)
 
 
-div = define("div", np.true_divide, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1), saved_for={0: (1,)},
-             vjp_array=_div_values)
+div = define("div", operator.truediv, _div_vjp, _div_jvp, "DivBackward0", save_inputs=(0, 1), saved_for={0: (1,)},
+             vjp_array=_div_values, elementwise=True)
 
 neg = define(
-    "neg", np.negative,
+    "neg", operator.neg,
     vjp=lambda node, g: (ops.neg(g),),
     jvp=lambda p, t: ops.neg(t[0]),
-    node_name="NegBackward0", vjp_array=lambda node, g: (-g,),
+    node_name="NegBackward0", vjp_array=lambda node, g: (-g,), elementwise=True,
 )
 
 
@@ -224,7 +230,7 @@ def _reciprocal_values(node, g):
 
 reciprocal = define(
     "reciprocal", _reciprocal_value, _reciprocal_vjp, _reciprocal_jvp, "ReciprocalBackward0", save_output=True,
-    vjp_array=_reciprocal_values,
+    vjp_array=_reciprocal_values, elementwise=True,
 )
 
 
@@ -276,7 +282,7 @@ pow_scalar = define(
     "pow_scalar", _pow_scalar_forward,
     vjp=lambda node, g, exponent: (_pow_scalar_chain(g, node.saved_tensors()[0], exponent),),
     jvp=lambda p, t, exponent: _pow_scalar_chain(t[0], p[0], exponent),
-    node_name="PowBackward0", save_inputs=(0,), vjp_array=_pow_scalar_values,
+    node_name="PowBackward0", save_inputs=(0,), vjp_array=_pow_scalar_values, elementwise=True,
 )
 
 
@@ -368,7 +374,7 @@ def _unary(name, forward, chain, node_name, saves="input", chain_values=None):
             return (chain_values(g, None, out),)
 
         return define(name, forward, vjp, jvp, node_name, save_output=True,
-                      vjp_array=vjp_array if chain_values else None)
+                      vjp_array=vjp_array if chain_values else None, elementwise=True)
 
     def vjp(node, g):
         (x,) = node.saved_tensors()
@@ -381,7 +387,8 @@ def _unary(name, forward, chain, node_name, saves="input", chain_values=None):
         (x,) = node.saved_values()
         return (chain_values(g, x, None),)
 
-    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), vjp_array=vjp_array if chain_values else None)
+    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), vjp_array=vjp_array if chain_values else None,
+                  elementwise=True)
 
 
 # Constants of a value's dtype, as ops turns a Python number into one (`ops.rsub(out, 1)`).

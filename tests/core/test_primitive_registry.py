@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+import numpy as np
 import pytest
 
 import gradlang as T
@@ -57,3 +58,28 @@ def test_every_op_module_reads_the_registry():
     for module in ops.OP_MODULES:
         uses_registry = "P." in inspect.getsource(module)
         assert (getattr(module, "P", None) is primitives) == uses_registry, module.__name__
+
+
+VALUES = [0.0, -0.0, 0.75, -2.5, 3.0, 1e-30, 7e4, float("inf"), float("nan")]
+DTYPES = [np.float32, np.float64, np.float16, np.int64, np.bool_]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in PRIMITIVES.items() if p.elementwise))
+def test_elementwise_forward_on_numpy_scalars_matches_arrays(name):
+    # graph.apply hands 0-d inputs of these primitives over as numpy scalars: the values must be
+    # the bits the 1-element array computation gives.
+    prim = PRIMITIVES[name]
+    arity = 2 if name in ("add", "sub", "mul", "div") else 1
+    params = {"exponent": 3} if name == "pow_scalar" else {}
+    with np.errstate(all="ignore"):
+        for dtype in DTYPES:
+            for left in VALUES:
+                for right in VALUES[:arity * 4]:
+                    arrays = [np.array(v).astype(dtype) for v in (left, right)[:arity]]
+                    try:
+                        expected = np.asarray(prim.forward(*[a.reshape(1) for a in arrays], **params))
+                    except (TypeError, ValueError):  # not defined for this dtype either way
+                        continue
+                    got = np.asarray(prim.forward(*[a[()] for a in arrays], **params))
+                    assert got.dtype == expected.dtype, (name, dtype, left, right)
+                    assert got.reshape(1).tobytes() == expected.tobytes(), (name, dtype, left, right)

@@ -95,8 +95,11 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
 def _with_number(prim, x: Tensor, number, name: str | None, number_first: bool) -> Tensor:
     """`prim` on a float tensor and a Python number already made a 0-d array of its dtype."""
     if not (x._requires_grad and _grad_state.enabled) and not _active_levels:
-        # Nothing to record: the op's value alone.
-        data = prim.forward(number, x.array) if number_first else prim.forward(x.array, number)
+        # Nothing to record: the op's value alone (on numpy scalars for 0-d values, as graph.apply does).
+        value = x.array
+        if prim.elementwise and not value.shape:
+            value, number = value[()], number[()]
+        data = prim.forward(number, value) if number_first else prim.forward(value, number)
         return _wrap(data if type(data) is _ndarray else _asarray(data))
     # The number is the operand of this op only: nothing else ever holds it, so it gets the
     # shared constant version box and a node saves its array alone (as PyTorch saves a
