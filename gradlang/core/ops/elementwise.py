@@ -44,11 +44,9 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
 
 
 def _bound(value, x: Tensor):
-    if value is None:
-        return None
-    if isinstance(value, Tensor):
+    if value is None or isinstance(value, Tensor):
         return value
-    return x.dtype.numpy.type(value)
+    return x.array.dtype.type(value)
 
 
 def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's argument names
@@ -63,7 +61,7 @@ def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's ar
         if out.grad_fn is not None:
             rename(out.grad_fn, "ClampBackward0")
         return out
-    if not x.dtype.is_floating_point and (isinstance(min, float) or isinstance(max, float)):
+    if x.array.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
         x = to(x, dtypes.DEFAULT_FLOAT)
     return apply(P.clamp, (x,), {"low": _bound(min, x), "high": _bound(max, x)})
 
