@@ -90,6 +90,7 @@ class Lexer:
         indents = [(0, 0)]  # indentation widths with tabs to 8 and to 1 (for TabError)
         # True at the start of a logical line: the next real token decides the indentation.
         at_line_start = not in_brackets
+        level = ""  # the indentation of the last logical line: a line indented the same needs no check
 
         # Every character is matched (ERROR takes any other), so the matches follow each
         # other without gaps; only trailing whitespace is left over.
@@ -99,17 +100,19 @@ class Lexer:
                 start, end = m.span(kind)
                 if at_line_start:
                     at_line_start = False
-                    self.indent(source[base + 1:start], indents, line, start - base, append)
+                    if source[base + 1:start] != level:
+                        level = self.indent(source[base + 1:start], indents, line, start - base, append)
                 value = source[start:end]
                 append((spellings.get(value, "NAME"), value, line, start - base, line, end - base))
                 continue
             if kind == "NL":
+                end = m.end()  # the line break is the match's last character
                 if not at_line_start and not brackets and not in_brackets:
-                    column = m.start(kind) - base
+                    column = end - 1 - base
                     append(("_NEWLINE", "\n", line, column, line, column + 1))
                     at_line_start = True
                 line += 1
-                base = m.end() - 1
+                base = end - 1
                 continue
             if kind == "COMMENT":
                 continue
@@ -123,7 +126,8 @@ class Lexer:
                 self.fail(source, start, line, column, tokens)
             if at_line_start:
                 at_line_start = False
-                self.indent(source[base + 1:start], indents, line, column, append)
+                if source[base + 1:start] != level:
+                    level = self.indent(source[base + 1:start], indents, line, column, append)
             value = source[start:end]
             if kind == "OPEN":
                 if len(brackets) >= MAX_BRACKET_DEPTH:
@@ -164,8 +168,9 @@ class Lexer:
         return tokens
 
     @staticmethod
-    def indent(text: str, indents: list[tuple[int, int]], line: int, column: int, append) -> None:
-        """INDENT/DEDENT tokens for a logical line starting with `text` (its indentation)."""
+    def indent(text: str, indents: list[tuple[int, int]], line: int, column: int, append) -> str:
+        """INDENT/DEDENT tokens for a logical line starting with `text` (its indentation),
+        which it returns."""
         if not text.strip(" "):
             width = alt = len(text)
         else:
@@ -183,7 +188,7 @@ class Lexer:
         if width == top:
             if alt != alt_top:
                 raise IndentationError_("inconsistent use of tabs and spaces in indentation", line=line, column=column)
-            return
+            return text
         if width > top:
             if alt <= alt_top:
                 raise IndentationError_("inconsistent use of tabs and spaces in indentation", line=line, column=column)
@@ -191,7 +196,7 @@ class Lexer:
                 raise IndentationError_("too many levels of indentation", line=line, column=column)
             indents.append((width, alt))
             append(("_INDENT", text, line, column, line, column))
-            return
+            return text
         while width < indents[-1][0]:
             indents.pop()
             append(("_DEDENT", "", line, column, line, column))
@@ -199,6 +204,7 @@ class Lexer:
             raise IndentationError_("unindent does not match any outer indentation level", line=line, column=column)
         if alt != indents[-1][1]:
             raise IndentationError_("inconsistent use of tabs and spaces in indentation", line=line, column=column)
+        return text
 
     def check_number_suffix(self, source: str, end: int, line: int, column: int) -> None:
         """`1abc` is an error, `1if x else 2` is not (Python accepts a keyword there)."""
