@@ -61,11 +61,18 @@ class Lexer:
         # frequent, and each alternative tried costs time); comments and continuations
         # last. ERROR takes any other character but a blank: `fail` says what is wrong.
         operators = sorted(set(self.operators) - set(OPENERS) - set(CLOSERS), key=len, reverse=True)
-        alternatives = [r"(?P<OPEN>[(\[{])|(?P<CLOSE>[)\]}])|(?P<NL>\n)"]
-        alternatives += [f"(?P<{name}>{pattern})" for _, name, pattern in sorted(patterns)]
-        alternatives.append("(?P<OP>" + "|".join(re.escape(op) for op in operators) + ")")
-        alternatives.append(r"(?P<COMMENT>#[^\n]*)|(?P<CONTINUATION>\\\n)|(?P<ERROR>[^ \t\f\n])")
-        self.master = re.compile(r"[ \t\f]*(?:" + "|".join(alternatives) + ")")
+        alternatives = [("OPEN", r"[(\[{]"), ("CLOSE", r"[)\]}]"), ("NL", r"\n")]
+        alternatives += [(name, pattern) for _, name, pattern in sorted(patterns)]
+        alternatives += [("OP", "|".join(re.escape(op) for op in operators)), ("COMMENT", r"#[^\n]*"),
+                         ("CONTINUATION", r"\\\n"), ("ERROR", r"[^ \t\f\n]")]
+        # Each kind's group is an empty one after its pattern, not around it: the regex
+        # engine skips at once an alternative that starts with a character (class) the
+        # text does not, but not one that starts with a group. The token is what follows
+        # the BLANK group; the last group matched names its kind.
+        self.master = re.compile(
+            r"(?P<BLANK>[ \t\f]*)(?:" + "|".join(f"(?:{pattern})(?P<{name}>)" for name, pattern in alternatives) + ")")
+        if self.master.groups != len(alternatives) + 1:
+            raise RuntimeError("gradlang.lark: a terminal's pattern has a capturing group")
         # The type of a NAME or OP token, by its text: a keyword's or an operator's terminal.
         self.spellings = {**self.operators, **self.keywords}
         self.openers = {self.operators[c] for c in OPENERS}
@@ -97,7 +104,8 @@ class Lexer:
         for m in self.master.finditer(source):
             kind = m.lastgroup
             if kind == "NAME" or kind == "OP":  # most tokens: the short way
-                start, end = m.span(kind)
+                start = m.end(1)  # (the BLANK group's end)
+                end = m.end()
                 if at_line_start:
                     at_line_start = False
                     if source[base + 1:start] != level:
@@ -120,7 +128,8 @@ class Lexer:
                 line += 1
                 base = m.end() - 1
                 continue
-            start, end = m.span(kind)
+            start = m.end(1)
+            end = m.end()
             column = start - base
             if kind == "ERROR":
                 self.fail(source, start, line, column, tokens)

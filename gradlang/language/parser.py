@@ -229,6 +229,7 @@ def split_top_level(source: str) -> list[tuple[int, str]]:
 
 
 def token_patterns() -> Lexer:
-    """The lexer the parser uses: its `master` regex (one named group per kind of token)
-    and its `keywords` table, for highlighting that agrees with the parser."""
+    """The lexer the parser uses: its `master` regex (the token follows the BLANK group;
+    the last group matched, an empty one, names its kind) and its `keywords` table, for
+    highlighting that agrees with the parser."""
     return get_tables().lexer

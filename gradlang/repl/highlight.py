@@ -51,7 +51,7 @@ def line_tokens(line: str, builtins) -> list[tuple[str, str]]:
             pos += 1
             continue
         kind = m.lastgroup
-        start, end = m.start(kind), m.end()
+        start, end = m.end("BLANK"), m.end()  # the token follows the blanks
         if start > pos:
             pieces.append(("", line[pos:start]))
         text = line[start:end]
