@@ -20,30 +20,29 @@ def run(tokens: list[tuple], start: str) -> object:
     tables = get_tables()
     rows = tables.rows
     state = tables.start[start]
+    end_state = tables.end[start]
+    # One list for the parser's stack: the start state, then each value with the state
+    # after it (one list to grow and cut instead of two).
     stack = [state]
-    values: list = []
-    push_state, push_value = stack.append, values.append
     row = rows[state]
-    last = len(tokens) - 1
     resume = 0
     while True:
         try:
-            for tok in islice(tokens, resume, last):
+            for tok in islice(tokens, resume, None):
                 ttype = tok[0]
                 while True:
                     action = row[ttype]  # KeyError: the token is not accepted here
                     if type(action) is int:
                         if action >= 0:  # shift
-                            push_state(action)
-                            push_value(tok)
+                            stack += (tok, action)
                             state = action
                             row = rows[action]
                             break
                         action = tables.reduction(state, ttype)
-                    size, build, origin, gotos = action
+                    span, build, origin, gotos = action  # span: -2 * the rule's size
                     if build is None:
                         # A `?rule` with one child: only the state changes.
-                        below = stack[-2]
+                        below = stack[-3]
                         try:
                             state = gotos[below]
                         except KeyError:
@@ -51,26 +50,26 @@ def run(tokens: list[tuple], start: str) -> object:
                         stack[-1] = state
                         row = rows[state]
                         continue
-                    # Pop `size` states and push the goto: the top one is overwritten below.
-                    if size == 1:  # the commonest (`name`, `int`...): replaced in place
-                        values[-1] = build([values[-1]])
-                    elif size:
-                        children = values[-size:]
-                        del values[-size:]
-                        del stack[1 - size:]
-                        push_value(build(children))
+                    if span == -2:  # the commonest (`name`, `int`...): replaced in place
+                        stack[-2] = build([stack[-2]])
+                        below = stack[-3]
+                    elif span:
+                        below = stack[span - 1]
+                        value = build(stack[span::2])
+                        del stack[span + 2:]
+                        stack[-2] = value
                     else:
-                        push_value(build([]))
-                        push_state(state)
-                    below = stack[-2]
+                        below = state
+                        stack += (build([]), state)
                     try:
                         state = gotos[below]
                     except KeyError:
                         state = gotos[below] = tables.goto(below, origin, ttype)
                     stack[-1] = state
                     row = rows[state]
-            break
         except KeyError:
+            if ttype == "$END" and state == end_state:
+                return stack[-2]
             if ttype in row:
                 raise  # not a syntax error: a bug
             resume = tokens.index(tok)
@@ -78,27 +77,3 @@ def run(tokens: list[tuple], start: str) -> object:
                 tokens[resume] = ("NAME", *tok[1:])
                 continue
             raise syntax_error(tokens, resume, start) from None
-    end_state = tables.end[start]
-    while True:
-        action = row.get("$END")
-        if action is None:
-            raise syntax_error(tokens, last, start)
-        if type(action) is int:
-            action = tables.reduction(state, "$END")
-        size, build, origin, gotos = action
-        if size:
-            children = values[-size:]
-            del values[-size:]
-            del stack[-size:]
-        else:
-            children = []
-        push_value(children[0] if build is None else build(children))
-        below = stack[-1]
-        try:
-            state = gotos[below]
-        except KeyError:
-            state = gotos[below] = tables.goto(below, origin, "$END")
-        push_state(state)
-        row = rows[state]
-        if state == end_state:
-            return values[-1]

@@ -121,14 +121,14 @@ class Tables:
         # name the terminals they expected by these.
         self.terminal_definitions: list[list] = data["terminals"]
         # What the driver runs: a copy of `actions` whose reductions become, on first use,
-        # (size, builder, rule name, memo of the state reached from each state below).
+        # (-2 * size, builder, rule name, memo of the state reached from each state below).
         self.rows: list[dict[str, object]] = [dict(row) for row in self.actions]
 
     def reduction(self, state: int, terminal: str) -> tuple[int, object, str, dict[int, int]]:
         """The driver's entry for the reduction in `state` before `terminal`, made on first
         use (most pairs never occur) and kept in `rows`."""
         size, origin, build = self.rules[~self.actions[state][terminal]]
-        entry = (size, build, origin, {})
+        entry = (-2 * size, build, origin, {})  # -2 * size: where its values start on the stack
         self.rows[state][terminal] = entry
         return entry
 
