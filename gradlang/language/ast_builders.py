@@ -650,11 +650,14 @@ def _build_strings(c):
                 new_parts = [body if raw else decode_escapes(body)]
             except EscapeError as exc:
                 raise token_error(exc.message, tok) from None
-        for part in new_parts:
-            if isinstance(part, str) and parts and isinstance(parts[-1], str):
-                parts[-1] += part
-            elif part != "":
-                parts.append(part)
+        for part in new_parts:  # str or FormattedValue (whose == is a Python call: not used)
+            if type(part) is str:
+                if not part:
+                    continue
+                if parts and type(parts[-1]) is str:
+                    parts[-1] += part
+                    continue
+            parts.append(part)
     span = _span(c[0], c[-1])
     if is_fstring:
         return ast.FString(parts, *span)

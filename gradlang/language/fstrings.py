@@ -113,7 +113,7 @@ class _FStringReader:
         text = self.body[start:end]
         if not text:
             return
-        if not self.raw:
+        if not self.raw and "\\" in text:
             try:
                 text = decode_escapes(text)
             except EscapeError as exc:
@@ -152,7 +152,8 @@ class _FStringReader:
                     self.literal(parts, chunk, i + 1)
                     i = chunk = i + 2
                     continue
-                self.literal(parts, chunk, i)
+                if i > chunk:
+                    self.literal(parts, chunk, i)
                 i = self.field(parts, i)
                 chunk = i
                 continue
@@ -164,7 +165,8 @@ class _FStringReader:
                     i = chunk = i + 2
                     continue
                 raise self.error("f-string: single '}' is not allowed", i)
-        self.literal(parts, chunk, i)
+        if i > chunk:
+            self.literal(parts, chunk, i)
         return parts, i
 
     def field(self, parts: list[str | FormattedValue], start: int) -> int:
@@ -226,7 +228,7 @@ class _FStringReader:
             j += 1
             while j < n and body[j] in " \t\n\r\f":
                 j += 1
-        debug_text = body[start + 1 : j]
+            debug_text = body[start + 1 : j]
         conversion = None
         if j < n and body[j] == "!":
             conversion = body[j + 1 : j + 2]
@@ -245,9 +247,13 @@ class _FStringReader:
                 parts[-1] += debug_text
             else:
                 parts.append(debug_text)
-        line, column = self.position(start)
-        end_line, end_column = self.position(j + 1)
-        parts.append(FormattedValue(value, conversion, format_spec, line, column, end_line, end_column))
+        # The field's `{` is just before its expression, and its `}` on the same line
+        # unless a line break comes between.
+        if body.find("\n", start, j) < 0:
+            end_line, end_column = line, column + j - start
+        else:
+            end_line, end_column = self.position(j + 1)
+        parts.append(FormattedValue(value, conversion, format_spec, line, column - 1, end_line, end_column))
         return j + 1
 
 

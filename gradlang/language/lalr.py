@@ -20,7 +20,6 @@ def run(tokens: list[tuple], start: str) -> object:
     tables = get_tables()
     rows = tables.rows
     state = tables.start[start]
-    end_state = tables.end[start]
     # One list for the parser's stack: the start state, then each value with the state
     # after it (one list to grow and cut instead of two).
     stack = [state]
@@ -67,9 +66,8 @@ def run(tokens: list[tuple], start: str) -> object:
                         state = gotos[below] = tables.goto(below, origin, ttype)
                     stack[-1] = state
                     row = rows[state]
+            return stack[1]  # [start state, the start symbol's value, end state, `$END`, end state]
         except KeyError:
-            if ttype == "$END" and state == end_state:
-                return stack[-2]
             if ttype in row:
                 raise  # not a syntax error: a bug
             resume = tokens.index(tok)

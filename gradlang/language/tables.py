@@ -123,6 +123,10 @@ class Tables:
         # What the driver runs: a copy of `actions` whose reductions become, on first use,
         # (-2 * size, builder, rule name, memo of the state reached from each state below).
         self.rows: list[dict[str, object]] = [dict(row) for row in self.actions]
+        # An end state (its start symbol recognized) accepts nothing, not even `$END`: here
+        # it shifts `$END`, so that the driver's loop ends there without an exception.
+        for state in self.end.values():
+            self.rows[state]["$END"] = state
 
     def reduction(self, state: int, terminal: str) -> tuple[int, object, str, dict[int, int]]:
         """The driver's entry for the reduction in `state` before `terminal`, made on first
