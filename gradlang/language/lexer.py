@@ -37,12 +37,20 @@ _STRING_PREFIXES = {"r", "u", "f", "b", "rf", "fr", "rb", "br"}
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {")": "(", "]": "[", "}": "{"}
 _KEYWORDS_AFTER_NUMBERS = {"and", "else", "for", "if", "in", "is", "not", "or"}  # `1if x else 2`, as Python
+# Names and operators are tried first when the grammar's regex terminals are these, with
+# this NAME: what `_FAST_NAME` and the fast operator pattern were written for (a STRING is
+# a quote, or letters then a quote; PRINT the word `print`; FLOAT and INT start with a
+# digit or `.`; an AUGOP is an operator followed by `=`).
+_FAST_TERMINALS = {"NAME", "INT", "FLOAT", "STRING", "PRINT", "AUGOP"}
+_FAST_NAME_OF = r"[^\W\d]\w*"
+_FAST_NAME = r"[^\W\d]\w*+(?![\"'])(?<!\bprint)"
 
 
 class Lexer:
     """Python's tokenizer rules, with token shapes taken from the grammar's terminals."""
 
-    def __init__(self, terminals: list) -> None:
+    def __init__(self, terminals: list, fast_first: bool = True) -> None:
+        self.fast_first = fast_first  # False: Lark's order only (to check that the order changes nothing)
         self.keywords: dict[str, str] = {}
         self.operators: dict[str, str] = {}
         patterns = []
@@ -61,10 +69,23 @@ class Lexer:
         # frequent, and each alternative tried costs time); comments and continuations
         # last. ERROR takes any other character but a blank: `fail` says what is wrong.
         operators = sorted(set(self.operators) - set(OPENERS) - set(CLOSERS), key=len, reverse=True)
+        operator = "|".join(re.escape(op) for op in operators)
         alternatives = [("OPEN", r"[(\[{]"), ("CLOSE", r"[)\]}]"), ("NL", r"\n")]
-        alternatives += [(name, pattern) for _, name, pattern in sorted(patterns)]
-        alternatives += [("OP", "|".join(re.escape(op) for op in operators)), ("COMMENT", r"#[^\n]*"),
+        late = {}  # the kinds of names and operators matched in Lark's order (see below)
+        by_name = {name: pattern for _, name, pattern in patterns}
+        if self.fast_first and set(by_name) == _FAST_TERMINALS and by_name["NAME"] == _FAST_NAME_OF:
+            # Names and operators, the commonest tokens, first: they cannot match where a
+            # terminal that comes before them in Lark's order does, as these patterns
+            # see to (a name not followed by a quote, not `print`; an operator not
+            # followed by `=` or a digit, without backtracking to a shorter one). Where
+            # they do not match, Lark's order follows, and may give a name or an operator.
+            alternatives = [("NAME", _FAST_NAME), *alternatives, ("OP", f"(?>{operator})(?![=0-9])")]
+            late = {"NAME": "NAME_LATE", "OP": "OP_LATE"}
+        alternatives += [(late.get(name, name), pattern) for _, name, pattern in sorted(patterns)]
+        alternatives += [(late.get("OP", "OP"), operator), ("COMMENT", r"#[^\n]*"),
                          ("CONTINUATION", r"\\\n"), ("ERROR", r"[^ \t\f\n]")]
+        # The kind each group stands for (for highlighting).
+        self.kinds = {name: name for name, _ in alternatives} | {v: k for k, v in late.items()}
         # Each kind's group is an empty one after its pattern, not around it: the regex
         # engine skips at once an alternative that starts with a character (class) the
         # text does not, but not one that starts with a group. The token is what follows
@@ -138,7 +159,9 @@ class Lexer:
                 if source[base + 1:start] != level:
                     level = self.indent(source[base + 1:start], indents, line, column, append)
             value = source[start:end]
-            if kind == "OPEN":
+            if kind == "NAME_LATE" or kind == "OP_LATE":
+                append((spellings.get(value, "NAME"), value, line, column, line, end - base))
+            elif kind == "OPEN":
                 if len(brackets) >= MAX_BRACKET_DEPTH:
                     raise SyntaxError_("too many nested parentheses", line=line, column=column)
                 tok = (operators[value], value, line, column, line, column + 1)

@@ -50,7 +50,7 @@ def line_tokens(line: str, builtins) -> list[tuple[str, str]]:
             pieces.append(("", line[pos]))
             pos += 1
             continue
-        kind = m.lastgroup
+        kind = _PATTERNS.kinds[m.lastgroup]
         start, end = m.end("BLANK"), m.end()  # the token follows the blanks
         if start > pos:
             pieces.append(("", line[pos:start]))

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from gradlang.errors import SyntaxError_
 from gradlang.language import tables
 from gradlang.language.ast_builders import make_reducer
+from gradlang.language.lexer import Lexer
 from gradlang.language.parser import is_incomplete, parse, parse_expression, split_top_level
 from gradlang.language.syntax import Module, dump
 
@@ -63,6 +64,29 @@ def test_random_printable_input_parses_or_is_a_syntax_error(source):
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=20).map("".join))
 def test_random_token_soup_parses_or_is_a_syntax_error(source):
     parses_or_raises_syntax_error(source)
+
+
+# Where names, string prefixes, `print`, numbers and operators meet.
+LEXER_FRAGMENTS = FRAGMENTS + [
+    "rb", "Rb", "u", "f", "fr", "printx", "xprint", "print (", "print\t(", "//=", "**=", ">>=", "<==", "...5", ".5",
+    "-1", "a.5", "+=", "'", '"', "x\"", "1if", "1abc", "0x1F", "$",
+]
+LARK_ORDER_LEXER = Lexer(tables.get_tables().terminal_definitions, fast_first=False)
+
+
+def tokens_or_error(lexer: Lexer, source: str):
+    try:
+        return lexer.tokenize(source)
+    except SyntaxError_ as exc:
+        return type(exc), exc.message, exc.line, exc.column
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LEXER_FRAGMENTS), max_size=20).map("".join))
+def test_names_and_operators_tried_first_lex_as_in_larks_order(source):
+    lexer = tables.get_tables().lexer
+    assert lexer.master.pattern != LARK_ORDER_LEXER.master.pattern  # the grammar still allows the fast order
+    assert tokens_or_error(lexer, source) == tokens_or_error(LARK_ORDER_LEXER, source)
 
 
 # ---------------------------------------------------------------- expressions, checked against Python
