@@ -1050,6 +1050,6 @@ def _describe(node) -> str:
 
 
 def _check_callable(value):
-    if callable(value) and not isinstance(value, Tensor):
+    if callable(value):  # tensors are not (Tensor defines no __call__)
         return value
     raise TypeError_(f"'{type_name(value)}' object is not callable")
