@@ -91,6 +91,20 @@ def make_reducer(origin: str, expansion: list[str], alias: str | None, expand1: 
                 steps.append((index, True))
             index += 1
     steps.reverse()  # so that the indices still to do stay valid
+    if len(steps) == 1 and not grow_first:  # the commonest: one helper list, or one absent part
+        ((i, splice),) = steps
+        if splice:
+            def splice_one(children: list, i=i, j=i + 1, build=build):
+                children[i:j] = children[i]
+                return build(children)
+
+            return size, origin, splice_one
+
+        def fill_one(children: list, i=i, build=build):
+            children.insert(i, None)
+            return build(children)
+
+        return size, origin, fill_one
 
     def assemble(children: list, steps=steps, build=build, grow_first=grow_first):
         for i, splice in steps:
@@ -493,7 +507,8 @@ def _build_not(c):
 
 @_builds("comparison")
 def _build_comparison(c):
-    return ast.Compare(c[0], c[1::2], c[2::2], *_span(c[0], c[-1]))
+    first, last = c[0], c[-1]
+    return ast.Compare(first, c[1::2], c[2::2], first.line, first.column, last.end_line, last.end_column)
 
 
 @_builds("comp_op")
@@ -561,7 +576,7 @@ def _build_keyword_argument(c):
     name, _, value = c
     if type(name) is not ast.Name:
         raise node_error('expression cannot contain assignment, perhaps you meant "=="?', name)
-    return ast.Keyword(name.id, value, *_span(name, value))
+    return ast.Keyword(name.id, value, name.line, name.column, value.end_line, value.end_column)
 
 
 @_builds("star_argument")
@@ -686,7 +701,9 @@ def _build_generator(c):
 
 @_builds("list")
 def _build_list(c):
-    return ast.ListDisplay(c[1] or [], *_span(c[0], c[2]))
+    _, _, line, column, _, _ = c[0]
+    _, _, _, _, end_line, end_column = c[2]
+    return ast.ListDisplay(c[1] or [], line, column, end_line, end_column)
 
 
 @_builds("list_items", "dict_items")

@@ -72,7 +72,9 @@ def check_statements(body: list[ast.Stmt], in_function: bool, in_loop: bool) -> 
     deeply expressions nest."""
     for stmt in body:
         t = type(stmt)
-        if t is ast.FunctionDef:
+        if t is ast.Assign or t is ast.ExprStmt:  # the commonest
+            check_depth(stmt)
+        elif t is ast.FunctionDef:
             check_depth(stmt.args)
             check_depth(stmt.returns)
             check_statements(stmt.body, True, False)

@@ -9,7 +9,7 @@ token) and remembered, so that `x` inside an expression costs no step per level.
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import chain
 
 from gradlang.language.syntax_errors import syntax_error
 from gradlang.language.tables import get_tables
@@ -24,10 +24,10 @@ def run(tokens: list[tuple], start: str) -> object:
     # after it (one list to grow and cut instead of two).
     stack = [state]
     row = rows[state]
-    resume = 0
+    rest = iter(tokens)
     while True:
         try:
-            for tok in islice(tokens, resume, None):
+            for tok in rest:
                 ttype = tok[0]
                 while True:
                     action = row[ttype]  # KeyError: the token is not accepted here
@@ -70,8 +70,9 @@ def run(tokens: list[tuple], start: str) -> object:
         except KeyError:
             if ttype in row:
                 raise  # not a syntax error: a bug
-            resume = tokens.index(tok)
+            index = tokens.index(tok)
             if ttype == "PRINT" and "NAME" in row:  # `lambda: print`: a name after all
-                tokens[resume] = ("NAME", *tok[1:])
+                tokens[index] = ("NAME", *tok[1:])
+                rest = chain((tokens[index],), rest)
                 continue
-            raise syntax_error(tokens, resume, start) from None
+            raise syntax_error(tokens, index, start) from None
