@@ -39,16 +39,6 @@ def run(tokens: list[tuple], start: str) -> object:
                             break
                         action = tables.reduction(state, ttype)
                     span, build, origin, gotos = action  # span: -2 * the rule's size
-                    if build is None:
-                        # A `?rule` with one child: only the state changes.
-                        below = stack[-3]
-                        try:
-                            state = gotos[below]
-                        except KeyError:
-                            state = gotos[below] = tables.goto(below, origin, ttype)
-                        stack[-1] = state
-                        row = rows[state]
-                        continue
                     if span == -2:  # the commonest (`name`, `int`...): replaced in place
                         stack[-2] = build([stack[-2]])
                         below = stack[-3]

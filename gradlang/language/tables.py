@@ -15,6 +15,7 @@ import marshal
 import os
 import sys
 import zlib
+from operator import itemgetter
 
 from gradlang.language.ast_builders import make_reducer
 from gradlang.language.lexer import Lexer
@@ -132,7 +133,9 @@ class Tables:
         """The driver's entry for the reduction in `state` before `terminal`, made on first
         use (most pairs never occur) and kept in `rows`."""
         size, origin, build = self.rules[~self.actions[state][terminal]]
-        entry = (-2 * size, build, origin, {})  # -2 * size: where its values start on the stack
+        # -2 * size: where its values start on the stack. A `?rule` with one child keeps
+        # the child as its value: only the state changes.
+        entry = (-2 * size, _child if build is None else build, origin, {})
         self.rows[state][terminal] = entry
         return entry
 
@@ -152,6 +155,7 @@ class Tables:
             state = actions[below][origin]
 
 
+_child = itemgetter(0)  # [child] -> child, in C
 _TABLES: Tables | None = None
 
 
