@@ -34,6 +34,7 @@ class Token(NamedTuple):
 
 _KEYWORD_SHAPE = re.compile(r"[A-Za-z_]\w*\Z")
 _STRING_PREFIXES = {"r", "u", "f", "b", "rf", "fr", "rb", "br"}
+_NOT_TOKENS = {"NL", "COMMENT", "CONTINUATION", "ERROR"}  # what the master matches that starts no logical line
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {")": "(", "]": "[", "}": "{"}
 _KEYWORDS_AFTER_NUMBERS = {"and", "else", "for", "if", "in", "is", "not", "or"}  # `1if x else 2`, as Python
@@ -124,50 +125,29 @@ class Lexer:
         # other without gaps; only trailing whitespace is left over.
         for m in self.master.finditer(source):
             kind = m.lastgroup
+            if at_line_start and kind not in _NOT_TOKENS:  # a logical line's first token: its indentation
+                at_line_start = False
+                start = m.end(1)
+                if source[base + 1:start] != level:
+                    level = self.indent(source[base + 1:start], indents, line, start - base, append)
             if kind == "NAME" or kind == "OP":  # most tokens: the short way
                 start = m.end(1)  # (the BLANK group's end)
                 end = m.end()
-                if at_line_start:
-                    at_line_start = False
-                    if source[base + 1:start] != level:
-                        level = self.indent(source[base + 1:start], indents, line, start - base, append)
                 value = source[start:end]
                 append((spellings.get(value, "NAME"), value, line, start - base, line, end - base))
-                continue
-            if kind == "NL":
-                end = m.end()  # the line break is the match's last character
-                if not at_line_start and not brackets and not in_brackets:
-                    column = end - 1 - base
-                    append(("_NEWLINE", "\n", line, column, line, column + 1))
-                    at_line_start = True
-                line += 1
-                base = end - 1
-                continue
-            if kind == "COMMENT":
-                continue
-            if kind == "CONTINUATION":
-                line += 1
-                base = m.end() - 1
-                continue
-            start = m.end(1)
-            end = m.end()
-            column = start - base
-            if kind == "ERROR":
-                self.fail(source, start, line, column, tokens)
-            if at_line_start:
-                at_line_start = False
-                if source[base + 1:start] != level:
-                    level = self.indent(source[base + 1:start], indents, line, column, append)
-            value = source[start:end]
-            if kind == "NAME_LATE" or kind == "OP_LATE":
-                append((spellings.get(value, "NAME"), value, line, column, line, end - base))
             elif kind == "OPEN":
+                start = m.end(1)
+                column = start - base
                 if len(brackets) >= MAX_BRACKET_DEPTH:
                     raise SyntaxError_("too many nested parentheses", line=line, column=column)
+                value = source[start]
                 tok = (operators[value], value, line, column, line, column + 1)
                 brackets.append(tok)
                 append(tok)
             elif kind == "CLOSE":
+                start = m.end(1)
+                column = start - base
+                value = source[start]
                 if not brackets:
                     raise SyntaxError_(f"unmatched '{value}'", line=line, column=column)
                 _, opened, opened_line, _, _, _ = brackets.pop()
@@ -177,16 +157,36 @@ class Lexer:
                         f"closing parenthesis '{value}' does not match opening parenthesis '{opened}'{where}",
                         line=line, column=column)
                 append((operators[value], value, line, column, line, column + 1))
-            elif kind == "STRING" and "\n" in value:  # triple-quoted or backslash-continued
-                last_newline = start + value.rfind("\n")
-                end_line = line + value.count("\n")
-                append(("STRING", value, line, column, end_line, end - last_newline))
-                line = end_line
-                base = last_newline
-            else:
-                if kind in ("INT", "FLOAT") and end < len(source) and (source[end].isalnum() or source[end] == "_"):
-                    self.check_number_suffix(source, end, line, column)
-                append((kind, value, line, column, line, end - base))
+            elif kind == "NL":
+                end = m.end()  # the line break is the match's last character
+                if not at_line_start and not brackets and not in_brackets:
+                    column = end - 1 - base
+                    append(("_NEWLINE", "\n", line, column, line, column + 1))
+                    at_line_start = True
+                line += 1
+                base = end - 1
+            elif kind == "CONTINUATION":
+                line += 1
+                base = m.end() - 1
+            elif kind != "COMMENT":
+                start = m.end(1)
+                end = m.end()
+                column = start - base
+                if kind == "ERROR":
+                    self.fail(source, start, line, column, tokens)
+                value = source[start:end]
+                if kind == "NAME_LATE" or kind == "OP_LATE":
+                    append((spellings.get(value, "NAME"), value, line, column, line, end - base))
+                elif kind == "STRING" and "\n" in value:  # triple-quoted or backslash-continued
+                    last_newline = start + value.rfind("\n")
+                    end_line = line + value.count("\n")
+                    append(("STRING", value, line, column, end_line, end - last_newline))
+                    line = end_line
+                    base = last_newline
+                else:
+                    if kind in ("INT", "FLOAT") and end < len(source) and (source[end].isalnum() or source[end] == "_"):
+                        self.check_number_suffix(source, end, line, column)
+                    append((kind, value, line, column, line, end - base))
 
         if brackets:
             _, opened, opened_line, opened_column, _, _ = brackets[-1]
