@@ -44,7 +44,10 @@ _KEYWORDS_AFTER_NUMBERS = {"and", "else", "for", "if", "in", "is", "not", "or"} 
 # digit or `.`; an AUGOP is an operator followed by `=`).
 _FAST_TERMINALS = {"NAME", "INT", "FLOAT", "STRING", "PRINT", "AUGOP"}
 _FAST_NAME_OF = r"[^\W\d]\w*"
-_FAST_NAME = r"[^\W\d]\w*+(?![\"'])(?<!\bprint)"
+# An ASCII name, whole (no backtracking; ASCII character sets are the regex engine's quick
+# ones), where neither a string (a prefix, then a quote) nor the `print` statement could
+# start. Other names are left to NAME in Lark's order.
+_FAST_NAME = r"[A-Za-z_][A-Za-z0-9_]*+(?![\w\"'])(?<!\bprint)"
 
 
 class Lexer:
