@@ -23,6 +23,7 @@ def run(tokens: list[tuple], start: str) -> object:
     # One list for the parser's stack: the start state, then each value with the state
     # after it (one list to grow and cut instead of two).
     stack = [state]
+    push = stack.append
     row = rows[state]
     rest = iter(tokens)
     while True:
@@ -33,7 +34,8 @@ def run(tokens: list[tuple], start: str) -> object:
                     action = row[ttype]  # KeyError: the token is not accepted here
                     if type(action) is int:
                         if action >= 0:  # shift
-                            stack += (tok, action)
+                            push(tok)
+                            push(action)
                             state = action
                             row = rows[action]
                             break
@@ -49,7 +51,8 @@ def run(tokens: list[tuple], start: str) -> object:
                         stack[-2] = value
                     else:
                         below = state
-                        stack += (build([]), state)
+                        push(build([]))
+                        push(state)
                     try:
                         state = gotos[below]
                     except KeyError:
