@@ -537,11 +537,17 @@ def _build_call(c):
 
 @_builds("arguments")
 def _build_arguments(c):
+    items = c[::2]  # (the commas between)
+    for item in items:
+        if item is None or type(item) is ast.Keyword or type(item) is ast.Starred:
+            break
+    else:  # the commonest: positional arguments only
+        return items, []
     args: list[ast.Expr] = []
     keywords: list[ast.Keyword] = []
     seen_names: set[str] = set()
     double_star = False
-    for item in c[::2]:
+    for item in items:
         if item is None:
             continue
         if type(item) is ast.Keyword:

@@ -72,8 +72,9 @@ def check_statements(body: list[ast.Stmt], in_function: bool, in_loop: bool) -> 
     deeply expressions nest."""
     for stmt in body:
         t = type(stmt)
-        if t is ast.Assign or t is ast.ExprStmt:  # the commonest
-            check_depth(stmt)
+        if t is ast.Assign or t is ast.ExprStmt:  # the commonest; mostly short (check_depth's skip, without a call)
+            if stmt.end_line != stmt.line or stmt.end_column - stmt.column >= MAX_EXPRESSION_DEPTH:
+                check_depth(stmt)
         elif t is ast.FunctionDef:
             check_depth(stmt.args)
             check_depth(stmt.returns)
