@@ -9,14 +9,21 @@ token) and remembered, so that `x` inside an expression costs no step per level.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import chain
 
 from gradlang.language.syntax_errors import syntax_error
 from gradlang.language.tables import get_tables
 
 
-def run(tokens: list[tuple], start: str) -> object:
-    """Parse a token list (ending with `$END`), building the AST on each reduction."""
+class NeedsTokenList(Exception):
+    """A parse fed an iterator met a token it does not take: errors (and `print` read as
+    a name again) are worked out on the token list; the caller runs it again on that."""
+
+
+def run(tokens: list[tuple] | Iterator[tuple], start: str) -> object:
+    """Parse tokens (ending with `$END`), building the AST on each reduction. `tokens` is
+    the token list, or an iterator over it, read once (see NeedsTokenList)."""
     tables = get_tables()
     rows = tables.rows
     state = tables.start[start]
@@ -63,6 +70,8 @@ def run(tokens: list[tuple], start: str) -> object:
         except KeyError:
             if ttype in row:
                 raise  # not a syntax error: a bug
+            if type(tokens) is not list:
+                raise NeedsTokenList from None
             index = tokens.index(tok)
             if ttype == "PRINT" and "NAME" in row:  # `lambda: print`: a name after all
                 tokens[index] = ("NAME", *tok[1:])

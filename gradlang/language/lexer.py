@@ -10,6 +10,8 @@ terminal name, which is what the LALR tables are keyed by.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from gradlang.errors import IndentationError_, SyntaxError_
@@ -111,6 +113,14 @@ class Lexer:
         `in_brackets` lexes as if inside parentheses (line breaks are spaces, no
         indentation): for an f-string field or a lone expression.
         """
+        (tokens,) = self.chunks(source, first_line, first_column, in_brackets, size=sys.maxsize)
+        return tokens
+
+    def chunks(self, source: str, first_line: int = 1, first_column: int = 1, in_brackets: bool = False,
+               size: int = 500) -> Iterator[list[tuple]]:
+        """The tokens of `tokenize`, in lists of about `size` tokens (each ends at a line
+        break), made as the parser takes them: a parser fed this way reads tokens still in
+        the processor's caches, and their memory is reused as soon as it is done with them."""
         if "\r" in source:
             source = source.replace("\r\n", "\n").replace("\r", "\n")
         spellings, operators = self.spellings, self.operators
@@ -166,6 +176,10 @@ class Lexer:
                     column = end - 1 - base
                     append(("_NEWLINE", "\n", line, column, line, column + 1))
                     at_line_start = True
+                    if len(tokens) >= size:
+                        yield tokens
+                        tokens = []
+                        append = tokens.append
                 line += 1
                 base = end - 1
             elif kind == "CONTINUATION":
@@ -200,7 +214,7 @@ class Lexer:
         for _ in range(len(indents) - 1):
             append(("_DEDENT", "", line, column, line, column))
         append(("$END", "", line, column, line, column))
-        return tokens
+        yield tokens
 
     @staticmethod
     def indent(text: str, indents: list[tuple[int, int]], line: int, column: int, append) -> str:

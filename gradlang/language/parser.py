@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import re
+from itertools import chain
 
 from gradlang.errors import SyntaxError_
 from gradlang.language import syntax as ast
@@ -80,8 +81,14 @@ def parse(source: str, filename: str = "<input>", first_line: int = 1) -> ast.Mo
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tokens = get_tables().lexer.tokenize(source, first_line)
-        module = run(tokens, "module")
+        lexer = get_tables().lexer
+        try:  # the parser takes the tokens as the lexer makes them (see Lexer.chunks)
+            module = run(chain.from_iterable(lexer.chunks(source, first_line)), "module")
+        except Exception:
+            # An error (or `print` to read again as a name: NeedsTokenList): parse again the
+            # whole token list, lexed first, so that the error is the one that order gives
+            # (a lexing error anywhere comes first) and is told with all the tokens at hand.
+            module = run(lexer.tokenize(source, first_line), "module")
         check_statements(module.body, False, False)
         return module
     except SyntaxError_ as exc:
