@@ -40,9 +40,10 @@ __all__ = ["parse", "parse_expression", "is_incomplete", "split_top_level", "tok
 def _parse_fstring_field(text: str, line: int, column: int) -> ast.Expr:
     lexer = get_tables().lexer
     # The commonest field, one name (`{x}`), is the Name the parser would make of it.
-    m = lexer.master.fullmatch(text)
-    if m is not None and m.lastgroup == "NAME" and not m.end("BLANK") and text not in lexer.keywords:
-        return ast.Name(text, line, column, line, column + len(text))
+    if text.isidentifier() and text not in lexer.keywords:  # (isidentifier: a quick first sieve)
+        m = lexer.master.fullmatch(text)
+        if m is not None and lexer.kinds[m.lastgroup] == "NAME":
+            return ast.Name(text, line, column, line, column + len(text))
     tokens = lexer.tokenize(text, line, column, in_brackets=True)
     if len(tokens) == 1:
         raise SyntaxError_("f-string: empty expression not allowed", line=line, column=column)
