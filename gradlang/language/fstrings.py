@@ -32,6 +32,12 @@ _TRUNCATED = {"x": r"truncated \xXX escape", "u": r"truncated \uXXXX escape",
               "U": r"truncated \UXXXXXXXX escape", "N": r"malformed \N character escape"}
 
 
+def _next_stop(search, body: str, i: int) -> int:
+    """Where the next character `search` looks for is, from offset i on (len(body) if none)."""
+    stop = search(body, i)
+    return len(body) if stop is None else stop.start()
+
+
 class EscapeError(Exception):
     """A bad escape sequence: `message`, at `offset` in the decoded text."""
 
@@ -131,11 +137,9 @@ class _FStringReader:
         parts: list[str | FormattedValue] = []
         chunk = i
         while True:
-            stop = search(body, i)
-            if stop is None:
-                i = n
+            i = _next_stop(search, body, i)
+            if i == n:
                 break
-            i = stop.start()
             ch = body[i]
             if ch == "\\":
                 if self.raw:
@@ -178,11 +182,9 @@ class _FStringReader:
         depth = 0
         debug = False
         while True:
-            stop = search(body, j)
-            if stop is None:
-                j = n
+            j = _next_stop(search, body, j)
+            if j == n:
                 break
-            j = stop.start()
             ch = body[j]
             if ch in "([{":
                 depth += 1
