@@ -14,8 +14,7 @@ import numpy as np
 
 from ..errors import RuntimeError_
 from .forward_mode import active_levels as _active_levels
-from .grad_mode import _state as _grad_state
-from .grad_mode import enable_grad, no_grad
+from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
 from .notices import warn
 from .primitives import PRIMITIVES
@@ -101,12 +100,7 @@ def run_backward(
             if g.array.dtype is not out.array.dtype:
                 break
         else:
-            enabled = _grad_state.enabled  # what no_grad() does, without the context object
-            _grad_state.enabled = False
-            try:
-                _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph)
-            finally:
-                _grad_state.enabled = enabled
+            run_without_grad(_propagate_arrays, pending, queue, wanted, captured, capture, retain_graph)
             return captured if capture is not None else None
     mode = enable_grad() if create_graph else no_grad()
     with mode:

@@ -21,6 +21,17 @@ def set_grad_enabled(mode: bool) -> None:
     _state.enabled = bool(mode)
 
 
+def run_without_grad(function, *args):
+    """`function(*args)` with grad mode off: what `with no_grad():` does, without a block object
+    (for the engine's and in-place ops' hot paths)."""
+    enabled = _state.enabled
+    _state.enabled = False
+    try:
+        return function(*args)
+    finally:
+        _state.enabled = enabled
+
+
 class _GradModeBlock:
     """A context manager that sets grad mode for its block and restores it after."""
 

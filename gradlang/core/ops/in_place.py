@@ -7,6 +7,7 @@ import numpy as np
 
 from ...errors import RuntimeError_
 from ..grad_mode import _state as _grad_state
+from ..grad_mode import run_without_grad
 from ..graph import rename
 from ..tensor import Tensor
 from .elementwise import where
@@ -73,13 +74,10 @@ def _write_into(target: Tensor, result: Tensor) -> None:
 def inplace(target: Tensor, op, *args) -> Tensor:
     """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
     check_inplace(target)
-    enabled = _grad_state.enabled
-    if not enabled or not (target._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)):
-        _grad_state.enabled = False  # what no_grad() does, without a context object
-        try:
-            result = op(target, *args)
-        finally:
-            _grad_state.enabled = enabled
+    if not _grad_state.enabled or not (
+        target._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    ):
+        result = run_without_grad(op, target, *args)
         _write_into(target, result)
         target._duals = result._duals  # forward mode: the new values' tangents
         return target
