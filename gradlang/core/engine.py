@@ -224,9 +224,17 @@ def _wrap_value(value, wrapped: dict) -> Tensor:
     known = wrapped.get(id(value))
     if known is not None and known[0] is value:
         return known[1]
-    tensor = _wrap(value if type(value) is _ndarray else _asarray(value))
+    tensor = _wrap(_owning_memory(value) if type(value) is _ndarray else _asarray(value))
     wrapped[id(value)] = (value, tensor)
     return tensor
+
+
+def _owning_memory(value: np.ndarray) -> np.ndarray:
+    """A gradient value fit to hand to a user: a writable view with a zero stride is one number
+    spread without filling memory (primitives._unfilled) and becomes an array of its own here."""
+    if value.flags.writeable and 0 in value.strides and value.size > 1:
+        return value.copy()
+    return value
 
 
 def _accumulate_value_into_leaf(leaf: Tensor, grad) -> None:

@@ -543,10 +543,21 @@ def _count(shape, dims):
 
 def _mean_values(node, g, dims, keepdim):
     # Divided before it is expanded: one division per output rather than per input element,
-    # the same values. Then copied out, since PyTorch's mean gradient is a tensor of its own
-    # (writable), not an expanded view like sum's.
+    # the same values.
     shape = node.input_shape(0)
-    return (np.array(_expand_back_value(_divide_value(g, _count(shape, dims)), shape, dims, keepdim)),)
+    spread = _expand_back_value(_divide_value(g, _count(shape, dims)), shape, dims, keepdim)
+    return (_unfilled(spread) if type(spread) is np.ndarray and not spread.flags.writeable else spread,)
+
+
+def _unfilled(view):
+    """A read-only broadcast view made writable, still without filling memory.
+
+    PyTorch's mean gradient is a tensor of its own (writable), not an expanded view like sum's,
+    but filling 10^6 copies of one number costs a pass over memory that the next rule's product
+    does not need. Nothing in backward writes into a gradient, and the engine copies such a view
+    before a user can see it (engine._owning_memory), so the marker is: writable with a zero stride.
+    """
+    return np.ndarray(view.shape, view.dtype, buffer=view.base, strides=view.strides)
 
 
 mean = define(

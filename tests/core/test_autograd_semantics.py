@@ -322,14 +322,46 @@ def test_expanding_to_the_same_shape_gives_a_writable_view(torch):
     same_outcome(torch, scenario)
 
 
-@pytest.mark.parametrize("reduce", ["sum", "mean"])
+_SUMS = [lambda x: x.sum(), lambda x: (x + 1).sum(), lambda x: x.sum(1)]  # (x + 1): passed through unchanged
+_MEANS = [lambda x: x.mean(), lambda x: (x + 1).mean(), lambda x: x.mean(0), lambda x: x.mean(1, keepdim=True)]
+
+
+def _reduction_gradient(lib, reduce):
+    x = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    out = reduce(x)
+    return lib.autograd.grad(out, x, grad_outputs=lib.ones_like(out))[0]
+
+
+@pytest.mark.parametrize("reduce", _SUMS + _MEANS)
 def test_in_place_change_of_a_reduction_gradient(torch, reduce):
     # sum's gradient is an expanded view (writing into it fails), mean's a tensor of its own.
     def scenario(lib):
-        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
-        (g,) = lib.autograd.grad(getattr(x, reduce)(), x)
+        g = _reduction_gradient(lib, reduce)
         g += 1
         return g
+
+    same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize("reduce", _MEANS)
+def test_writing_one_element_of_a_mean_gradient_leaves_the_others(torch, reduce):
+    def scenario(lib):
+        g = _reduction_gradient(lib, reduce)
+        g[0, 1] = 7.0
+        return g
+
+    same_outcome(torch, scenario)
+
+
+def test_a_retained_mean_gradient_is_a_tensor_of_its_own(torch):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        y.mean().backward()
+        y.grad[0] = 5.0
+        x.grad[1] = 6.0
+        return y.grad, x.grad
 
     same_outcome(torch, scenario)
 
