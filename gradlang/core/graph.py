@@ -310,8 +310,16 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
         saved = (record, record.version) if saved is None else saved + (record, record.version)
     if name is None:
         name = prim.node_name
-    cls = _NODE_CLASSES.get(name) or node_class(name)
-    node = cls(prim, name, edges, saved, params, meta)
+    # Node.__init__, inlined
+    node = _new(_NODE_CLASSES.get(name) or node_class(name))
+    node.order = -next(_creation_count)
+    node.prim = prim
+    node._name = name
+    node.edges = edges
+    node.saved = saved
+    node.params = params
+    node.input_meta = meta
+    node.retained = None
     result.grad_fn = node
     result._requires_grad = True
 
