@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,26 +43,19 @@ class Node:
 
     __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "order", "__weakref__")
 
-    def __init__(self, prim: Primitive, name: str, edges: tuple, saved: Any, params: dict, input_meta: tuple):
-        # Negated creation count: a node is newer than every node it has an edge to, so backward
-        # runs nodes smallest `order` first and each then has all its gradient (PyTorch's
-        # sequence numbers), with no pass over the graph to count its edges first.
-        self.order = -next(_creation_count)
-        self.prim = prim
-        self._name = name
-        # Per input: its grad_fn node, the leaf tensor to accumulate into, or None (no grad needed).
-        self.edges = edges
-        # What was saved (None when the rule needs nothing, _FREED after backward), a flat tuple
-        # of pairs: an input tensor itself and the version it had then (no wrapper object per
-        # saved input: fewer objects for the garbage collector to walk), the array of a constant
-        # operand and None, a SavedOutput and its version, or None and 0 for an input that no
-        # gradient needs.
-        self.saved = saved
-        self.params = params
-        # Per input: (shape, numpy dtype); numpy dtypes are not tracked by the garbage collector,
-        # so neither are these tuples once it has seen them (a deep graph stays cheap to collect).
-        self.input_meta = input_meta
-        self.retained = None  # weakref to the output tensor when retain_grad() was called
+    # Made only by _record, which sets every slot without an __init__ call (hot path):
+    # - order: the negated creation count. A node is newer than every node it has an edge to,
+    #   so backward runs nodes smallest `order` first and each then has all its gradient
+    #   (PyTorch's sequence numbers), with no pass over the graph to count its edges first.
+    # - edges: per input, its grad_fn node, the leaf tensor to accumulate into, or None (no grad needed).
+    # - saved: what was saved (None when the rule needs nothing, _FREED after backward), a flat
+    #   tuple of pairs: an input tensor itself and the version it had then (no wrapper object
+    #   per saved input: fewer objects for the garbage collector to walk), the array of a
+    #   constant operand and None, a SavedOutput and its version, or None and 0 for an input
+    #   that no gradient needs.
+    # - input_meta: per input, (shape, numpy dtype); numpy dtypes are not tracked by the garbage
+    #   collector, so neither are these tuples once it has seen them (a deep graph stays cheap).
+    # - retained: a weakref to the output tensor once retain_grad() was called, else None.
 
     def name(self) -> str:
         return self._name
@@ -310,7 +303,6 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
         saved = (record, record.version) if saved is None else saved + (record, record.version)
     if name is None:
         name = prim.node_name
-    # Node.__init__, inlined
     node = _new(_NODE_CLASSES.get(name) or node_class(name))
     node.order = -next(_creation_count)
     node.prim = prim
