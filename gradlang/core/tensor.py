@@ -278,18 +278,10 @@ class Tensor(metaclass=_TorchClass):
     # ------------------------------------------------------------ in place
 
     def zero_(self) -> Tensor:
-        _ops.check_inplace(self)
-        self.array[...] = 0
-        self._version[0] += 1
-        self._duals = None  # constant values: no tangent
-        return self
+        return _ops.fill(self, 0)
 
     def fill_(self, value) -> Tensor:
-        _ops.check_inplace(self)
-        self.array[...] = value
-        self._version[0] += 1
-        self._duals = None  # constant values: no tangent
-        return self
+        return _ops.fill(self, value)
 
     def add_(self, other, alpha=None) -> Tensor:
         return _ops.inplace(self, _ops.add, other, alpha)

@@ -313,6 +313,66 @@ def test_in_place_change_of_an_expanded_tensor_is_refused(torch):
     assert "more than one element" in same_outcome(torch, scenario)[0]
 
 
+@pytest.mark.parametrize(
+    "write",
+    [
+        "e[0, 1] = 7.0",  # one element: its location is shared by the whole column, and written
+        "e[0] = 7.0",
+        "e[0] = lib.tensor([5.0, 6.0])",
+        "e[1, :] = 4.0",
+        "e[:] = 7.0",  # the region itself has shared locations: refused
+        "e[...] = 7.0",
+        "e[:, 0] = lib.tensor(7.0)",
+        "e[:, 1:] = 4.0",
+        "e[0, 1] += 1",
+        "e[0].mul_(2)",
+        "e[0].zero_()",
+        "e[0].copy_(lib.ones(2))",
+        "e[1:].add_(1)",
+        "e.add_(1)",
+        "e.copy_(lib.ones(3, 2))",
+        "e.fill_(3)",  # fill_ and zero_ do not check
+        "e.zero_()",
+        "e[[0, 1]] = 3.0",  # tensor indices still write, with a deprecation warning
+        "e[[0, 1], [1, 1]] = 3.0",
+        "e[e > 1] = 0.0",  # and a mask with one value goes on to masked_fill_, which warns too
+        "e[e > 1] = lib.tensor([5.0])",
+        "e[e > 1] = lib.tensor([5.0, 5.0, 5.0])",
+        "e[0, [1]] = 5.0",  # the integer picks a view without shared locations first: no warning
+        "e[0, e[0] > 1] = 5.0",
+    ],
+)
+def test_writing_into_an_expanded_tensor(torch, write):
+    # An expanded tensor shares its base's memory: writes go through to the base, as PyTorch's.
+    def scenario(lib):
+        a = lib.tensor([1.0, 2.0])
+        e = a.expand(3, 2)
+        exec(write, {"lib": lib, "e": e})
+        return a, e
+
+    same_outcome(torch, scenario)
+
+
+def test_writing_into_an_expanded_column(torch):
+    def scenario(lib):
+        a = lib.tensor([[1.0], [2.0]])
+        e = a.expand(2, 3)
+        e[1] = 4.0
+        return a, e
+
+    assert same_outcome(torch, scenario)[0].startswith("RuntimeError: unsupported operation")
+
+
+def test_writing_into_an_expanded_0d_tensor(torch):
+    def scenario(lib):
+        a = lib.tensor(3.0)
+        e = a.expand(3)
+        e[1] = 2.0
+        return a, e
+
+    same_outcome(torch, scenario)
+
+
 def test_expanding_to_the_same_shape_gives_a_writable_view(torch):
     def scenario(lib):
         x = lib.tensor([1.0, 2.0])

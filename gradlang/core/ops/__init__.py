@@ -83,7 +83,7 @@ from .functional import (
     mse_loss,
     softmax,
 )
-from .in_place import check_inplace, copy_values, inplace, setitem
+from .in_place import check_inplace, copy_values, fill, inplace, setitem
 from .indexing import _normalise_index, index, index_put, index_scatter
 from .joining import cat, concat, stack
 from .linalg import bmm, dot, matmul, mm, mT, mv
@@ -143,7 +143,7 @@ __all__ = [
     "_wrap_dim", "abs", "add", "alias", "amax", "amin", "argmax", "argmin", "binary_cross_entropy",
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "cat", "check_inplace", "clamp",
     "clamp_max", "clamp_min", "clone", "concat", "constant", "constant_like", "copy_values", "cos", "div", "dot",
-    "eq", "exp", "expand", "flatten", "floor_divide", "full_like", "functional_log_softmax",
+    "eq", "exp", "expand", "fill", "flatten", "floor_divide", "full_like", "functional_log_softmax",
     "functional_softmax", "ge", "gt", "index", "index_put", "index_scatter", "inplace", "isnan", "le", "log",
     "log1p", "log_softmax", "logical_not", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
     "mse_loss", "mT", "mul", "mv", "ne", "neg", "norm", "ones_like", "permute", "pow", "pow_scalar", "rdiv",

@@ -9,6 +9,7 @@ from ...errors import RuntimeError_
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
 from ..graph import rename
+from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
 from .indexing import _normalise_index, index_put
@@ -29,15 +30,27 @@ def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
     return out
 
 
-def check_inplace(target: Tensor) -> None:
-    """PyTorch's rules for writing into `target`: not an expanded tensor (several elements in one
-    memory location, which numpy marks read-only), and a leaf that requires grad only under no_grad."""
-    array = target.array
-    if not array.flags.writeable and 0 in array.strides and array.size > 1:
-        raise RuntimeError_(
-            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-            "location. Please clone() the tensor before performing the operation."
-        )
+OVERLAP_ERROR = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+    "location. Please clone() the tensor before performing the operation."
+)
+_EXPANDED_WARNING = (
+    "Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing this operation. "
+    "This also applies to advanced indexing e.g. {example}"
+)
+
+
+def overlaps(array: np.ndarray) -> bool:
+    """Whether several elements of `array` are one memory location (a zero stride on a dimension
+    longer than 1: an expanded tensor, or a view of one)."""
+    return 0 in array.strides and any(n > 1 and not stride for n, stride in zip(array.shape, array.strides))
+
+
+def check_inplace(target: Tensor, overlap_allowed: bool = False) -> None:
+    """PyTorch's rules for writing into `target`: not where several elements share one memory
+    location (fill_ and zero_ allow that), and a leaf that requires grad only under no_grad."""
+    if not overlap_allowed and overlaps(target.array):
+        raise RuntimeError_(OVERLAP_ERROR)
     if not _grad_state.enabled:
         return
     if target.requires_grad and target.grad_fn is None:
@@ -47,10 +60,33 @@ def check_inplace(target: Tensor) -> None:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
+def writable(array: np.ndarray) -> np.ndarray:
+    """`array` to write into. numpy marks expanded arrays and views of them read-only, but PyTorch
+    writes through them into the memory they share (an expanded tensor's base included); a
+    view of that memory marked writable does the same."""
+    if array.flags.writeable:
+        return array
+    alias = array.view()
+    try:
+        alias.flags.writeable = True
+    except ValueError:  # memory numpy cannot write at all: the write itself says so
+        return array
+    return alias
+
+
+def fill(target: Tensor, value) -> Tensor:
+    """`fill_` and `zero_`: no check for shared memory locations (one value everywhere), as in PyTorch."""
+    check_inplace(target, overlap_allowed=True)
+    writable(target.array)[...] = value
+    target._version[0] += 1
+    target._duals = None  # constant values: no tangent
+    return target
+
+
 def _write_into(target: Tensor, result: Tensor) -> None:
     array, values = target.array, result.array
     if values.dtype is array.dtype and values.shape == array.shape:  # the common case: nothing to check
-        array[...] = values
+        writable(array)[...] = values
         target._version[0] += 1
         return
     if result.dtype.category > target.dtype.category:
@@ -67,7 +103,7 @@ def _write_into(target: Tensor, result: Tensor) -> None:
                 f"output with shape {list(target.array.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(result.array.shape, target.array.shape))}"
             ) from None
-    target.array[...] = result.array
+    writable(target.array)[...] = result.array
     target._version[0] += 1
 
 
@@ -134,8 +170,10 @@ def setitem(target: Tensor, key, value) -> None:
     whole = _selects_everything(target, key)
     if _grad_state.enabled and target.requires_grad and target.grad_fn is None and not whole:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    check_inplace(target)
-    numpy_key, _name, _basic = _normalise_index(target, key)
+    check_inplace(target, overlap_allowed=True)
+    numpy_key, _name, basic = _normalise_index(target, key)
+    if overlaps(target.array):
+        _check_expanded_write(target.array, numpy_key, basic, value)
     value_tensor = _coerce(value, target.dtype) if not isinstance(value, Tensor) else value
     if value_tensor.dtype is not target.dtype:
         value_tensor = to(value_tensor, target.dtype)
@@ -146,11 +184,29 @@ def setitem(target: Tensor, key, value) -> None:
             result = copy_values(before, value_tensor, "FillBackward3" if value_tensor.ndim == 0 else "CopyBackwards")
         else:
             result = index_put(before, numpy_key, value_tensor)
-        target.array[...] = result.array
+        # Only the region: in an expanded target, other elements share its memory locations.
+        writable(target.array)[numpy_key] = result.array[numpy_key]
         _adopt(target, result)
     else:
         try:
-            target.array[numpy_key] = value_tensor.array
+            writable(target.array)[numpy_key] = value_tensor.array
         except ValueError as exc:
             raise RuntimeError_(str(exc)) from None
     target._version[0] += 1
+
+
+def _check_expanded_write(array: np.ndarray, numpy_key: tuple, basic: bool, value) -> None:
+    """`x[key] = value` where x has elements sharing memory, as PyTorch: the slices and integers
+    of the key pick a view first; a view whose own elements share memory is refused, except that
+    tensor (advanced) indices into it still write, with PyTorch's deprecation warnings."""
+    if basic:
+        if overlaps(array[numpy_key]):
+            raise RuntimeError_(OVERLAP_ERROR)
+        return
+    advanced = [part for part in numpy_key if isinstance(part, np.ndarray)]
+    if not overlaps(array[tuple(slice(None) if isinstance(part, np.ndarray) else part for part in numpy_key)]):
+        return
+    warn(_EXPANDED_WARNING.format(op="index_put_", example="tensor[indices] = tensor"), UserWarning)
+    single_value = not isinstance(value, Tensor) or value.array.size == 1
+    if len(advanced) == 1 and advanced[0].dtype == np.bool_ and single_value:  # PyTorch goes on to masked_fill_
+        warn(_EXPANDED_WARNING.format(op="masked_fill_", example="tensor[mask] = scalar"), UserWarning)
