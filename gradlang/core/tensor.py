@@ -278,10 +278,10 @@ class Tensor(metaclass=_TorchClass):
     # ------------------------------------------------------------ in place
 
     def zero_(self) -> Tensor:
-        return _ops.fill(self, 0)
+        return _ops.fill(self, 0, "ZeroBackward0")
 
     def fill_(self, value) -> Tensor:
-        return _ops.fill(self, value)
+        return _ops.fill(self, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 
     def add_(self, other, alpha=None) -> Tensor:
         return _ops.inplace(self, _ops.add, other, alpha)

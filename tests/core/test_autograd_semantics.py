@@ -373,6 +373,80 @@ def test_writing_into_an_expanded_0d_tensor(torch):
     same_outcome(torch, scenario)
 
 
+_VIEWS = {
+    "slice": lambda y: y[1:3],
+    "row": lambda y: y[0],
+    "element": lambda y: y[1, 2],
+    "column": lambda y: y[:, 1],
+    "transpose": lambda y: y.t(),
+    "reshape": lambda y: y.view(6),
+    "unsqueeze": lambda y: y.unsqueeze(0),
+    "view of a view": lambda y: y[1:][0],
+}
+_CHANGES = {
+    "mul_": lambda lib, v, x: v.mul_(3),
+    "add_ tensor": lambda lib, v, x: v.add_(x.sum()),
+    "setitem": lambda lib, v, x: v.__setitem__(..., x.sum() * 2),
+    "copy_": lambda lib, v, x: v.copy_(x[0, 0] * lib.ones_like(v)),
+    "zero_": lambda lib, v, x: v.zero_(),
+    "clamp_": lambda lib, v, x: v.clamp_(0.0, 1.5),
+    "pow_": lambda lib, v, x: v.pow_(2),
+}
+
+
+@pytest.mark.parametrize("view", list(_VIEWS))
+@pytest.mark.parametrize("change", list(_CHANGES))
+def test_in_place_change_of_a_view_rewrites_its_base_history(torch, view, change):
+    # PyTorch: the base becomes CopySlices, the view AsStridedBackward0, and gradients reach both
+    # the base's old history (outside the view) and what the new values came from.
+    def scenario(lib):
+        x = lib.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.5]], requires_grad=True)
+        y = x * 2
+        v = _VIEWS[view](y)
+        _CHANGES[change](lib, v, x)
+        shown = (y, v)
+        ((y * y).sum() + (v * 3).sum()).backward()
+        return shown, x.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_in_place_change_of_a_view_of_a_constant_base(torch):
+    # A base that needs no gradient comes to need one when a view of it is written from one.
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.zeros(2, 2)
+        b[0].copy_(x * 3)
+        b.sum().backward()
+        return b, x.grad
+
+    same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lib, y, v: y.zero_(),  # ZeroBackward0: the old values get a zero gradient
+        lambda lib, y, v: y.fill_(3),  # FillBackward2
+        lambda lib, y, v: y.fill_(v),  # FillBackward3: the value gets the summed gradient
+        lambda lib, y, v: lib.zeros(2).fill_(v),  # a constant comes to need a gradient
+        lambda lib, y, v: y.fill_(lib.ones(2)),
+        lambda lib, y, v: y.fill_("a"),
+        lambda lib, y, v: y.fill_(None),
+    ],
+)
+def test_fill_and_zero_are_recorded(torch, change):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        v = lib.tensor(3.0, requires_grad=True)
+        y = x * 2
+        out = change(lib, y, v)
+        (out * lib.tensor([1.0, 5.0])).sum().backward()
+        return out, x.grad, v.grad
+
+    same_outcome(torch, scenario)
+
+
 def test_expanding_to_the_same_shape_gives_a_writable_view(torch):
     def scenario(lib):
         x = lib.tensor([1.0, 2.0])

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import RuntimeError_, TypeError_
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
 from ..graph import rename
 from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
-from .indexing import _normalise_index, index_put
+from .indexing import _normalise_index, index_put, strided_region
 from .promotion import _as_tensor, _broadcast_shape, _coerce, to
 
 
@@ -74,12 +74,31 @@ def writable(array: np.ndarray) -> np.ndarray:
     return alias
 
 
-def fill(target: Tensor, value) -> Tensor:
-    """`fill_` and `zero_`: no check for shared memory locations (one value everywhere), as in PyTorch."""
+def fill(target: Tensor, value, name: str) -> Tensor:
+    """`fill_` and `zero_` (recorded as `name`): no check for shared memory locations (one value
+    everywhere), as in PyTorch. The old values' history gets a zero gradient."""
     check_inplace(target, overlap_allowed=True)
-    writable(target.array)[...] = value
-    target._version[0] += 1
-    target._duals = None  # constant values: no tangent
+    given = isinstance(value, Tensor)
+    if not given and not isinstance(value, (int, float, np.number, np.bool_)):  # bool is an int
+        kind = type(value).__name__
+        mismatch = f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+        raise TypeError_(
+            f"fill_() received an invalid combination of arguments - got ({kind}), but expected one of:\n"
+            f" * (Tensor value)\n{mismatch} * (Number value)\n{mismatch}"
+        )
+    if given and value.ndim:
+        raise RuntimeError_(
+            f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+        )
+    if not (_grad_state.enabled and (target._requires_grad or given and value._requires_grad)):
+        writable(target.array)[...] = value.array if given else value
+        target._version[0] += 1
+        target._duals = None  # constant values: no tangent
+        return target
+    result = copy_values(_snapshot(target), value, name)
+    base_before = _snapshot(target._base) if target._base is not None else None
+    _write_into(target, result)
+    _adopt(target, result, base_before)
     return target
 
 
@@ -118,8 +137,9 @@ def inplace(target: Tensor, op, *args) -> Tensor:
         target._duals = result._duals  # forward mode: the new values' tangents
         return target
     result = op(_snapshot(target), *args)
+    base_before = _snapshot(target._base) if target._base is not None else None
     _write_into(target, result)
-    _adopt(target, result)
+    _adopt(target, result, base_before)
     return target
 
 
@@ -133,11 +153,47 @@ def _snapshot(target: Tensor) -> Tensor:
     return before
 
 
-def _adopt(target: Tensor, result: Tensor) -> None:
-    """`target` now holds `result`'s values: it takes over its graph position and tangents."""
+def _adopt(target: Tensor, result: Tensor, base_before: Tensor | None = None) -> None:
+    """`target` now holds `result`'s values: it takes over its graph position and tangents.
+
+    A view passes the change on to its base (given as it was before the write), as PyTorch
+    does: the base becomes its old self with the view's elements replaced (CopySlices), and
+    the view those elements of the new base (AsStridedBackward0), so that gradients reach
+    both the old base and whatever the new values came from.
+    """
     target.grad_fn = result.grad_fn
     target._requires_grad = result._requires_grad
     target._duals = result._duals
+    if base_before is None:
+        return
+    base = target._base
+    region = _region_in(target.array, base.array)
+    if region is None:  # not worked out (a base laid out other than row-major): the view alone changes
+        return
+    new_base = index_put(base_before, region, result)
+    base.grad_fn = new_base.grad_fn
+    base._requires_grad = new_base._requires_grad
+    view = strided_region(base, region)
+    target.grad_fn = view.grad_fn
+    target._requires_grad = view._requires_grad
+
+
+def _region_in(view: np.ndarray, base: np.ndarray) -> tuple | None:
+    """The numpy index (integer arrays) of the elements of `base` that `view`'s elements are, from
+    where their memory lies; None when `base` is not a row-major array holding all of them."""
+    if not base.flags.c_contiguous or view.dtype != base.dtype:
+        return None
+    size = base.itemsize
+    start = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    if start % size or any(stride % size for stride in view.strides):
+        return None
+    flat = np.full(view.shape, start // size, dtype=np.intp)
+    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
+        steps = np.arange(n, dtype=np.intp) * (stride // size)
+        flat = flat + steps.reshape((n,) + (1,) * (view.ndim - axis - 1))
+    if flat.size and (flat.min() < 0 or flat.max() >= base.size):
+        return None
+    return np.unravel_index(flat, base.shape)
 
 
 def _selects_everything(x: Tensor, key) -> bool:
@@ -180,13 +236,14 @@ def setitem(target: Tensor, key, value) -> None:
     recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
     if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
         before = _snapshot(target)
+        base_before = _snapshot(target._base) if recorded and target._base is not None else None
         if whole:
             result = copy_values(before, value_tensor, "FillBackward3" if value_tensor.ndim == 0 else "CopyBackwards")
         else:
             result = index_put(before, numpy_key, value_tensor)
         # Only the region: in an expanded target, other elements share its memory locations.
         writable(target.array)[numpy_key] = result.array[numpy_key]
-        _adopt(target, result)
+        _adopt(target, result, base_before)
     else:
         try:
             writable(target.array)[numpy_key] = value_tensor.array

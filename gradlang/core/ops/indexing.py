@@ -109,6 +109,12 @@ def index(x: Tensor, key) -> Tensor:
     return _share_storage(out, x) if basic else out
 
 
+def strided_region(base: Tensor, region: tuple) -> Tensor:
+    """The elements `region` (integer arrays) of `base`, recorded as PyTorch's AsStridedBackward0:
+    a view as it is rebuilt from its base after an in-place change."""
+    return apply(P.index, (base,), {"index": region}, "AsStridedBackward0")
+
+
 def index_scatter(g: Tensor, key, shape) -> Tensor:
     return apply(P.index_scatter, (g,), {"index": key, "shape": shape})
 
