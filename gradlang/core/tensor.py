@@ -55,6 +55,7 @@ class Tensor(metaclass=_TorchClass):
 
     __slots__ = (
         "array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base",
+        "_views",  # set only on a base that has autograd views (ops.shape._share_storage)
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators

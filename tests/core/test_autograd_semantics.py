@@ -411,6 +411,27 @@ def test_in_place_change_of_a_view_rewrites_its_base_history(torch, view, change
     same_outcome(torch, scenario)
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "v = y[0:2]; y.mul_(3); v.sum().backward(); r = (y, v)",  # the base changes under its view
+        "a = y[0:2]; b = y[1:3]; a.mul_(10); (b * 1).sum().backward(); r = (a, b)",  # a sibling view
+        "a = y[0:2]; b = y[2]; a.mul_(10); (b * 1).sum().backward(); r = (a, b)",  # one left untouched
+        "a = y.view(3, 1); b = a[1]; y[1] = 7.0; (b * 1).sum().backward(); r = (a, b)",
+        "a = y[1:]; a[0] = x[0] * 5; (y * y).sum().backward(); r = (y, a)",
+        "a = y[1:]; y.zero_(); (a * x[1:]).sum().backward(); r = (y, a)",
+    ],
+)
+def test_views_follow_in_place_changes_of_their_base(torch, code):
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        names = {"lib": lib, "x": x, "y": x * 2}
+        exec(code, names)
+        return names["r"], x.grad
+
+    same_outcome(torch, scenario)
+
+
 def test_in_place_change_of_a_view_of_a_constant_base(torch):
     # A base that needs no gradient comes to need one when a view of it is written from one.
     def scenario(lib):

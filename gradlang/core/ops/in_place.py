@@ -164,18 +164,33 @@ def _adopt(target: Tensor, result: Tensor, base_before: Tensor | None = None) ->
     target.grad_fn = result.grad_fn
     target._requires_grad = result._requires_grad
     target._duals = result._duals
-    if base_before is None:
-        return
     base = target._base
+    if base is None:
+        _rebuild_views(target, None)
+        return
     region = _region_in(target.array, base.array)
-    if region is None:  # not worked out (a base laid out other than row-major): the view alone changes
+    if base_before is None or region is None:  # (a base laid out other than row-major: the view alone changes)
         return
     new_base = index_put(base_before, region, result)
     base.grad_fn = new_base.grad_fn
     base._requires_grad = new_base._requires_grad
-    view = strided_region(base, region)
-    target.grad_fn = view.grad_fn
-    target._requires_grad = view._requires_grad
+    target.grad_fn = strided_region(base, region).grad_fn
+    _rebuild_views(base, target)
+
+
+def _rebuild_views(base: Tensor, done: Tensor | None) -> None:
+    """After `base`'s history changed, each other live view of it becomes its region of the new
+    base (PyTorch rebuilds a view's grad_fn as AsStridedBackward0 once its base has changed)."""
+    views = getattr(base, "_views", None)
+    if not views or not base._requires_grad:
+        return
+    for view in list(views):
+        if view is done:
+            continue
+        region = _region_in(view.array, base.array)
+        if region is not None:
+            view.grad_fn = strided_region(base, region).grad_fn
+            view._requires_grad = True
 
 
 def _region_in(view: np.ndarray, base: np.ndarray) -> tuple | None:

@@ -3,6 +3,8 @@ and alias; a view shares its base's version counter."""
 
 from __future__ import annotations
 
+from weakref import WeakSet
+
 import numpy as np
 
 from ...errors import RuntimeError_
@@ -17,10 +19,17 @@ P = None  # the primitive registry module, bound by ops._bind_primitives (primit
 
 
 def _share_storage(view: Tensor, base: Tensor) -> Tensor:
-    """Views of a tensor share its version counter (and remember a base that is a leaf)."""
+    """Views of a tensor share its version counter and remember their root base. A base in a
+    graph also keeps (weakly) its views: an in-place change through one of them, or of the base,
+    rewrites the others' history (ops.in_place)."""
     if np.may_share_memory(view.array, base.array):
         view._version = base._version
-        view._base = base._base if base._base is not None else base
+        root = view._base = base._base if base._base is not None else base
+        if root._requires_grad:
+            try:
+                root._views.add(view)
+            except AttributeError:
+                root._views = WeakSet((view,))
     return view
 
 
