@@ -179,6 +179,28 @@ mul = define(
 )
 
 
+def _remainder_forward(a, b):
+    """a mod b with the divisor's sign. For floats as PyTorch: fmod, then b added where the signs
+    differ, so a zero keeps the dividend's sign (numpy's remainder gives +0)."""
+    if np.asarray(a).dtype.kind != "f":
+        return ops.integer_remainder(a, b)
+    out = np.fmod(a, b)
+    differ = (out != 0) & ((out < 0) != (b < 0))
+    return np.where(differ, out + b, out)
+
+
+def _remainder_vjp(node, g):
+    a, b = node.saved_tensors()
+    return _binary_grads(node, lambda: g, lambda: ops.mul(ops.neg(g), ops.floor_divide(a, b)))
+
+
+remainder = define(
+    "remainder", _remainder_forward, _remainder_vjp,
+    jvp=lambda p, t: ops.sub(t[0], ops.mul(t[1], ops.floor_divide(p[0], p[1]))),
+    node_name="RemainderBackward1", save_inputs=(0, 1), saved_for={0: (1,), 1: (1,)},
+)
+
+
 def _div_vjp(node, g):
     a, b = node.saved_tensors()
     return _binary_grads(node, lambda: ops.div(g, b), lambda: ops.mul(ops.neg(g), ops.div(ops.div(a, b), b)))
@@ -389,6 +411,14 @@ def _unary(name, forward, chain, node_name, saves="input", chain_values=None):
 
     return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), vjp_array=vjp_array if chain_values else None,
                   elementwise=True)
+
+
+sign = define(
+    "sign", np.sign,
+    vjp=lambda node, g: (ops.zeros_like(g),),
+    jvp=lambda p, t: ops.zeros_like(t[0]),
+    node_name="SignBackward0",
+)
 
 
 # Constants of a value's dtype, as ops turns a Python number into one (`ops.rsub(out, 1)`).

@@ -727,3 +727,26 @@ def test_type_promotion_table_matches_torch(torch, op):
         if results[0] != results[1]:
             mismatches.append((a, op, b, *results))
     assert mismatches == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = x.long()",  # integer and bool casts are leaves without history
+        "r = x.int(), x.bool(), x.to(lib.int32), x.to(lib.float64)",
+        "r = (x.long() * 2).sum().backward()",
+        "r = lib.tensor([3, 2]) % 0",  # integer division by zero
+        "r = lib.tensor([3, 2]) // 0",
+        "r = lib.tensor([3, 2]).div(0, rounding_mode='trunc')",
+        "r = lib.tensor([-5, 7]).div(2, rounding_mode='trunc'), lib.tensor([-5, 7]).div(2, rounding_mode='floor')",
+        "r = lib.tensor([-5.5, 7.5]).div(2, rounding_mode='trunc').tolist()",
+        "r = lib.tensor([3.0, 2.0]) % 0, lib.tensor([-0.0, -3.0]) % 3",
+    ],
+)
+def test_casts_and_integer_division(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "x": lib.tensor([1.5, -2.5], requires_grad=True)}
+        exec(code, names)
+        return names["r"]
+
+    same_outcome(torch, scenario)

@@ -422,6 +422,7 @@ CASES = {
     "tanh": unary("tanh"),
     "sigmoid": unary("sigmoid"),
     "relu": unary("relu"),
+    "sign": unary("sign"),
     "neg": unary("neg", method=True),
     "reciprocal": unary("reciprocal", NONZERO, method=True),
     "exp_method": unary("exp", method=True),
@@ -433,6 +434,7 @@ CASES = {
     "sub": binary(lambda m, a, b: a - b),
     "mul": binary(lambda m, a, b: a * b),
     "div": binary(lambda m, a, b: a / b, right=NONZERO),
+    "remainder": binary(lambda m, a, b: a % b, right=NONZERO),
     "maximum": binary(lambda m, a, b: m.maximum(a, b)),
     "minimum": binary(lambda m, a, b: m.minimum(a, b)),
     "max_of_two": binary(lambda m, a, b: m.max(a, b)),
@@ -446,6 +448,7 @@ CASES = {
     "scalar_mul": with_scalar(lambda m, t, c: t * c, [2, -0.5, 3]),
     "scalar_div": with_scalar(lambda m, t, c: t / c, [2, 4.0, 3]),
     "scalar_rdiv": with_scalar(lambda m, t, c: c / t, [1, 2.0], NONZERO),
+    "scalar_remainder": with_scalar(lambda m, t, c: t % c, [1, 2.5, -3]),
     # reductions
     "sum": reduction("sum"),
     "sum_dims": sum_over_dims(),

@@ -27,6 +27,7 @@ from .arithmetic import (
     add,
     div,
     floor_divide,
+    integer_remainder,
     maximum,
     minimum,
     mul,
@@ -54,7 +55,6 @@ from .comparison import (
     logical_not,
     lt,
     ne,
-    sign,
 )
 from .constants import constant, constant_like, full_like, ones_like, zeros_like
 from .dims import _dims, _wrap_dim
@@ -69,6 +69,7 @@ from .elementwise import (
     log1p,
     relu,
     sigmoid,
+    sign,
     sin,
     sqrt,
     tan,
@@ -144,7 +145,8 @@ __all__ = [
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "cat", "check_inplace", "clamp",
     "clamp_max", "clamp_min", "clone", "concat", "constant", "constant_like", "copy_values", "cos", "div", "dot",
     "eq", "exp", "expand", "fill", "flatten", "floor_divide", "full_like", "functional_log_softmax",
-    "functional_softmax", "ge", "gt", "index", "index_put", "index_scatter", "inplace", "isnan", "le", "log",
+    "functional_softmax", "ge", "gt", "index", "index_put", "index_scatter", "inplace", "integer_remainder",
+    "isnan", "le", "log",
     "log1p", "log_softmax", "logical_not", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
     "mse_loss", "mT", "mul", "mv", "ne", "neg", "norm", "ones_like", "permute", "pow", "pow_scalar", "rdiv",
     "reciprocal", "relu", "remainder", "reshape", "rpow", "rsub", "setitem", "sigmoid", "sign", "sin",

@@ -64,7 +64,9 @@ def mul(a, b) -> Tensor:
 
 def div(a, b, rounding_mode=None) -> Tensor:
     if rounding_mode is not None:
-        return floor_divide(a, b) if rounding_mode == "floor" else _nograd_binary(np.trunc_divide, a, b)
+        if rounding_mode == "floor":
+            return floor_divide(a, b)
+        return _nograd_binary(_integer_division(_trunc), a, b)
     if not isinstance(a, Tensor):
         return rdiv(b, a)
     return _binary(P.div, a, b, floating=True)
@@ -123,9 +125,32 @@ def minimum(a: Tensor, b: Tensor) -> Tensor:
     return _binary(P.minimum, _as_tensor(a), _as_tensor(b))
 
 
+def _integer_division(ufunc):
+    def divide(a, b):
+        if np.asarray(a).dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+            raise RuntimeError_("ZeroDivisionError")  # PyTorch's whole message for integers
+        return ufunc(a, b)
+
+    return divide
+
+
+_floor_divide = _integer_division(np.floor_divide)
+integer_remainder = _integer_division(np.remainder)  # the remainder primitive's integer case
+
+
+def _trunc(a, b):
+    if np.asarray(a).dtype.kind == "f":
+        return np.trunc(a / b)
+    quotient = np.floor_divide(a, b)
+    return quotient + ((quotient < 0) & (quotient * b != a))  # rounded towards zero, in integers
+
+
 def floor_divide(a, b) -> Tensor:
-    return _nograd_binary(np.floor_divide, a, b)
+    return _nograd_binary(_floor_divide, a, b)
 
 
 def remainder(a, b) -> Tensor:
-    return _nograd_binary(np.remainder, a, b)
+    """a % b (RemainderBackward0 for a Python-number divisor, RemainderBackward1 for a tensor)."""
+    if isinstance(b, Tensor):
+        return _binary(P.remainder, a, b)
+    return _binary(P.remainder, a, b, name="RemainderBackward0")

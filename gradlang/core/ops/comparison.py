@@ -1,4 +1,4 @@
-"""Comparisons, logical and bitwise ops, sign and isnan: computed directly, never recorded."""
+"""Comparisons, logical and bitwise ops and isnan: computed directly, never recorded."""
 
 from __future__ import annotations
 
@@ -53,10 +53,6 @@ def bitwise_not(x: Tensor) -> Tensor:
 
 def logical_not(x: Tensor) -> Tensor:
     return Tensor._wrap(np.asarray(np.logical_not(x.array)))
-
-
-def sign(x: Tensor) -> Tensor:
-    return Tensor._wrap(np.asarray(np.sign(x.array)))
 
 
 def isnan(x: Tensor) -> Tensor:

@@ -35,6 +35,11 @@ sigmoid = _unary_float("sigmoid")
 sqrt = _unary_float("sqrt")
 
 
+def sign(x: Tensor) -> Tensor:
+    """-1, 0 or 1 (SignBackward0: a zero gradient)."""
+    return apply(P.PRIMITIVES["sign"], (_as_tensor(x),))
+
+
 def relu(x: Tensor) -> Tensor:
     return apply(P.PRIMITIVES["relu"], (_as_tensor(x),))
 

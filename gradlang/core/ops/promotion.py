@@ -144,4 +144,6 @@ def to(x: Tensor, dtype: DType | None = None, *args, **kwargs) -> Tensor:
             return x
     if dtype is x.dtype:
         return x
+    if not dtype.is_floating_point:  # integers and bools carry no gradient: PyTorch's result is a leaf
+        return _wrap(x.array.astype(dtype.numpy))
     return apply(P.to_dtype, (x,), {"dtype": dtype})
