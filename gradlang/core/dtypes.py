@@ -8,15 +8,17 @@ import numpy as np
 class DType:
     """A tensor element type, printed as PyTorch prints it (`torch.float32`)."""
 
-    __slots__ = ("name", "numpy", "category", "legacy_name", "short_name")
+    __slots__ = ("name", "numpy", "category", "legacy_name", "short_name", "cpp_name")
 
-    def __init__(self, name: str, numpy_dtype: type, category: int, legacy_name: str, short_name: str) -> None:
+    def __init__(self, name: str, numpy_dtype: type, category: int, legacy_name: str, short_name: str,
+                 cpp_name: str) -> None:
         self.name = name
         self.numpy = np.dtype(numpy_dtype)
         # 0 bool < 1 integer < 2 floating point: promotion only ever climbs categories.
         self.category = category
         self.legacy_name = legacy_name  # "FloatTensor", used in autograd error messages
         self.short_name = short_name  # "Float", used in dtype error messages
+        self.cpp_name = cpp_name  # "float", the C++ type some PyTorch messages name
 
     @property
     def is_floating_point(self) -> bool:
@@ -35,11 +37,11 @@ class DType:
         return (from_name, (self.name,))
 
 
-bool_ = DType("bool", np.bool_, 0, "BoolTensor", "Bool")
-int32 = DType("int32", np.int32, 1, "IntTensor", "Int")
-int64 = DType("int64", np.int64, 1, "LongTensor", "Long")
-float32 = DType("float32", np.float32, 2, "FloatTensor", "Float")
-float64 = DType("float64", np.float64, 2, "DoubleTensor", "Double")
+bool_ = DType("bool", np.bool_, 0, "BoolTensor", "Bool", "bool")
+int32 = DType("int32", np.int32, 1, "IntTensor", "Int", "int")
+int64 = DType("int64", np.int64, 1, "LongTensor", "Long", "long int")
+float32 = DType("float32", np.float32, 2, "FloatTensor", "Float", "float")
+float64 = DType("float64", np.float64, 2, "DoubleTensor", "Double", "double")
 
 ALL = (bool_, int32, int64, float32, float64)
 _BY_NUMPY = {d.numpy: d for d in ALL}

@@ -49,6 +49,8 @@ def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> 
                 f"Mismatch in shape: grad_output[{i}] has a shape of {Size(given.array.shape)!r} and output[{i}] "
                 f"has a shape of {Size(out.array.shape)!r}."
             )
+        if given.array.dtype != out.array.dtype:  # PyTorch casts a given gradient to its output's dtype
+            given = given.to(out.dtype)
         grads.append(given)
     return grads
 
@@ -58,9 +60,9 @@ def _accumulate(pending: dict, key, grad: Tensor) -> None:
     pending[key] = grad if existing is None else existing + grad
 
 
-def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool) -> None:
+def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool, in_place: bool = True) -> None:
     if not create_graph:
-        _accumulate_value_into_leaf(leaf, grad.array)
+        _accumulate_value_into_leaf(leaf, grad.array, in_place)
         return
     if grad.array.dtype != leaf.array.dtype:
         grad = grad.to(leaf.dtype)
@@ -113,7 +115,7 @@ def run_backward(
             if node.retained is not None and grad is not None:
                 holder = node.retained()
                 if holder is not None and holder.grad_fn is node:
-                    _accumulate_into_leaf(holder, grad, create_graph)
+                    _accumulate_into_leaf(holder, grad, create_graph, in_place=False)
             if grad is None:
                 input_grads = ()
             elif node.params:
@@ -176,7 +178,7 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
             if node.retained is not None:
                 holder = node.retained()
                 if holder is not None and holder.grad_fn is node:
-                    _accumulate_value_into_leaf(holder, grad)
+                    _accumulate_value_into_leaf(holder, grad, in_place=False)
             prim = node.prim
             rule = prim.vjp_array
             params = node.params
@@ -237,15 +239,16 @@ def _owning_memory(value: np.ndarray) -> np.ndarray:
     return value
 
 
-def _accumulate_value_into_leaf(leaf: Tensor, grad) -> None:
-    """Add a gradient value into `leaf.grad` (in place when nothing records it), as PyTorch does."""
+def _accumulate_value_into_leaf(leaf: Tensor, grad, in_place: bool = True) -> None:
+    """Add a gradient value into `leaf.grad` (in place when nothing records it), as PyTorch does;
+    a retained non-leaf gradient is replaced by the sum instead (in_place=False)."""
     dtype = leaf.array.dtype
     if grad.dtype is not dtype:
         grad = _asarray(grad).astype(dtype)
     current = leaf._grad
     if current is None:
         leaf._grad = _wrap(np.array(grad, copy=True))
-    elif current._requires_grad:
+    elif current._requires_grad or not in_place:
         leaf._grad = current + _wrap(_asarray(grad))
     else:
         current.array += grad
@@ -279,11 +282,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if create_graph:
         warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     if inputs is not None:
-        targets = _as_list(inputs)
+        targets = list({id(t): t for t in _as_list(inputs)}.values())  # each once, however often given
+        if not targets:
+            raise RuntimeError_("`inputs` argument to `backward()` cannot be empty.")
+        for t in targets:
+            if not t._requires_grad:
+                raise RuntimeError_("can't retain_grad on Tensor that has requires_grad=False")
         found = run_backward(outputs, grads, retain_graph, create_graph, capture=targets)
-        for leaf, g in zip(targets, found):
-            if g is not None:
-                _accumulate_into_leaf(leaf, g, create_graph)
+        for target, g in zip(targets, found):
+            if g is not None:  # a non-leaf's gradient is retained (a new tensor each time), as PyTorch does
+                _accumulate_into_leaf(target, g, create_graph, in_place=target.grad_fn is None)
+            target.retain_grad()
         return
     run_backward(outputs, grads, retain_graph, create_graph)
 
@@ -300,6 +309,8 @@ def grad(
     """torch.autograd.grad: the gradients of `outputs` with respect to `inputs`, as a tuple."""
     outs = _as_list(outputs)
     targets = _as_list(inputs)
+    if not targets:
+        raise RuntimeError_("`inputs` argument to `grad()` cannot be empty.")
     grads = _as_list(grad_outputs) if grad_outputs is not None else None
     if retain_graph is None:
         retain_graph = create_graph

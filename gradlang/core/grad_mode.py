@@ -17,10 +17,6 @@ def is_grad_enabled() -> bool:
     return _state.enabled
 
 
-def set_grad_enabled(mode: bool) -> None:
-    _state.enabled = bool(mode)
-
-
 def run_without_grad(function, *args):
     """`function(*args)` with grad mode off: what `with no_grad():` does, without a block object
     (for the engine's and in-place ops' hot paths)."""
@@ -37,6 +33,11 @@ class _GradModeBlock:
 
     mode = True
     __slots__ = ("_saved",)
+
+    def __new__(cls, func=None):
+        if func is not None:  # `@no_grad` without parentheses: the decorated function
+            return cls()(func)
+        return super().__new__(cls)
 
     def __init__(self) -> None:
         self._saved: list[bool] = []
@@ -72,3 +73,34 @@ class enable_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
     """Operations inside the block record a graph, even inside no_grad."""
 
     mode = True
+
+
+class set_grad_enabled(_GradModeBlock):  # noqa: N801 - PyTorch's name
+    """Sets grad mode at once when called; used as `with`, puts the previous mode back after the
+    block; as a decorator, sets it only while the function runs."""
+
+    __slots__ = ("mode",)
+
+    def __new__(cls, mode: bool):
+        return object.__new__(cls)
+
+    def __init__(self, mode: bool) -> None:
+        self._saved = [_state.enabled]
+        self.mode = bool(mode)
+        _state.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass  # set already by the call
+
+    def __repr__(self) -> str:
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
+    def __call__(self, func):
+        _state.enabled = self._saved[0]  # decorating changes nothing now
+        mode = self.mode
+
+        def wrapped(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+
+        return wrapped

@@ -139,7 +139,7 @@ class Tensor(metaclass=_TorchClass):
 
     @property
     def grad(self) -> Tensor | None:
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
             warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -149,10 +149,19 @@ class Tensor(metaclass=_TorchClass):
             if not isinstance(value, Tensor):
                 raise TypeError_(f"assigned grad expected to be a Tensor or None but got grad of type "
                                  f"{type(value).__name__}")
-            if value.dtype is not self.dtype:
-                raise RuntimeError_("assigned grad has data of a different type")
             if value.array.shape != self.array.shape:
-                raise RuntimeError_("assigned grad has data of a different size")
+                raise RuntimeError_(
+                    f"attempting to assign a gradient of size '{list(value.array.shape)}' to a tensor of size "
+                    f"'{list(self.array.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+            if value.dtype is not self.dtype:
+                raise RuntimeError_(
+                    f"attempting to assign a gradient with dtype '{value.dtype.cpp_name}' to a tensor with grad_dtype "
+                    f"'{self.dtype.short_name}'. The gradient must match the tensor's grad_dtype (defaults to the "
+                    "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to "
+                    "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient "
+                    "may break downstream systems that assume they match."
+                )
         self._grad = value
 
     @property
@@ -572,8 +581,11 @@ class Tensor(metaclass=_TorchClass):
     def t(self):
         return _ops.t(self)
 
-    def contiguous(self):
-        return self
+    def contiguous(self) -> Tensor:
+        return _ops.contiguous(self)
+
+    def is_contiguous(self) -> bool:
+        return bool(self.array.flags.c_contiguous)
 
     def cpu(self):
         return self

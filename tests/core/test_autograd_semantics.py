@@ -750,3 +750,88 @@ def test_casts_and_integer_division(torch, code):
         return names["r"]
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "(x * 2).sum().backward(inputs=[x, x]); r = x.grad",  # an input given twice counts once
+        "y = x * 2; y.retain_grad(); y.add_(1); y.sum().backward(); r = y.grad",  # retained across in-place
+        "y = x * 2; y.retain_grad(); y[0] = 5.0; (y * y).sum().backward(); r = y.grad",
+        # a retained non-leaf gradient is a new tensor each time, the old one unchanged
+        "y = x * 2; y.retain_grad(); (y * 2).sum().backward(retain_graph=True); g = y.grad; "
+        "(y * 3).sum().backward(); r = (g, y.grad, g is y.grad)",
+        "r = lib.autograd.grad((x * 3).exp(), x, lib.ones(2, dtype=lib.float64))",  # cast to the output's dtype
+        "r = lib.autograd.grad((x * 3).exp(), x, lib.ones(2, dtype=lib.int64))",
+        "m = x * 2; (m * 3).sum().backward(inputs=[m]); r = (m.retains_grad, m.grad)",
+        "(x * 2).sum().backward(inputs=[])",
+        "lib.autograd.grad((x * 2).sum(), [])",
+        "(x * 2).sum().backward(inputs=[lib.ones(2)])",
+        "y = x * 2; y.grad = lib.ones(2); r = y.grad",  # no warning once a non-leaf's .grad is set
+        "x.grad = lib.ones(3)",
+        "x.grad = lib.ones(2, dtype=lib.int64)",
+        "x.grad = lib.ones(2, dtype=lib.float64)",
+    ],
+)
+def test_gradient_delivery(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "x": lib.tensor([1.0, 2.0], requires_grad=True)}
+        exec(code, names)
+        return names.get("r")
+
+    same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = x.t().view(6)",  # view needs a layout that fits: PyTorch's error otherwise
+        "r = x.t().view(3, 2), x.t().view(3, 1, 2).shape",
+        "r = x[:, ::2].view(-1)",
+        "r = x.expand(2, 2, 3).view(4, 3)",
+        "r = x.expand(2, 2, 3).view(2, 2, 1, 3).shape",
+        "r = x.t().is_contiguous(), x.is_contiguous(), x.t().contiguous().is_contiguous()",
+        "r = lib.ones(3, 1).t().is_contiguous()",
+        "v = x.t().contiguous(); v[0, 0] = 100.0; r = x",  # a copy when the layout differs
+        "v = x.contiguous(); v[0, 0] = 100.0; r = x",  # the tensor itself when it already is
+        "y = x * 1; z = y.t().contiguous(); y[0, 0] = 5.0; z.sum().backward(); r = z, w.grad",
+    ],
+)
+def test_view_and_contiguous(torch, code):
+    def scenario(lib):
+        w = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        names = {"lib": lib, "w": w, "x": lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])}
+        if "y = x * 1" in code:
+            names["x"] = w
+        exec(code, names)
+        return names.get("r")
+
+    same_outcome(torch, scenario)
+
+
+def test_set_grad_enabled_as_call_block_and_decorator(torch):
+    def scenario(lib):
+        seen = []
+        with lib.set_grad_enabled(False):
+            seen.append(lib.is_grad_enabled())
+        seen.append(lib.is_grad_enabled())
+        lib.set_grad_enabled(False)
+        seen.append(lib.is_grad_enabled())
+        lib.set_grad_enabled(True)
+
+        @lib.set_grad_enabled(False)
+        def decorated():
+            return lib.is_grad_enabled()
+
+        seen += [lib.is_grad_enabled(), decorated(), lib.is_grad_enabled()]
+
+        @lib.no_grad
+        def without_parentheses():
+            return lib.is_grad_enabled()
+
+        seen.append(without_parentheses())
+        return seen, repr(lib.set_grad_enabled(True))
+
+    assert same_outcome(torch, scenario)[0] == (
+        "([False, True, False, True, False, True, False], 'torch.autograd.grad_mode.set_grad_enabled(mode=True)')"
+    )

@@ -8,7 +8,7 @@ import numpy as np
 from ...errors import RuntimeError_, TypeError_
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
-from ..graph import rename
+from ..graph import rename, retain
 from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
@@ -161,7 +161,7 @@ def _adopt(target: Tensor, result: Tensor, base_before: Tensor | None = None) ->
     the view those elements of the new base (AsStridedBackward0), so that gradients reach
     both the old base and whatever the new values came from.
     """
-    target.grad_fn = result.grad_fn
+    _set_history(target, result.grad_fn)
     target._requires_grad = result._requires_grad
     target._duals = result._duals
     base = target._base
@@ -172,10 +172,17 @@ def _adopt(target: Tensor, result: Tensor, base_before: Tensor | None = None) ->
     if base_before is None or region is None:  # (a base laid out other than row-major: the view alone changes)
         return
     new_base = index_put(base_before, region, result)
-    base.grad_fn = new_base.grad_fn
+    _set_history(base, new_base.grad_fn)
     base._requires_grad = new_base._requires_grad
-    target.grad_fn = strided_region(base, region).grad_fn
+    _set_history(target, strided_region(base, region).grad_fn)
     _rebuild_views(base, target)
+
+
+def _set_history(tensor: Tensor, node) -> None:
+    """A new grad_fn for `tensor`; a tensor that retains its gradient goes on doing so."""
+    tensor.grad_fn = node
+    if tensor._retains_grad and node is not None:
+        retain(node, tensor)
 
 
 def _rebuild_views(base: Tensor, done: Tensor | None) -> None:
@@ -189,7 +196,7 @@ def _rebuild_views(base: Tensor, done: Tensor | None) -> None:
             continue
         region = _region_in(view.array, base.array)
         if region is not None:
-            view.grad_fn = strided_region(base, region).grad_fn
+            _set_history(view, strided_region(base, region).grad_fn)
             view._requires_grad = True
 
 

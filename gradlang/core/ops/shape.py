@@ -64,7 +64,21 @@ def reshape(x: Tensor, *shape, name: str | None = None) -> Tensor:
 
 
 def view(x: Tensor, *shape) -> Tensor:
-    return reshape(x, *shape)
+    """reshape, but only where the new shape fits the existing layout (no copy), as PyTorch's view."""
+    sizes = _infer_shape(_sizes(shape), x.array.size)
+    try:
+        np.reshape(x.array, sizes, copy=False)
+    except ValueError:
+        raise RuntimeError_(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+            "two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    return reshape(x, sizes)
+
+
+def contiguous(x: Tensor) -> Tensor:
+    """`x` itself when its elements lie in row-major order, else a row-major copy (CloneBackward0)."""
+    return x if x.array.flags.c_contiguous else clone(x)
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
