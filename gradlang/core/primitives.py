@@ -601,28 +601,41 @@ mean = define(
 )
 
 
-def _evenly_distribute(g, x, out, dims, keepdim):
-    """max()/min() and amax/amin: tied extremes share the gradient evenly (mask * (g / count))."""
+def _evenly_distribute(g, x, out, dims, keepdim, nan_hits=False):
+    """max()/min() and amax/amin: tied extremes share the gradient evenly (mask * (g / count)).
+
+    With `nan_hits` (max() and min() in reverse mode, as PyTorch's), a NaN extreme is shared by
+    the NaN positions; otherwise nothing equals it, the count is 0 and every share is NaN.
+    """
     kept = out.array if keepdim or dims is None else np.expand_dims(out.array, dims)
     hits = x.array == kept
+    if nan_hits:
+        hits |= np.isnan(x.array) & np.isnan(kept)
     count = hits.sum(axis=dims, keepdims=keepdim)
     share = ops.div(g, ops.constant(np.asarray(count, dtype=g.dtype.numpy)))
     return ops.mul(_mask(hits, x), _expand_back(share, x.shape, dims, keepdim))
 
 
 def _define_extreme(name, forward, node_name):
-    """A reduction to the largest (smallest) values, over all dims (dims=None) or some."""
+    """A reduction to the largest (smallest) values, over all dims (dims=None) or some.
 
-    def vjp(node, g, dims, keepdim):
+    `nan_hits` is set by max() and min(), whose gradient goes to the NaN positions (amax's does not).
+    """
+
+    def reduce(x, dims, keepdim, nan_hits=False):
+        return forward(x, dims, keepdim)
+
+    def vjp(node, g, dims, keepdim, nan_hits=False):
         x, out = node.saved_tensors()
-        return (_evenly_distribute(g, x, out, dims, keepdim),)
+        return (_evenly_distribute(g, x, out, dims, keepdim, nan_hits),)
 
-    def jvp(p, t, dims, keepdim):
+    def jvp(p, t, dims, keepdim, nan_hits=False):
+        # PyTorch's forward rule has no NaN case, even for max(): a NaN extreme gives a NaN tangent.
         out = ops.constant(forward(p[0].array, dims, keepdim))
         share = _evenly_distribute(ops.ones_like(out), p[0], out, dims, keepdim)  # 1/count where x is extreme
         return ops.sum(ops.mul(t[0], share), dims, keepdim)
 
-    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,), save_output=True)
+    return define(name, reduce, vjp, jvp, node_name, save_inputs=(0,), save_output=True)
 
 
 amax = _define_extreme("amax", lambda x, dims, keepdim: np.max(x, axis=dims, keepdims=keepdim), "MaxBackward1")

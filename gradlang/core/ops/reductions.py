@@ -95,7 +95,7 @@ def _extreme(kind: str, x, dim=None, keepdim=False):
             f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction "
             "dim with the 'dim' argument."
         )
-    return apply(P.amax if kind == "max" else P.amin, (x,), {"dims": None, "keepdim": False})
+    return apply(P.amax if kind == "max" else P.amin, (x,), {"dims": None, "keepdim": False, "nan_hits": True})
 
 
 def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.max

@@ -1,0 +1,60 @@
+"""Edge cases checked against torch: NaN extremes, empty reductions and dims, linspace's last bits,
+loss dtypes and shapes, bad arguments to the creation functions.
+
+Each scenario is a function of the library (`lib` is torch or gradlang); `same_outcome` compares
+what a user would print, or the error, and the warnings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_autograd_semantics import same_outcome
+
+pytestmark = pytest.mark.torch
+
+
+def _run(code: str):
+    """A scenario that executes `code` (with `lib` and a NaN-holding `x`) and returns `r`."""
+
+    def scenario(lib):
+        names = {"lib": lib, "x": lib.tensor([[float("nan"), 1.0, 4.0], [2.0, float("nan"), 3.0]], requires_grad=True)}
+        exec(code, names)
+        return names["r"]
+
+    return scenario
+
+
+# ---------------------------------------------------------------- NaN extremes
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x.max().backward(); r = x.grad",  # the NaN positions share the gradient
+        "x.min().backward(); r = x.grad",
+        "x[0].max().backward(); r = x.grad",
+        "x[1, 2:].max().backward(); r = x.grad",  # no NaN: the extreme itself
+        "x.amax().backward(); r = x.grad",  # amax/amin: NaN everywhere
+        "x.amin(1).sum().backward(); r = x.grad",
+        "x.amax(0, keepdim=True).sum().backward(); r = x.grad",
+        "x.max(1).values.sum().backward(); r = x.grad",  # with a dim: the index of the NaN
+        "x.min(0).values.sum().backward(); r = x.grad",
+        "r = x.argmax(), x.argmin(1)",
+        "r = lib.autograd.grad(x.max(), x, create_graph=True)",
+    ],
+)
+def test_a_nan_extreme(torch, code):
+    same_outcome(torch, _run(code))
+
+
+@pytest.mark.parametrize("reduce", ["max", "min", "amax"])
+def test_a_nan_extreme_in_forward_mode(torch, reduce):
+    # Forward mode has no NaN case, even for max(): the tangent is NaN.
+    def scenario(lib):
+        jvp = lib.func.jvp if lib is torch else lib.jvp
+        x = lib.tensor([[float("nan"), 1.0], [2.0, float("nan")]])
+        return jvp(getattr(lib, reduce), (x,), (lib.ones(2, 2),))
+
+    same_outcome(torch, scenario)
+
