@@ -58,3 +58,24 @@ def test_a_nan_extreme_in_forward_mode(torch, reduce):
 
     same_outcome(torch, scenario)
 
+
+# ---------------------------------------------------------------- an empty list of dims
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "amax", "amin"])
+@pytest.mark.parametrize("dims, keepdim", [((), False), ([], False), ((), True), ((0, 0), False), ((1, -1, 0), False),
+                                           ((2, 0, 2, 0), False), (0, True)])
+@pytest.mark.parametrize("shape", [(2, 3, 4), ()])
+def test_reducing_over_an_empty_list_of_dims_reduces_them_all(torch, reduce, dims, keepdim, shape):
+    # Repeated dims are refused, naming the first one seen again; a 0-d tensor still range-checks.
+    def scenario(lib):
+        x = lib.arange(24.0)[: 24 if shape else 1].reshape(shape).requires_grad_()
+        out = getattr(x, reduce)(dims, keepdim=keepdim)
+        out.sum().backward()
+        return out, x.grad
+
+    same_outcome(torch, scenario)
+
+
+def test_an_empty_list_of_dims_of_an_integer_sum(torch):
+    same_outcome(torch, lambda lib: lib.tensor([[1, 2], [5, 0]]).sum(dim=()))

@@ -19,14 +19,34 @@ from .promotion import _as_tensor, _floating, to
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
 
+def _dims_or_all(dim, ndim: int) -> tuple[int, ...] | None:
+    """The dims a reduction reduces: an empty list means all of them, as in PyTorch. None for a 0-d
+    tensor (nothing to reduce), once the dims are range-checked."""
+    dims = _dims(dim, ndim)
+    if len(set(dims)) < len(dims):
+        _refuse_repeats(dim, ndim)
+    if ndim == 0:
+        return None
+    return dims or tuple(range(ndim))
+
+
+def _refuse_repeats(dims, ndim: int) -> None:
+    """PyTorch's error for a dim listed twice: it names the first one seen again, in the given order."""
+    seen = set()
+    for dim in dims:
+        dim = _wrap_dim(dim, ndim)
+        if dim in seen:
+            raise RuntimeError_(f"dim {dim} appears multiple times in the list of dims")
+        seen.add(dim)
+
+
 def sum(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None) -> Tensor:  # noqa: A001
     x = _as_tensor(x)
     if dtype is not None:
         x = to(x, dtype)
-    if dim is None or (not isinstance(dim, int) and len(dim) == 0 and x.ndim == 0):
+    if dim is None:
         return apply(P.sum_, (x,), {"dims": None, "keepdim": keepdim})
-    return apply(P.sum_, (x,), {"dims": _dims(dim, x.ndim) if x.ndim else None, "keepdim": keepdim},
-                 "SumBackward1")
+    return apply(P.sum_, (x,), {"dims": _dims_or_all(dim, x.ndim), "keepdim": keepdim}, "SumBackward1")
 
 
 def mean(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None) -> Tensor:
@@ -40,8 +60,7 @@ def mean(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None)
         )
     if dim is None:
         return apply(P.mean, (x,), {"dims": None, "keepdim": keepdim})
-    return apply(P.mean, (x,), {"dims": _dims(dim, x.ndim) if x.ndim else None, "keepdim": keepdim},
-                 "MeanBackward1")
+    return apply(P.mean, (x,), {"dims": _dims_or_all(dim, x.ndim), "keepdim": keepdim}, "MeanBackward1")
 
 
 class _ValuesIndices(namedtuple("_ValuesIndices", ["values", "indices"])):
@@ -109,12 +128,7 @@ def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
 def _amax_like(prim, x: Tensor, dim, keepdim: bool, name: str) -> Tensor:
     """amax/amin: the extremes over `dim` (all dims when None or empty); ties share the gradient."""
     x = _as_tensor(x)
-    if dim is None or (not isinstance(dim, int) and len(dim) == 0) or x.ndim == 0:
-        dims = None if x.ndim == 0 or not keepdim else tuple(range(x.ndim))
-        if dim is not None and x.ndim == 0:
-            _dims(dim, 0)  # still range-checked
-        return apply(prim, (x,), {"dims": dims, "keepdim": keepdim and dims is not None}, name)
-    return apply(prim, (x,), {"dims": _dims(dim, x.ndim), "keepdim": keepdim}, name)
+    return apply(prim, (x,), {"dims": _dims_or_all(() if dim is None else dim, x.ndim), "keepdim": keepdim}, name)
 
 
 def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
