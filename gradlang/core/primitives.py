@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import ops
+from . import ops, rounding
 
 try:
     from numpy._core.umath import clip as _clip_ufunc  # the ufunc behind np.clip
@@ -427,26 +427,26 @@ _TWO = {np.dtype(t): t(2) for t in (np.float32, np.float64)}
 
 
 def _sigmoid_forward(x):
-    return _reciprocal_value(np.exp(-x) + x.dtype.type(1))
+    return _reciprocal_value(rounding.exp(-x) + x.dtype.type(1))
 
 
 def _relu_forward(x):
     return np.maximum(x, x.dtype.type(0))
 
 
-_unary("exp", np.exp, lambda g, x, out: ops.mul(g, out), "ExpBackward0", saves="output",
+_unary("exp", rounding.exp, lambda g, x, out: ops.mul(g, out), "ExpBackward0", saves="output",
        chain_values=lambda g, x, out: g * out)
 _unary("log", np.log, lambda g, x, out: ops.div(g, x), "LogBackward0",
        chain_values=lambda g, x, out: g / x)
-_unary("log1p", np.log1p, lambda g, x, out: ops.div(g, ops.add(x, 1)), "Log1PBackward0",
+_unary("log1p", rounding.log1p, lambda g, x, out: ops.div(g, ops.add(x, 1)), "Log1PBackward0",
        chain_values=lambda g, x, out: g / (x + _ONE[x.dtype]))
-_unary("sin", np.sin, lambda g, x, out: ops.mul(g, ops.cos(x)), "SinBackward0",
-       chain_values=lambda g, x, out: g * np.cos(x))
-_unary("cos", np.cos, lambda g, x, out: ops.mul(g, ops.neg(ops.sin(x))), "CosBackward0",
-       chain_values=lambda g, x, out: g * -np.sin(x))
-_unary("tan", np.tan, lambda g, x, out: ops.mul(g, ops.add(ops.mul(out, out), 1)), "TanBackward0", saves="output",
+_unary("sin", rounding.sin, lambda g, x, out: ops.mul(g, ops.cos(x)), "SinBackward0",
+       chain_values=lambda g, x, out: g * rounding.cos(x))
+_unary("cos", rounding.cos, lambda g, x, out: ops.mul(g, ops.neg(ops.sin(x))), "CosBackward0",
+       chain_values=lambda g, x, out: g * -rounding.sin(x))
+_unary("tan", rounding.tan, lambda g, x, out: ops.mul(g, ops.add(ops.mul(out, out), 1)), "TanBackward0", saves="output",
        chain_values=lambda g, x, out: g * (out * out + _ONE[out.dtype]))
-_unary("tanh", np.tanh, lambda g, x, out: ops.mul(g, ops.rsub(ops.mul(out, out), 1)), "TanhBackward0",
+_unary("tanh", rounding.tanh, lambda g, x, out: ops.mul(g, ops.rsub(ops.mul(out, out), 1)), "TanhBackward0",
        saves="output", chain_values=lambda g, x, out: g * (_ONE[out.dtype] - out * out))
 _unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsub(out, 1)), out),
        "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: (g * (_ONE[out.dtype] - out)) * out)
