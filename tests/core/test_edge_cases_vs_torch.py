@@ -7,7 +7,12 @@ what a user would print, or the error, and the warnings.
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pytest
+
+import gradlang as T
 
 from .test_autograd_semantics import same_outcome
 
@@ -79,3 +84,33 @@ def test_reducing_over_an_empty_list_of_dims_reduces_them_all(torch, reduce, dim
 
 def test_an_empty_list_of_dims_of_an_integer_sum(torch):
     same_outcome(torch, lambda lib: lib.tensor([[1, 2], [5, 0]]).sum(dim=()))
+
+
+# ---------------------------------------------------------------- linspace's last bits
+
+_ENDS = [-1, 1, 0, 0.1, -3.7, 1 / 3, 7.77, -100, 1e6, -1e-5, 1e-30, float("inf")]
+
+
+def _same_bits(ours: np.ndarray, theirs: np.ndarray) -> bool:
+    """Equal values and dtypes, -0.0 told from 0.0 (a NaN's sign bit is not compared)."""
+    signs_differ = (np.signbit(ours) != np.signbit(theirs)) & ~np.isnan(ours)
+    return ours.dtype == theirs.dtype and np.array_equal(ours, theirs, equal_nan=True) and not signs_differ.any()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_linspace_is_bit_equal_to_torch(torch, dtype):
+    # Each half is counted from its own end, one rounding per element: linspace(-1, 1, 11)'s middle is -1.49e-08.
+    mismatches = []
+    for start, end in itertools.product(_ENDS, repeat=2):
+        if dtype.startswith("int") and float("inf") in (start, end):
+            continue
+        for steps in [0, 1, 2, 3, 7, 10, 11, 16, 33, 100, 257, 1001]:
+            theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+            ours = T.linspace(start, end, steps, dtype=getattr(T, dtype)).numpy()
+            if not _same_bits(ours, theirs):
+                mismatches.append((start, end, steps))
+    assert mismatches == []
+
+
+def test_linspace_prints_as_torch(torch):
+    same_outcome(torch, lambda lib: (lib.linspace(-1, 1, 11), lib.linspace(0, 1, 1), lib.linspace(2, 3, 0)))
