@@ -12,7 +12,7 @@ from heapq import heapify, heappop, heappush
 
 import numpy as np
 
-from ..errors import RuntimeError_
+from ..errors import RuntimeError_, TypeError_
 from .forward_mode import active_levels as _active_levels
 from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
@@ -41,9 +41,7 @@ def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> 
             grads.append(Tensor._wrap(np.asarray(1, dtype) if shape == () else np.ones(shape, dtype)))
             continue
         if not isinstance(given, Tensor):
-            from .creation import tensor
-
-            given = tensor(given, dtype=out.dtype)
+            raise TypeError_(f"gradients can be either Tensors or None, but got {type(given).__name__}")
         if given.array.shape != out.array.shape:
             raise RuntimeError_(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {Size(given.array.shape)!r} and output[{i}] "

@@ -205,8 +205,10 @@ def version_error(tensor: Tensor, expected: int, producer: Node | None) -> Runti
     shape = ", ".join(str(n) for n in tensor.array.shape)
     what = f"[torch.{tensor.dtype.legacy_name} [{shape}]]"
     if producer is not None:
-        op = producer.name().rstrip("0123456789")
-        op = op[: -len("Backward")] if op.endswith("Backward") else op
+        name = producer.name()
+        op, _, overload = name.rpartition("Backward")
+        # PyTorch names the op without "Backward0" (MaxBackward1 is Max1); other nodes by their C++ name
+        op = op + overload.lstrip("0") if op and overload.isdigit() else f"torch::autograd::{name}"
         what += f", which is output 0 of {op},"
     return RuntimeError_(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "

@@ -50,6 +50,32 @@ class Size(tuple, metaclass=_TorchClass):
 _run_backward = None  # engine.backward, bound by Tensor.backward
 
 
+_NUMBERS = frozenset({int, float, bool})
+
+
+def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
+    """A binary operator method running `ops.<name>(self, other)` (`(other, self)` when reflected).
+
+    An operand that is neither a tensor nor a number (only a tensor for `@`) gives NotImplemented,
+    so Python raises its own "unsupported operand type(s) for +: 'Tensor' and 'NoneType'" (or
+    asks the other operand), and `t == None` is False, as with PyTorch's tensors.
+    """
+    function = None
+
+    def method(self, other):
+        nonlocal function
+        kind = type(other)
+        if kind is not Tensor and not isinstance(other, Tensor):
+            if tensors_only or kind not in _NUMBERS and not isinstance(other, (np.number, np.bool_)):
+                return NotImplemented
+        if function is None:  # ops imports this module: bound on first use
+            function = getattr(_ops, name)
+        return function(other, self) if reflected else function(self, other)
+
+    method.__name__ = name
+    return method
+
+
 class Tensor(metaclass=_TorchClass):
     """An n-dimensional array that records the operations applied to it for autograd."""
 
@@ -128,6 +154,9 @@ class Tensor(metaclass=_TorchClass):
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if type(requires_grad) is not bool:
+            kind = type(requires_grad).__name__
+            raise TypeError_(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not {kind}")
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError_(NONLEAF_REQUIRES_GRAD)
@@ -278,6 +307,13 @@ class Tensor(metaclass=_TorchClass):
         return out
 
     def detach_(self) -> Tensor:
+        if self._base is not None:
+            raise RuntimeError_(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -334,53 +370,31 @@ class Tensor(metaclass=_TorchClass):
 
     # ------------------------------------------------------------ operators
 
-    def __add__(self, other):
-        return _ops.add(self, other)
-
-    def __radd__(self, other):
-        return _ops.add(other, self)
-
-    def __sub__(self, other):
-        return _ops.sub(self, other)
-
-    def __rsub__(self, other):
-        return _ops.rsub(self, other)
-
-    def __mul__(self, other):
-        return _ops.mul(self, other)
-
-    def __rmul__(self, other):
-        return _ops.mul(other, self)
-
-    def __truediv__(self, other):
-        return _ops.div(self, other)
-
-    def __rtruediv__(self, other):
-        return _ops.rdiv(self, other)
-
-    def __floordiv__(self, other):
-        return _ops.floor_divide(self, other)
-
-    def __rfloordiv__(self, other):
-        return _ops.floor_divide(other, self)
-
-    def __mod__(self, other):
-        return _ops.remainder(self, other)
-
-    def __rmod__(self, other):
-        return _ops.remainder(other, self)
-
-    def __pow__(self, other):
-        return _ops.pow(self, other)
-
-    def __rpow__(self, other):
-        return _ops.rpow(self, other)
-
-    def __matmul__(self, other):
-        return _ops.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
+    __add__ = _operator("add")
+    __radd__ = _operator("add", reflected=True)
+    __sub__ = _operator("sub")
+    __rsub__ = _operator("rsub")  # rsub(self, other) is other - self
+    __mul__ = _operator("mul")
+    __rmul__ = _operator("mul", reflected=True)
+    __truediv__ = _operator("div")
+    __rtruediv__ = _operator("rdiv")  # rdiv(self, other) is other / self
+    __floordiv__ = _operator("floor_divide")
+    __rfloordiv__ = _operator("floor_divide", reflected=True)
+    __mod__ = _operator("remainder")
+    __rmod__ = _operator("remainder", reflected=True)
+    __pow__ = _operator("pow")
+    __rpow__ = _operator("rpow")  # rpow(self, other) is other ** self
+    __matmul__ = _operator("matmul", tensors_only=True)
+    __rmatmul__ = _operator("matmul", reflected=True, tensors_only=True)
+    __and__ = __rand__ = _operator("bitwise_and")
+    __or__ = __ror__ = _operator("bitwise_or")
+    __xor__ = __rxor__ = _operator("bitwise_xor")
+    __eq__ = _operator("eq")  # type: ignore[assignment]
+    __ne__ = _operator("ne")  # type: ignore[assignment]
+    __lt__ = _operator("lt")
+    __le__ = _operator("le")
+    __gt__ = _operator("gt")
+    __ge__ = _operator("ge")
 
     def __neg__(self):
         return _ops.neg(self)
@@ -393,39 +407,6 @@ class Tensor(metaclass=_TorchClass):
 
     def __invert__(self):
         return _ops.bitwise_not(self)
-
-    def __and__(self, other):
-        return _ops.bitwise_and(self, other)
-
-    __rand__ = __and__
-
-    def __or__(self, other):
-        return _ops.bitwise_or(self, other)
-
-    __ror__ = __or__
-
-    def __xor__(self, other):
-        return _ops.bitwise_xor(self, other)
-
-    __rxor__ = __xor__
-
-    def __eq__(self, other):  # type: ignore[override]
-        return _ops.eq(self, other)
-
-    def __ne__(self, other):  # type: ignore[override]
-        return _ops.ne(self, other)
-
-    def __lt__(self, other):
-        return _ops.lt(self, other)
-
-    def __le__(self, other):
-        return _ops.le(self, other)
-
-    def __gt__(self, other):
-        return _ops.gt(self, other)
-
-    def __ge__(self, other):
-        return _ops.ge(self, other)
 
     # ------------------------------------------------------------ methods that mirror torch functions
 

@@ -835,3 +835,31 @@ def test_set_grad_enabled_as_call_block_and_decorator(torch):
     assert same_outcome(torch, scenario)[0] == (
         "([False, True, False, True, False, True, False], 'torch.autograd.grad_mode.set_grad_enabled(mode=True)')"
     )
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # operators with an operand that is neither a tensor nor a number: Python's own TypeError
+        "r = t + None", "r = None + t", "r = None - t", "r = t % None", "r = t // None", "r = None / t",
+        "r = t ** None", "r = t @ 2.0", "r = 2.0 @ t", "r = t @ [1.0]", "r = t < None", "r = (t == None, t != None)",
+        "r = lib.mul(t, None)", "r = lib.sub(t, 'a')",
+        "x.requires_grad_(1)",
+        "(x * 2).backward([1.0, 1.0])",
+        "lib.tensor([1, 2]).add_(1, alpha=0.5)",
+        "r = lib.tensor([1, 2]).add(lib.tensor([1.0]), alpha=0.5)",
+        "y = x * 2; y[0:1].detach_()",
+        "lib.ones(3)[0:2].detach_()",
+        "y = x.max(); y.mul_(2); y.backward()",  # the version message names MaxBackward1 as Max1
+        "y = x * 2; y[0] = 1.0; w = y * y; y.add_(1); w.sum().backward()",
+        "y = x * 2; y[y > 2] = 0; r = y",  # an advanced index writes as IndexPutBackward0
+        "y = x * 2; y[[0, 1]] = lib.tensor([1.0, 2.0]); r = y",
+    ],
+)
+def test_operand_errors_and_node_names(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "x": lib.tensor([1.0, 2.0], requires_grad=True), "t": lib.tensor([1.5])}
+        exec(code, names)
+        return names.get("r")
+
+    same_outcome(torch, scenario)

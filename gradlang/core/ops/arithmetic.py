@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import RuntimeError_, TypeError_
 from .. import dtypes
 from ..dtypes import result_type
 from ..graph import apply
 from ..tensor import Tensor
-from .promotion import _as_tensor, _binary, _check_operand, _coerce, _floating, _nograd_binary
+from .promotion import _as_tensor, _binary, _coerce, _floating, _is_number, _nograd_binary
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
 
+def _scaled(a, b, alpha):
+    """b * alpha, for add and sub; a float alpha only with a floating result, as PyTorch allows."""
+    if isinstance(alpha, float) and not result_type((a, b)).is_floating_point:
+        raise RuntimeError_("For integral input tensors, argument alpha must not be a floating point number.")
+    return mul(b, alpha)
+
+
 def add(a, b, alpha=None) -> Tensor:
     if alpha is not None:
-        b = mul(b, alpha)
+        b = _scaled(a, b, alpha)
     return _binary(P.add, a, b)
 
 
@@ -44,7 +51,7 @@ def _check_bool_subtraction(a, b) -> None:
 def sub(a, b, alpha=None) -> Tensor:
     _check_bool_subtraction(a, b)
     if alpha is not None:
-        b = mul(b, alpha)
+        b = _scaled(a, b, alpha)
     if not isinstance(a, Tensor):
         return rsub(b, a)
     return _binary(P.sub, a, b)
@@ -97,7 +104,8 @@ def pow(base, exponent) -> Tensor:  # noqa: A001 - torch.pow
         return rpow(exponent, base)
     if isinstance(exponent, Tensor):
         return _binary(P.pow_, base, exponent)
-    _check_operand(exponent, "** or pow()")
+    if not _is_number(exponent):
+        raise TypeError_(f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'")
     dtype = result_type((base, exponent))
     return apply(P.pow_scalar, (_coerce(base, dtype),), {"exponent": exponent})
 

@@ -262,7 +262,7 @@ def setitem(target: Tensor, key, value) -> None:
         if whole:
             result = copy_values(before, value_tensor, "FillBackward3" if value_tensor.ndim == 0 else "CopyBackwards")
         else:
-            result = index_put(before, numpy_key, value_tensor)
+            result = index_put(before, numpy_key, value_tensor, "CopySlices" if basic else "IndexPutBackward0")
         # Only the region: in an expanded target, other elements share its memory locations.
         writable(target.array)[numpy_key] = result.array[numpy_key]
         _adopt(target, result, base_before)

@@ -119,6 +119,6 @@ def index_scatter(g: Tensor, key, shape) -> Tensor:
     return apply(P.index_scatter, (g,), {"index": key, "shape": shape})
 
 
-def index_put(x: Tensor, key, value) -> Tensor:
-    """The functional form of `x[key] = value` (PyTorch's CopySlices)."""
-    return apply(P.index_put, (x, value), {"index": key})
+def index_put(x: Tensor, key, value, name: str | None = None) -> Tensor:
+    """The functional form of `x[key] = value` (CopySlices, or as `name` says)."""
+    return apply(P.index_put, (x, value), {"index": key}, name)

@@ -32,12 +32,14 @@ def _coerce(value, dtype: DType) -> Tensor:
     return _scalar(value, dtype)
 
 
+def _is_number(value) -> bool:
+    return type(value) in (int, float, bool) or isinstance(value, (np.integer, np.floating, np.bool_))
+
+
 def _check_operand(value, op: str):
-    if isinstance(value, Tensor) or type(value) in (int, float, bool):
+    if isinstance(value, Tensor) or _is_number(value):
         return
-    if isinstance(value, (np.integer, np.floating, np.bool_)):
-        return
-    raise TypeError_(f"unsupported operand type(s) for {op}: 'Tensor' and '{type(value).__name__}'")
+    raise TypeError_(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(value).__name__}")
 
 
 def _broadcast_shape(a: Tensor, b) -> None:
