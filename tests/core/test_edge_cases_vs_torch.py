@@ -114,3 +114,38 @@ def test_linspace_is_bit_equal_to_torch(torch, dtype):
 
 def test_linspace_prints_as_torch(torch):
     same_outcome(torch, lambda lib: (lib.linspace(-1, 1, 11), lib.linspace(0, 1, 1), lib.linspace(2, 3, 0)))
+
+
+# ---------------------------------------------------------------- losses and where: dtypes and shapes
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = F.mse_loss(lib.tensor([1.0, 2.0], requires_grad=True), lib.tensor([1.0, 4.0], dtype=lib.float64))",
+        "r = F.mse_loss(lib.tensor([1, 2]), lib.tensor([1.0, 4.0]))",
+        "r = F.mse_loss(lib.tensor([1, 2]), lib.tensor([1, 4]))",
+        "r = F.mse_loss(lib.tensor([1.0, 2.0]), lib.tensor([1.0, 4.0, 5.0]))",  # warns, then refuses
+        "r = F.mse_loss(lib.tensor([1.0, 2.0]), lib.tensor([1.0, 4.0, 5.0]), reduction='none')",
+        "r = F.mse_loss(lib.tensor([1.0, 2.0]), lib.tensor([[1.0], [4.0]]))",  # warns, broadcasts
+        "r = F.mse_loss(lib.tensor([1.0, 2.0]), lib.tensor([1.0, 4.0]), reduction='bad')",
+        "r = F.mse_loss(lib.tensor([1.0, 2.0]), 3.0)",
+        "r = F.binary_cross_entropy(lib.tensor([0.5, 0.2], dtype=lib.float64), lib.tensor([1.0, 0.0]))",
+        "r = F.binary_cross_entropy(lib.tensor([0.5, 0.2]), lib.tensor([1.0, 0.0], dtype=lib.float64))",
+        "r = F.binary_cross_entropy(lib.tensor([0.5, 0.2]), lib.tensor([1, 0]))",
+        "r = F.binary_cross_entropy(lib.tensor([1, 0]), lib.tensor([1, 0]))",
+        "r = F.binary_cross_entropy(lib.tensor([0.5, 0.2]), lib.tensor([1.0, 0.0, 1.0]))",
+        "r = lib.where(lib.tensor([True, False]), lib.tensor([1.0, 2.0, 3.0]), lib.tensor(0.0))",
+        "r = lib.where(lib.tensor([True, False, True]), lib.tensor([1.0, 2.0]), 0.0)",
+        "r = lib.where(lib.tensor([True, False]), lib.tensor([1.0, 2.0]), lib.tensor([1.0, 2.0, 3.0]))",
+        "r = lib.where(lib.tensor([[True], [False]]), lib.tensor([1.0, 2.0, 3.0]), lib.tensor([[1.0, 2.0]]))",
+        "r = lib.where(lib.tensor([True, False]), 1.0, lib.tensor([1.0, 2.0, 3.0]))",
+    ],
+)
+def test_loss_and_where_operands(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "F": lib.nn.functional}
+        exec(code, names)
+        return names["r"]
+
+    same_outcome(torch, scenario)

@@ -3,13 +3,15 @@ clamp (with PyTorch's Clamp/ClampMin/ClampMax names) and where."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import RuntimeError_
 from .. import dtypes, limits
 from ..dtypes import result_type
 from ..graph import apply, rename
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum
-from .promotion import _as_tensor, _coerce, _floating, to
+from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -86,5 +88,16 @@ def where(condition: Tensor, a, b) -> Tensor:
                             f"{condition.dtype.short_name}")
     dtype = result_type((a, b))
     ta, tb = _coerce(a, dtype), _coerce(b, dtype)
+    _broadcast_in_order((condition, ta, tb))
     limits.check_broadcast(condition.array.shape, ta.array.shape, tb.array.shape)
     return apply(P.where, (ta, tb), {"condition": condition})
+
+
+def _broadcast_in_order(operands: tuple[Tensor, ...]) -> None:
+    """PyTorch broadcasts several operands one after another: a mismatch is reported between the
+    shape so far (tensor a) and the next operand's (tensor b)."""
+    so_far = operands[0]
+    for operand in operands[1:]:
+        _broadcast_shape(so_far, operand)
+        shape = np.broadcast_shapes(so_far.array.shape, operand.array.shape)
+        so_far = Tensor._wrap(np.broadcast_to(so_far.array, shape))  # a view: only its shape is read

@@ -3,14 +3,14 @@ out) and the loss functions mse_loss and binary_cross_entropy."""
 
 from __future__ import annotations
 
-from ...errors import TypeError_
-from ..dtypes import DType
+from ...errors import AttributeError_, NotImplementedError_, RuntimeError_, TypeError_, ValueError_
+from ..dtypes import DType, result_type
 from ..graph import apply
 from ..notices import warn
 from ..tensor import Tensor
 from .arithmetic import pow, sub
 from .dims import _wrap_dim
-from .promotion import _as_tensor, _coerce, _floating, to
+from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
 from .reductions import sum
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
@@ -55,17 +55,37 @@ def functional_log_softmax(x: Tensor, dim=None, dtype: DType | None = None) -> T
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    if not isinstance(target, Tensor):  # PyTorch asks for its size first
+        raise AttributeError_(f"'{type(target).__name__}' object has no attribute 'size'")
+    if tuple(target.shape) != tuple(input.shape):
+        warn(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). This will "
+            "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            UserWarning, stacklevel=2,
+        )
+    _broadcast_shape(input, target)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError_(f"{reduction} is not a valid value for reduction")
+    dtype = result_type((input, target))
+    if not dtype.is_floating_point:
+        raise NotImplementedError_(f'"mse_cpu" not implemented for \'{dtype.short_name}\'')
+    input, target = _coerce(input, dtype), _coerce(target, dtype)  # noqa: A001
     if reduction != "mean":
         diff = pow(sub(input, target), 2)
         return sum(diff) if reduction == "sum" else diff
-    return apply(P.mse_loss, (input, _coerce(target, input.dtype)))
+    return apply(P.mse_loss, (input, target))
 
 
 def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
-    target = _coerce(target if isinstance(target, Tensor) else _as_tensor(target), input.dtype)
+    if not isinstance(target, Tensor):
+        target = _coerce(_as_tensor(target), input.dtype)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
             "deprecated. Please ensure they have the same size."
         )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError_(f'"binary_cross_entropy" not implemented for \'{input.dtype.short_name}\'')
+    if target.dtype is not input.dtype:
+        raise RuntimeError_(f"Found dtype {target.dtype.short_name} but expected {input.dtype.short_name}")
     return apply(P.binary_cross_entropy, (input, target))
