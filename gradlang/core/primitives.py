@@ -590,8 +590,14 @@ def _unfilled(view):
     return np.ndarray(view.shape, view.dtype, buffer=view.base, strides=view.strides)
 
 
+def _mean_forward(x, dims=None, keepdim=False):
+    if _count(x.shape, dims) == 0:  # nan, without numpy's "Mean of empty slice" warning
+        return np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=x.dtype)
+    return np.mean(x, axis=dims, keepdims=keepdim, dtype=x.dtype).astype(x.dtype)
+
+
 mean = define(
-    "mean", lambda x, dims, keepdim: np.mean(x, axis=dims, keepdims=keepdim, dtype=x.dtype).astype(x.dtype),
+    "mean", _mean_forward,
     vjp=lambda node, g, dims, keepdim: (
         ops.div(_expand_back(g, node.input_shape(0), dims, keepdim), _count(node.input_shape(0), dims)),
     ),
@@ -905,7 +911,7 @@ def _mse_vjp(node, g):
 
 
 mse_loss = define(
-    "mse_loss", lambda a, b: np.mean(np.square(a - b), dtype=a.dtype).astype(a.dtype), _mse_vjp,
+    "mse_loss", lambda a, b: _mean_forward(np.square(a - b)), _mse_vjp,
     jvp=lambda p, t: ops.mean(ops.mul(ops.mul(ops.sub(p[0], p[1]), 2), ops.sub(t[0], t[1]))),
     node_name="MseLossBackward0", save_inputs=(0, 1),
 )
@@ -915,7 +921,7 @@ def _bce_forward(p, target):
     one = p.dtype.type(1)
     log_p = np.maximum(np.log(p), p.dtype.type(-100))
     log_q = np.maximum(np.log(one - p), p.dtype.type(-100))
-    return np.mean(-(target * log_p + (one - target) * log_q), dtype=p.dtype).astype(p.dtype)
+    return _mean_forward(-(target * log_p + (one - target) * log_q))
 
 
 def _bce_slope(p, target):

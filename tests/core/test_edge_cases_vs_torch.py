@@ -7,7 +7,9 @@ what a user would print, or the error, and the warnings.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -149,3 +151,40 @@ def test_loss_and_where_operands(torch, code):
         return names["r"]
 
     same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- reductions of nothing
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = e.mean(), e.sum(), z.mean(0), z.mean(1), z.mean((0, 1), keepdim=True), e.mean(0)",  # nan, silently
+        "r = F.mse_loss(e, e), F.binary_cross_entropy(e, e)",
+        "e.requires_grad_(); e.mean().backward(); r = e.grad",
+        "r = e.max()",
+        "r = e.amax()",
+        "r = z.amin((), keepdim=True)",
+        "r = z.max(0)",
+        "r = z.min(-2)",
+        "r = z.max(1), z.amax(1), z.argmax(1)",
+        "r = lib.zeros(2, 0, 4).amax((2, 1))",  # the first empty dim, named as given
+        "r = z.amin(-2)",
+        "r = e.argmax()",
+        "r = e.argmin()",
+        "r = z.argmax(0)",
+        "r = z.argmin(-2, keepdim=True)",
+    ],
+)
+def test_reducing_an_empty_tensor(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "F": lib.nn.functional, "e": lib.tensor([]), "z": lib.zeros(0, 3)}
+        exec(code, names)
+        return names["r"]
+
+    same_outcome(torch, scenario)
+    with warnings.catch_warnings(record=True) as caught:  # numpy's "Mean of empty slice" must not leak
+        warnings.simplefilter("always")
+        with contextlib.suppress(Exception):
+            scenario(T)
+    assert [str(w.message) for w in caught] == []

@@ -7,7 +7,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import IndexError_, RuntimeError_
 from ..dtypes import DType
 from ..graph import apply
 from ..tensor import Tensor
@@ -89,8 +89,20 @@ def _named_pair(kind: str, values: Tensor, indices: Tensor):
     return (MaxResult if kind == "max" else MinResult)(values, indices)
 
 
-def _reduce_dim(kind: str, x: Tensor, dim: int, keepdim: bool):
+def _refuse_empty_dim(op: str, x: Tensor, dim: int, shown=None) -> None:
+    """PyTorch's IndexError for reducing over a dim of size 0 (`shown`: the dim as the message names it)."""
+    if x.ndim and x.shape[dim] == 0:
+        raise IndexError_(f"{op}(): Expected reduction dim {dim if shown is None else shown} to have non-zero size.")
+
+
+def _unspecified_dim(op: str) -> str:
+    """The start of PyTorch's message for reducing an empty tensor over every dim."""
+    return f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
+
+
+def _reduce_dim(kind: str, x: Tensor, dim: int, keepdim: bool, op: str | None = None):
     dim = _wrap_dim(dim, x.ndim)
+    _refuse_empty_dim(op or kind, x, dim)
     if x.ndim == 0:
         values = apply(P.clone, (x,), None, "MaxBackward0" if kind == "max" else "MinBackward0")
         return _named_pair(kind, values, Tensor._wrap(np.asarray(0)))
@@ -110,10 +122,7 @@ def _extreme(kind: str, x, dim=None, keepdim=False):
     if dim is not None:
         return _reduce_dim(kind, x, dim, keepdim)
     if x.numel() == 0:
-        raise RuntimeError_(
-            f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction "
-            "dim with the 'dim' argument."
-        )
+        raise RuntimeError_(f"{_unspecified_dim(kind)} Specify the reduction dim with the 'dim' argument.")
     return apply(P.amax if kind == "max" else P.amin, (x,), {"dims": None, "keepdim": False, "nan_hits": True})
 
 
@@ -125,30 +134,41 @@ def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
     return _extreme("min", x, dim, keepdim)
 
 
-def _amax_like(prim, x: Tensor, dim, keepdim: bool, name: str) -> Tensor:
+def _amax_like(op: str, x: Tensor, dim, keepdim: bool, name: str) -> Tensor:
     """amax/amin: the extremes over `dim` (all dims when None or empty); ties share the gradient."""
     x = _as_tensor(x)
-    return apply(prim, (x,), {"dims": _dims_or_all(() if dim is None else dim, x.ndim), "keepdim": keepdim}, name)
+    dims = _dims_or_all(() if dim is None else dim, x.ndim)
+    if x.numel() == 0:
+        if dim is None or (not isinstance(dim, int) and len(dim) == 0):
+            raise RuntimeError_(f"{_unspecified_dim(op)} Specify the reduction dim with the 'dim' argument.")
+        for given in (dim,) if isinstance(dim, int) else dim:  # the first empty one, named as given
+            _refuse_empty_dim(op, x, _wrap_dim(given, x.ndim), shown=given)
+    return apply(P.PRIMITIVES[op], (x,), {"dims": dims, "keepdim": keepdim}, name)
 
 
 def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    return _amax_like(P.amax, x, dim, keepdim, "AmaxBackward0")
+    return _amax_like("amax", x, dim, keepdim, "AmaxBackward0")
 
 
 def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    return _amax_like(P.amin, x, dim, keepdim, "AminBackward0")
+    return _amax_like("amin", x, dim, keepdim, "AminBackward0")
+
+
+def _arg_extreme(kind: str, x: Tensor, dim, keepdim: bool) -> Tensor:
+    op = f"arg{kind}"
+    if dim is not None:
+        return _reduce_dim(kind, x, dim, keepdim, op).indices
+    if x.numel() == 0:
+        raise IndexError_(_unspecified_dim(op))
+    return Tensor._wrap(np.asarray(getattr(np, op)(x.array), dtype=np.int64))
 
 
 def argmax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    if dim is None:
-        return Tensor._wrap(np.asarray(np.argmax(x.array), dtype=np.int64))
-    return _reduce_dim("max", x, dim, keepdim).indices
+    return _arg_extreme("max", x, dim, keepdim)
 
 
 def argmin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    if dim is None:
-        return Tensor._wrap(np.asarray(np.argmin(x.array), dtype=np.int64))
-    return _reduce_dim("min", x, dim, keepdim).indices
+    return _arg_extreme("min", x, dim, keepdim)
 
 
 def norm(x: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
