@@ -16,7 +16,7 @@ from ..errors import RuntimeError_, TypeError_
 from .forward_mode import active_levels as _active_levels
 from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
-from .notices import warn
+from .notices import warn_once
 from .primitives import PRIMITIVES
 from .tensor import Size, Tensor
 
@@ -278,7 +278,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if retain_graph is None:
         retain_graph = create_graph
     if create_graph:
-        warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+        warn_once(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     if inputs is not None:
         targets = list({id(t): t for t in _as_list(inputs)}.values())  # each once, however often given
         if not targets:

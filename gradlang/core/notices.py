@@ -21,8 +21,25 @@ def warn(message: str, category: type[Warning] = UserWarning, stacklevel: int = 
     warnings.warn(message, category, stacklevel=stacklevel + 1)
 
 
-def set_handler(handler: Callable[[str, str], None] | None) -> Callable[[str, str], None] | None:
-    """Route this thread's warnings to `handler(category_name, message)`; returns the previous one."""
-    previous = getattr(_local, "handler", None)
+_warned: set[str] = set()  # the once-only warnings given in this process, where no handler keeps its own
+
+
+def warn_once(message: str, category: type[Warning] = UserWarning, stacklevel: int = 2) -> None:
+    """`warn`, the first time this message comes up (PyTorch's TORCH_WARN_ONCE): once per process,
+    or once per handler that brings its own memory (an interpreter is a fresh process to its user)."""
+    seen = getattr(_local, "once", None)
+    if seen is None:
+        seen = _warned
+    if message not in seen:
+        seen.add(message)
+        warn(message, category, stacklevel + 1)
+
+
+def set_handler(handler: Callable[[str, str], None] | None, once: set[str] | None = None) -> tuple:
+    """Route this thread's warnings to `handler(category_name, message)`, with `once` remembering
+    the once-only warnings it has had; returns the previous (handler, once), to restore with
+    `set_handler(*previous)`."""
+    previous = (getattr(_local, "handler", None), getattr(_local, "once", None))
     _local.handler = handler
+    _local.once = once
     return previous

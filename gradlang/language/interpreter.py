@@ -60,6 +60,7 @@ class Interpreter:
         self.first_line = 1
         self.grad_enabled = True
         self.generator = creation.Generator()
+        self.warned_once: set[str] = set()  # PyTorch's once-per-process warnings, once per interpreter here
         self._compiler = Compiler(self)
         needed = FRAMES_PER_CALL * max_recursion + 2000
         if sys.getrecursionlimit() < needed:
@@ -113,7 +114,7 @@ class Interpreter:
         limits.current.max_tensor_elements = self.max_tensor_elements
         saved_generator = creation.use_generator(self.generator)
         _thread.interpreter = self
-        saved_handler = notices.set_handler(self.report_warning)
+        saved_handler = notices.set_handler(self.report_warning, self.warned_once)
         self.limits.start()
         try:
             yield
@@ -123,7 +124,7 @@ class Interpreter:
             limits.current.max_tensor_elements = saved_limit
             creation.use_generator(saved_generator)
             _thread.interpreter = saved_interpreter
-            notices.set_handler(saved_handler)
+            notices.set_handler(*saved_handler)
             self.limits.depth = 0
             self.handling.clear()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import gradlang
+from gradlang.core import notices
 
 _CASES = json.loads((Path(__file__).parents[1] / "reference" / "pytorch-cases.json").read_text())
 CORE_CASE_IDS = [case["id"] for case in _CASES if case["id"][0] in "BCDE" or case["kind"] != "repr"]
@@ -45,12 +46,16 @@ def run_case(code: str) -> tuple[str, str | None, list[str]]:
     scoped_builtins = dict(vars(builtins), __import__=_torch_import, print=captured_print)
     namespace = {"torch": gradlang, "__builtins__": scoped_builtins}
     error = None
+    # Each case ran in a fresh process: warnings given once per process come up again.
+    previous = notices.set_handler(None, once=set())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             exec(code, namespace)
         except Exception as exc:  # noqa: BLE001 - the error is what the case compares
             error = f"{type(exc).__name__}: {exc}"
+        finally:
+            notices.set_handler(*previous)
     return out.getvalue(), error, [f"{w.category.__name__}: {w.message}" for w in caught]
 
 

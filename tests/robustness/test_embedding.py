@@ -62,6 +62,24 @@ def test_output_goes_to_the_given_streams():
     assert err.getvalue().startswith("UserWarning: The .grad attribute of a Tensor that is not a leaf")
 
 
+def test_once_only_warnings_come_once_per_interpreter():
+    # PyTorch gives some warnings once per process (x.T on a 1-D tensor): once per interpreter here.
+    def warnings_of(interp, source):
+        err = io.StringIO()
+        interp.stderr = err
+        interp.run(source)
+        return err.getvalue().count("UserWarning: The use of `x.T`")
+
+    first = Interpreter(stdout=io.StringIO())
+    assert warnings_of(first, "x = tensor([1., 2.])\nx.T\nx.T") == 1
+    assert warnings_of(first, "x.T") == 0
+    assert warnings_of(Interpreter(stdout=io.StringIO()), "tensor([1., 2.]).T") == 1
+    # (x * x).backward(create_graph=True)'s reference-cycle warning likewise
+    second = Interpreter(stdout=io.StringIO(), stderr=io.StringIO())
+    second.run("x = param(2.0)\n(x * x).backward(create_graph=True)\n(x * x).backward(create_graph=True)")
+    assert second.stderr.getvalue().count("create_graph=True will create a reference cycle") == 1
+
+
 def test_run_file_and_eval(tmp_path):
     script = tmp_path / "prog.grad"
     script.write_text("def f(x):\n    return x * 3\n")

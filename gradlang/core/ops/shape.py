@@ -10,7 +10,7 @@ import numpy as np
 from ...errors import RuntimeError_
 from .. import limits
 from ..graph import apply
-from ..notices import warn
+from ..notices import warn_once
 from ..tensor import Tensor
 from .dims import _dims, _wrap_dim
 from .reductions import sum
@@ -166,8 +166,11 @@ def t(x: Tensor) -> Tensor:
 
 
 def T(x: Tensor) -> Tensor:  # noqa: N802 - the .T property
-    if x.ndim != 2:
-        warn(
+    if x.ndim == 0:
+        warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                  UserWarning, stacklevel=3)
+    elif x.ndim != 2:
+        warn_once(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
