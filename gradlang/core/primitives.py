@@ -452,9 +452,18 @@ _unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsu
        "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: (g * (_ONE[out.dtype] - out)) * out)
 _unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output",
        chain_values=lambda g, x, out: g / (out * _TWO[out.dtype]))
-_unary("relu", _relu_forward, lambda g, x, out: _keep(out.array > 0, g), "ReluBackward0", saves="output",
+# relu's gradient, g where the output is positive: a primitive of its own (PyTorch's threshold_backward)
+# so that a gradient built with create_graph still depends on the output, with derivative zero there.
+threshold_backward = define(
+    "threshold_backward", lambda g, out: _keep_value(out > 0, g),
+    vjp=lambda node, gg: (ops.threshold_backward(gg, node.saved_tensors()[0]), ops.zeros_like(gg)),
+    jvp=lambda p, t: ops.threshold_backward(t[0], p[1]),
+    node_name="ThresholdBackwardBackward0", save_inputs=(1,),
+)
+
+_unary("relu", _relu_forward, lambda g, x, out: ops.threshold_backward(g, out), "ReluBackward0", saves="output",
        chain_values=lambda g, x, out: _keep_value(out > 0, g))
-_unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.constant(np.sign(x.array))), "AbsBackward0",
+_unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.sign(x)), "AbsBackward0",
        chain_values=lambda g, x, out: g * np.sign(x))
 
 # The ops the JVP rules of output-saving primitives call to recompute their output.

@@ -863,3 +863,16 @@ def test_operand_errors_and_node_names(torch, code):
         return names.get("r")
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize("f", [lambda x: x.relu(), lambda x: x.abs(), lambda x: x.relu() ** 2, lambda x: x.sign() * x])
+def test_second_derivatives_through_piecewise_functions(torch, f):
+    # The first gradient, built with create_graph, still depends on x (ThresholdBackwardBackward0,
+    # or sign's zero derivative), so a second one is zeros where PyTorch's is, not an error.
+    def scenario(lib):
+        x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+        (g,) = lib.autograd.grad(f(x).sum(), x, create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), x)
+        return g, h
+
+    same_outcome(torch, scenario)

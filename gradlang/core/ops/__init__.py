@@ -74,6 +74,7 @@ from .elementwise import (
     sqrt,
     tan,
     tanh,
+    threshold_backward,
     where,
 )
 from .functional import (
@@ -152,6 +153,7 @@ __all__ = [
     "log1p", "log_softmax", "logical_not", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
     "mse_loss", "mT", "mul", "mv", "ne", "neg", "norm", "ones_like", "permute", "pow", "pow_scalar", "rdiv",
     "reciprocal", "relu", "remainder", "reshape", "rpow", "rsub", "setitem", "sigmoid", "sign", "sin",
-    "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh", "to",
+    "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh",
+    "threshold_backward", "to",
     "transpose", "unsqueeze", "view", "where", "zeros_like",
 ]

@@ -42,6 +42,11 @@ def sign(x: Tensor) -> Tensor:
     return apply(P.PRIMITIVES["sign"], (_as_tensor(x),))
 
 
+def threshold_backward(g: Tensor, out: Tensor) -> Tensor:
+    """relu's gradient: `g` where `out` is positive, +0 elsewhere (differentiable, for create_graph)."""
+    return apply(P.PRIMITIVES["threshold_backward"], (g, out))
+
+
 def relu(x: Tensor) -> Tensor:
     return apply(P.PRIMITIVES["relu"], (_as_tensor(x),))
 
