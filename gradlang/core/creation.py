@@ -32,6 +32,19 @@ def _finish(array: np.ndarray, requires_grad: bool, constructor: bool = True) ->
     return out
 
 
+# The Python types PyTorch takes in place of a dtype.
+_PYTHON_TYPE_DTYPES = {float: dtypes.float64, int: dtypes.int64, bool: dtypes.bool_}
+
+
+def _dtype_argument(op: str, dtype) -> DType | None:
+    """A `dtype=` argument as PyTorch takes it: a dtype, None, or Python's float, int or bool."""
+    if dtype is None or isinstance(dtype, DType):
+        return dtype
+    if isinstance(dtype, type) and dtype in _PYTHON_TYPE_DTYPES:
+        return _PYTHON_TYPE_DTYPES[dtype]
+    raise TypeError_(f"{op}(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+
+
 def _leaf_kind(value) -> int:
     """0 bool, 1 int, 2 float; raises PyTorch's error for anything else."""
     if isinstance(value, (bool, np.bool_)):
@@ -82,6 +95,7 @@ def _from_python(data, dtype: DType | None) -> np.ndarray:
 
 def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
     """A new leaf tensor holding a copy of `data` (numbers, nested lists, numpy arrays, tensors)."""
+    dtype = _dtype_argument("tensor", dtype)
     if isinstance(data, Tensor):
         warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
         array = np.array(data.array, dtype=(dtype or data.dtype).numpy, copy=True)
@@ -99,6 +113,7 @@ def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device
 
 
 def as_tensor(data, dtype: DType | None = None) -> Tensor:
+    dtype = _dtype_argument("as_tensor", dtype)
     if isinstance(data, Tensor) and (dtype is None or data.dtype is dtype):
         return data
     return tensor(data, dtype=dtype)
@@ -137,44 +152,46 @@ def _size(sizes) -> tuple[int, ...]:
     return tuple(result)
 
 
-def _filled(fill, sizes, dtype: DType | None, requires_grad: bool) -> Tensor:
+def _filled(op: str, fill, sizes, dtype: DType | None, requires_grad: bool) -> Tensor:
+    dtype = _dtype_argument(op, dtype)
     shape = _size(sizes)
     limits.check_shape(shape)
     return _finish(np.full(shape, fill, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
 
 def zeros(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
-    return _filled(0, size, dtype, requires_grad)
+    return _filled("zeros", 0, size, dtype, requires_grad)
 
 
 def ones(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
-    return _filled(1, size, dtype, requires_grad)
+    return _filled("ones", 1, size, dtype, requires_grad)
 
 
 def empty(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
-    return _filled(0, size, dtype, requires_grad)
+    return _filled("empty", 0, size, dtype, requires_grad)
 
 
 def full(size, fill_value, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+    dtype = _dtype_argument("full", dtype)
     if dtype is None:
         dtype = dtypes.DEFAULT_FOR_CATEGORY[dtypes.scalar_category(fill_value)]
-    return _filled(fill_value, (size,), dtype, requires_grad)
+    return _filled("full", fill_value, (size,), dtype, requires_grad)
 
 
-def _like(fill, like: Tensor, dtype, requires_grad: bool) -> Tensor:
-    return _filled(fill, (tuple(like.shape),), dtype or like.dtype, requires_grad)
+def _like(op: str, fill, like: Tensor, dtype, requires_grad: bool) -> Tensor:
+    return _filled(op, fill, (tuple(like.shape),), _dtype_argument(op, dtype) or like.dtype, requires_grad)
 
 
 def zeros_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    return _like(0, x, dtype, requires_grad)
+    return _like("zeros_like", 0, x, dtype, requires_grad)
 
 
 def ones_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    return _like(1, x, dtype, requires_grad)
+    return _like("ones_like", 1, x, dtype, requires_grad)
 
 
 def full_like(x: Tensor, fill_value, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    return _like(fill_value, x, dtype, requires_grad)
+    return _like("full_like", fill_value, x, dtype, requires_grad)
 
 
 def _number(value):
@@ -185,6 +202,7 @@ def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: b
     if end is None:
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
+    dtype = _dtype_argument("arange", dtype)
     if step == 0:
         raise RuntimeError_("step must be nonzero")
     if (end - start) / step < 0:
@@ -203,7 +221,7 @@ def linspace(start, end, steps: int, dtype: DType | None = None, requires_grad: 
         raise RuntimeError_("number of steps must be non-negative")
     steps = int(steps)
     limits.check_elements(steps)
-    kind = (dtype or dtypes.DEFAULT_FLOAT).numpy.type
+    kind = (_dtype_argument("linspace", dtype) or dtypes.DEFAULT_FLOAT).numpy.type
     # PyTorch's arithmetic, for its last bits: the ends in the result's dtype (integers truncated),
     # the step in that dtype too (float64 for integers), then each half counted from its own end,
     # with one rounding per element (its compiler fuses the multiply and the add).
@@ -271,6 +289,7 @@ def _sum_rounded_to_odd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def eye(n: int, m: int | None = None, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     limits.check_elements(n * (m or n))
+    dtype = _dtype_argument("eye", dtype)
     return _finish(np.eye(n, m, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
 
@@ -332,6 +351,7 @@ def manual_seed(seed: int) -> Generator:
 
 
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
+    dtype = _dtype_argument("rand", dtype)
     shape = _size(size)
     limits.check_shape(shape)
     rng = (generator or current_generator()).rng
@@ -339,6 +359,7 @@ def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generat
 
 
 def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
+    dtype = _dtype_argument("randn", dtype)
     shape = _size(size)
     limits.check_shape(shape)
     rng = (generator or current_generator()).rng
@@ -346,6 +367,7 @@ def randn(*size, dtype: DType | None = None, requires_grad: bool = False, genera
 
 
 def randint(low, high=None, size=(), dtype: DType | None = None, generator: Generator | None = None) -> Tensor:
+    dtype = _dtype_argument("randint", dtype)
     if high is None:
         low, high = 0, low
     shape = _size((size,))

@@ -188,3 +188,33 @@ def test_reducing_an_empty_tensor(torch, code):
         with contextlib.suppress(Exception):
             scenario(T)
     assert [str(w.message) for w in caught] == []
+
+
+# ---------------------------------------------------------------- dtype arguments
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "lib.tensor([1, 2], dtype='float32')",
+        "lib.as_tensor([1], dtype='float32')",
+        "lib.zeros(2, dtype='float32')",
+        "lib.ones(2, dtype='float32')",
+        "lib.empty(2, dtype=3)",
+        "lib.full((2,), 1.0, dtype='float32')",
+        "lib.zeros_like(lib.ones(2), dtype='float32')",
+        "lib.full_like(lib.ones(2), 1, dtype='float32')",
+        "lib.tensor([1], dtype=float), lib.tensor(2.5, dtype=int), lib.ones(2, dtype=bool)",  # Python types are taken
+        "lib.arange(3, dtype=float), lib.full((1,), 2, dtype=float), lib.zeros(2, dtype=None)",
+    ],
+)
+def test_dtype_arguments_of_the_creation_functions(torch, code):
+    same_outcome(torch, lambda lib: eval(code, {"lib": lib}))
+
+
+@pytest.mark.parametrize("code", ["lib.arange(3, dtype='float32')", "lib.linspace(0, 1, 3, dtype='float32')"])
+def test_a_str_dtype_is_a_type_error(torch, code):
+    # PyTorch lists these functions' signatures; gradlang names the argument, as for zeros().
+    for lib in (torch, T):
+        with pytest.raises(TypeError):
+            eval(code, {"lib": lib})
