@@ -214,6 +214,8 @@ class Tensor(metaclass=_TorchClass):
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError_(f"data must be a Tensor, not {type(value).__name__}")
+        if self._requires_grad and not value.dtype.is_floating_point:
+            raise RuntimeError_("data set to a tensor that requires gradients must be floating point or complex dtype")
         self.array = value.array
 
     @property
@@ -348,6 +350,8 @@ class Tensor(metaclass=_TorchClass):
         return _ops.inplace(self, _ops.clamp, min, max)
 
     def copy_(self, source) -> Tensor:
+        if not isinstance(source, Tensor):
+            raise TypeError_(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(source).__name__}")
         return _ops.inplace(self, _ops.copy_values, source)
 
     def __iadd__(self, other) -> Tensor:

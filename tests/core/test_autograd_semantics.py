@@ -876,3 +876,41 @@ def test_second_derivatives_through_piecewise_functions(torch, f):
         return g, h
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x.copy_([1.0, 2.0, 3.0])",
+        "x[0] = [1.0, 2.0, 3.0]",  # only tensors and numbers can be assigned
+        "x[0] = 'a'",
+        "x[0] = None",
+        "x[0] = (1, 2, 3)",
+        "x[0] = lib.tensor([1.0, 2.0])",  # the value is expanded to the region, PyTorch's messages
+        "x[1:2] = lib.tensor([[1.0, 2.0]])",
+        "x[0] = lib.tensor([[1.0, 2.0, 3.0]]); r = x",  # leading 1s of the value are dropped first
+        "x[0] = lib.ones(2, 3)",
+        "r = x[lib.tensor([True, False, True])]",  # a mask must have the shape of the dims it covers
+        "x[lib.tensor([True, False, True])] = 1.0",
+        "r = x[:, lib.tensor([True, False])]",
+        "r = x[lib.tensor([[True, False, True]])]",
+        "r = x[[0, 5, 7]]",
+        "r = x[[-3]]",
+        "r = x[:, [1, 4]]",
+        "r = x[:, ::0]",
+        "r = x[::-1]",
+        "f.data = lib.tensor([3, 4])",
+        "f.data = lib.tensor([3.0, 4.0, 5.0]); r = f",
+    ],
+)
+def test_assignment_and_index_errors(torch, code):
+    def scenario(lib):
+        names = {
+            "lib": lib,
+            "x": lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+            "f": lib.tensor([1.0, 2.0], requires_grad=True),
+        }
+        exec(code, names)
+        return names.get("r")
+
+    same_outcome(torch, scenario)

@@ -13,7 +13,8 @@ from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
 from .indexing import _normalise_index, index_put, strided_region
-from .promotion import _as_tensor, _broadcast_shape, _coerce, to
+from .promotion import _as_tensor, _broadcast_shape, _coerce, _is_number, to
+from .shape import expand
 
 
 def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
@@ -252,9 +253,12 @@ def setitem(target: Tensor, key, value) -> None:
     numpy_key, _name, basic = _normalise_index(target, key)
     if overlaps(target.array):
         _check_expanded_write(target.array, numpy_key, basic, value)
+    if not isinstance(value, Tensor) and not _is_number(value):
+        raise TypeError_(f"can't assign a {type(value).__name__} to a torch.{target.dtype.legacy_name}")
     value_tensor = _coerce(value, target.dtype) if not isinstance(value, Tensor) else value
     if value_tensor.dtype is not target.dtype:
         value_tensor = to(value_tensor, target.dtype)
+    _check_fits(value_tensor, target.array[numpy_key].shape)
     recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
     if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
         before = _snapshot(target)
@@ -272,6 +276,16 @@ def setitem(target: Tensor, key, value) -> None:
         except ValueError as exc:
             raise RuntimeError_(str(exc)) from None
     target._version[0] += 1
+
+
+def _check_fits(value: Tensor, region: tuple) -> None:
+    """`x[key] = value` expands the value to the indexed region, leading 1s of its shape dropped
+    first, as PyTorch does; expand raises PyTorch's message where it does not fit."""
+    shape = value.array.shape
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    if shape != region:
+        expand(Tensor._wrap(value.array.reshape(shape)), region)
 
 
 def _check_expanded_write(array: np.ndarray, numpy_key: tuple, basic: bool, value) -> None:

@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from ...errors import IndexError_, TypeError_
+from ...errors import IndexError_, TypeError_, ValueError_
 from .. import dtypes
 from ..graph import apply
 from ..tensor import Tensor
@@ -38,8 +38,10 @@ def _index_part(part, size: int | None, dim: int):
                 if isinstance(bound, Tensor) and bound.numel() == 1 and not bound.dtype.is_floating_point:
                     continue
                 raise TypeError_("slice indices must be integers or None or have an __index__ method")
-        if part.step is not None and int(part.step) <= 0:
-            raise ValueError("step must be greater than zero")
+        if part.step is not None and int(part.step) == 0:
+            raise ValueError_("slice step cannot be zero")
+        if part.step is not None and int(part.step) < 0:
+            raise ValueError_("step must be greater than zero")
         return slice(*(None if b is None else int(b) for b in (part.start, part.stop, part.step)))
     if part is None or part is Ellipsis:
         return part
@@ -52,6 +54,25 @@ def _index_part(part, size: int | None, dim: int):
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
         f"(got {type(part).__name__})"
     )
+
+
+def _check_index_array(index: np.ndarray, shape: tuple, dim: int, position: int) -> None:
+    """A mask must have the shape of the dims it covers, integer indices must be in range:
+    PyTorch's messages (which count integer index tensors by `position`, not by dim)."""
+    if index.dtype == np.bool_:
+        covered = shape[dim:dim + index.ndim]
+        for i, (n, m) in enumerate(zip(index.shape, covered + (None,) * index.ndim)):
+            if n != m:
+                raise IndexError_(
+                    f"The shape of the mask {list(index.shape)} at index {i} does not match the shape of the "
+                    f"indexed tensor {list(shape)} at index {dim + i}"
+                )
+        return
+    size = shape[dim]
+    outside = (index < -size) | (index >= size)
+    if outside.any():
+        value = index[outside].flat[0]
+        raise IndexError_(f"index {value} is out of bounds for dimension {position} with size {size}")
 
 
 def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
@@ -70,6 +91,7 @@ def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
     if consumed > x.ndim:
         raise IndexError_(f"too many indices for tensor of dimension {x.ndim}")
     out, dim, names, basic = [], 0, [], True
+    advanced = 0  # tensor (advanced) indices so far
     ellipsis_span = x.ndim - consumed
     for part in parts:
         if part is Ellipsis:
@@ -82,6 +104,9 @@ def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
         if part is None:
             names.append("UnsqueezeBackward0")
             continue
+        if isinstance(converted, np.ndarray):
+            _check_index_array(converted, x.array.shape, dim, advanced)
+            advanced += 1
         if isinstance(converted, np.ndarray) or isinstance(converted, bool):
             basic = False
             names.append("IndexBackward0")
