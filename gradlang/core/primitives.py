@@ -707,13 +707,18 @@ norm = define(
 )
 
 
+def _shifted_by_max(x, dim):
+    """x less its maximum along `dim`, so exp() cannot overflow; an empty x has no maximum to take."""
+    return x - np.max(x, axis=dim, keepdims=True) if x.size else x.copy()
+
+
 def _softmax_forward(x, dim):
-    shifted = np.exp(x - np.max(x, axis=dim, keepdims=True))
+    shifted = np.exp(_shifted_by_max(x, dim))
     return shifted / np.sum(shifted, axis=dim, keepdims=True)
 
 
 def _log_softmax_forward(x, dim):
-    shifted = x - np.max(x, axis=dim, keepdims=True)
+    shifted = _shifted_by_max(x, dim)
     return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 
 
@@ -910,27 +915,42 @@ concat = define(
 # ---------------------------------------------------------------- losses
 
 
-def _mse_vjp(node, g):
+def _reduce_loss_values(losses, reduction):
+    """A loss's elementwise values, reduced as its `reduction` asks ('none', 'sum' or 'mean')."""
+    if reduction == "mean":
+        return _mean_forward(losses)
+    return _sum_forward(losses, None, False) if reduction == "sum" else losses
+
+
+def _reduce_loss(losses, reduction):
+    """_reduce_loss_values on tensors, for the forward rules."""
+    if reduction == "mean":
+        return ops.mean(losses)
+    return ops.sum(losses) if reduction == "sum" else losses
+
+
+def _mse_vjp(node, g, reduction):
     a, b = node.saved_tensors()
     n = max(1, int(np.prod(np.broadcast_shapes(a.shape, b.shape))))
-    # PyTorch's order: (a - b) * (2 / n) * g, and for the target (b - a) * (2 / n) * g (never -0).
+    scale = 2 / n if reduction == "mean" else 2
+    # PyTorch's order: (a - b) * scale * g, and for the target (b - a) * scale * g (never -0).
     return _binary_grads(
-        node, lambda: ops.mul(ops.mul(ops.sub(a, b), 2 / n), g), lambda: ops.mul(ops.mul(ops.sub(b, a), 2 / n), g)
+        node, lambda: ops.mul(ops.mul(ops.sub(a, b), scale), g), lambda: ops.mul(ops.mul(ops.sub(b, a), scale), g)
     )
 
 
 mse_loss = define(
-    "mse_loss", lambda a, b: _mean_forward(np.square(a - b)), _mse_vjp,
-    jvp=lambda p, t: ops.mean(ops.mul(ops.mul(ops.sub(p[0], p[1]), 2), ops.sub(t[0], t[1]))),
+    "mse_loss", lambda a, b, reduction: _reduce_loss_values(np.square(a - b), reduction), _mse_vjp,
+    jvp=lambda p, t, reduction: _reduce_loss(ops.mul(ops.mul(ops.sub(p[0], p[1]), 2), ops.sub(t[0], t[1])), reduction),
     node_name="MseLossBackward0", save_inputs=(0, 1),
 )
 
 
-def _bce_forward(p, target):
+def _bce_forward(p, target, reduction):
     one = p.dtype.type(1)
     log_p = np.maximum(np.log(p), p.dtype.type(-100))
     log_q = np.maximum(np.log(one - p), p.dtype.type(-100))
-    return _mean_forward(-(target * log_p + (one - target) * log_q))
+    return _reduce_loss_values(-(target * log_p + (one - target) * log_q), reduction)
 
 
 def _bce_slope(p, target):
@@ -939,14 +959,16 @@ def _bce_slope(p, target):
     return ops.div(ops.sub(p, target), denominator)
 
 
-def _bce_vjp(node, g):
+def _bce_vjp(node, g, reduction):
+    if not node.needs_grad(0):
+        return (None, None)
     p, target = node.saved_tensors()
-    n = max(1, p.numel())
-    return (ops.mul(_bce_slope(p, target), ops.div(g, n)) if node.needs_grad(0) else None, None)
+    scale = ops.div(g, max(1, p.numel())) if reduction == "mean" else g
+    return (ops.mul(_bce_slope(p, target), scale), None)
 
 
 binary_cross_entropy = define(
     "binary_cross_entropy", _bce_forward, _bce_vjp,
-    jvp=lambda p, t: ops.mean(ops.mul(_bce_slope(p[0], p[1]), t[0])),
+    jvp=lambda p, t, reduction: _reduce_loss(ops.mul(_bce_slope(p[0], p[1]), t[0]), reduction),
     node_name="BinaryCrossEntropyBackward0", save_inputs=(0, 1),
 )

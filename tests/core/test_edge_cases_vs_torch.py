@@ -218,3 +218,69 @@ def test_a_str_dtype_is_a_type_error(torch, code):
     for lib in (torch, T):
         with pytest.raises(TypeError):
             eval(code, {"lib": lib})
+
+
+# ---------------------------------------------------------------- loss reductions
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "binary_cross_entropy"])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean", "elementwise_mean"])
+def test_a_loss_reduces_as_asked(torch, loss, reduction):
+    # Values, gradients of both inputs and the grad_fn name; 'elementwise_mean' is 'mean' with a warning.
+    def scenario(lib):
+        p = lib.tensor([[0.5, 0.2, 0.9], [0.3, 0.6, 0.1]], requires_grad=True)
+        target = lib.tensor([[1.0, 0.0, 1.0], [0.0, 0.5, 1.0]], requires_grad=loss == "mse_loss")
+        out = getattr(lib.nn.functional, loss)(p, target, reduction=reduction)
+        out.backward(lib.ones_like(out) * 2)
+        return out, p.grad, target.grad
+
+    same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "binary_cross_entropy"])
+@pytest.mark.parametrize("reduction", ["none", "sum"])
+def test_a_loss_reduction_in_forward_mode(torch, loss, reduction):
+    def scenario(lib):
+        jvp = lib.func.jvp if lib is torch else lib.jvp
+        target = lib.tensor([1.0, 0.0, 0.5])
+        f = lambda p: getattr(lib.nn.functional, loss)(p, target, reduction=reduction)  # noqa: E731
+        return jvp(f, (lib.tensor([0.5, 0.2, 0.9]),), (lib.tensor([1.0, -2.0, 3.0]),))
+
+    same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = F.binary_cross_entropy(p, p, reduction='bad')",
+        "r = F.binary_cross_entropy(p, p, reduction=None)",
+        "r = F.binary_cross_entropy(p, lib.tensor([1.0]), reduction='bad')",  # the reduction is checked first
+        "r = F.binary_cross_entropy(p, [0.5, 0.2])",
+        "r = F.mse_loss(p, p, reduction=3)",
+        "r = F.mse_loss(e, e, reduction='sum'), F.mse_loss(e, e, reduction='none')",
+        "r = F.binary_cross_entropy(e, e, reduction='sum'), F.binary_cross_entropy(e, e, reduction='none')",
+        "r = F.mse_loss(p, lib.tensor([[1.0], [3.0]]), reduction='sum')",  # broadcasts, with a warning
+    ],
+)
+def test_loss_reduction_arguments(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "F": lib.nn.functional, "p": lib.tensor([0.5, 0.2]), "e": lib.tensor([])}
+        exec(code, names)
+        return names["r"]
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- softmax of nothing
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape, dim", [((0,), 0), ((3, 0), 1), ((3, 0), 0), ((0, 3), 1), ((2, 0, 2), -1)])
+def test_softmax_of_an_empty_tensor(torch, name, shape, dim):
+    def scenario(lib):
+        x = lib.zeros(shape, requires_grad=True)
+        out = getattr(lib, name)(x, dim)
+        out.sum().backward()
+        return out, x.grad
+
+    same_outcome(torch, scenario)

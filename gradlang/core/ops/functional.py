@@ -8,10 +8,8 @@ from ..dtypes import DType, result_type
 from ..graph import apply
 from ..notices import warn
 from ..tensor import Tensor
-from .arithmetic import pow, sub
 from .dims import _wrap_dim
 from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
-from .reductions import sum
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -54,6 +52,17 @@ def functional_log_softmax(x: Tensor, dim=None, dtype: DType | None = None) -> T
     return _softmax_like("log_softmax", x, dim, dtype, implicit_dim=True)
 
 
+def _checked_reduction(reduction) -> str:
+    """'none', 'sum' or 'mean'; the old name 'elementwise_mean' still means 'mean', with a warning."""
+    if reduction == "elementwise_mean" and isinstance(reduction, str):
+        warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", UserWarning,
+             stacklevel=3)
+        return "mean"
+    if not (isinstance(reduction, str) and reduction in ("none", "sum", "mean")):
+        raise ValueError_(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
     if not isinstance(target, Tensor):  # PyTorch asks for its size first
         raise AttributeError_(f"'{type(target).__name__}' object has no attribute 'size'")
@@ -64,23 +73,20 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor: 
             UserWarning, stacklevel=2,
         )
     _broadcast_shape(input, target)
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError_(f"{reduction} is not a valid value for reduction")
+    reduction = _checked_reduction(reduction)
     dtype = result_type((input, target))
     if not dtype.is_floating_point:
         raise NotImplementedError_(f'"mse_cpu" not implemented for \'{dtype.short_name}\'')
     input, target = _coerce(input, dtype), _coerce(target, dtype)  # noqa: A001
-    if reduction != "mean":
-        diff = pow(sub(input, target), 2)
-        return sum(diff) if reduction == "sum" else diff
-    return apply(P.mse_loss, (input, target))
+    return apply(P.mse_loss, (input, target), {"reduction": reduction})
 
 
-def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
+def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    reduction = _checked_reduction(reduction)  # PyTorch checks it before the target
     if not isinstance(target, Tensor):
-        target = _coerce(_as_tensor(target), input.dtype)
+        raise AttributeError_(f"'{type(target).__name__}' object has no attribute 'size'")
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(
+        raise ValueError_(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
             "deprecated. Please ensure they have the same size."
         )
@@ -88,4 +94,4 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
         raise NotImplementedError_(f'"binary_cross_entropy" not implemented for \'{input.dtype.short_name}\'')
     if target.dtype is not input.dtype:
         raise RuntimeError_(f"Found dtype {target.dtype.short_name} but expected {input.dtype.short_name}")
-    return apply(P.binary_cross_entropy, (input, target))
+    return apply(P.binary_cross_entropy, (input, target), {"reduction": reduction})
