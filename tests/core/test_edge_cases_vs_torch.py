@@ -16,7 +16,7 @@ import pytest
 
 import gradlang as T
 
-from .test_autograd_semantics import same_outcome
+from .test_autograd_semantics import outcome, same_outcome
 
 pytestmark = pytest.mark.torch
 
@@ -282,5 +282,60 @@ def test_softmax_of_an_empty_tensor(torch, name, shape, dim):
         out = getattr(lib, name)(x, dim)
         out.sum().backward()
         return out, x.grad
+
+    same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- products: which check speaks first
+
+_PRODUCT_SHAPES = [(3,), (2,), (0,), (1, 2), (3, 1), (2, 3), (0, 3), (2, 2, 3), (3, 2, 3), (1, 3, 2), (2, 0, 3),
+                   (2, 1, 3, 2), (4, 3, 2)]
+_PRODUCT_DTYPES = [("float32", "float32"), ("float32", "float64"), ("int64", "float32"), ("bool", "bool"),
+                   ("int32", "int64")]
+
+
+@pytest.mark.parametrize("op", ["matmul", "mm", "bmm", "mv", "dot"])
+def test_products_check_shapes_and_dtypes_as_torch(torch, op):
+    # Shapes before dtypes; an empty product promotes in bmm; matmul's folded operands name the folded shape.
+    mismatches = []
+    for sa, sb in itertools.product(_PRODUCT_SHAPES, repeat=2):
+        for da, db in _PRODUCT_DTYPES:
+            def scenario(lib, sa=sa, sb=sb, da=da, db=db):
+                return getattr(lib, op)(lib.ones(sa, dtype=getattr(lib, da)), lib.ones(sb, dtype=getattr(lib, db)))
+
+            ours, theirs = outcome(T, scenario), outcome(torch, scenario)
+            if ours != theirs:
+                mismatches.append((sa, sb, da, db, ours, theirs))
+    assert mismatches == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.tensor([[1, 2]]) @ lib.ones(3, 1)",
+        "r = lib.ones(2, 2, 3) @ lib.ones(3, 2, 3)",
+        "r = lib.ones(2) @ lib.ones(3, 3, 2)",  # a bmm
+        "r = lib.ones(2) @ lib.ones(3, 4, 3).mT",  # folded into an mv: its rows are evenly spaced
+        "r = lib.ones(3, 4, 2).mT @ lib.ones(2)",  # not folded: a bmm
+        "r = lib.ones(2, requires_grad=True) @ lib.ones(3, 3, 4)",  # folded, for the vector's gradient
+        "r = lib.ones(2, 3, requires_grad=True) @ lib.ones(2, 2, 2)",
+        "r = lib.ones(3, 2, 4) @ lib.ones(1, 3, 2, requires_grad=True)",  # a batch of one dropped, then folded
+        "r = lib.mv(lib.tensor(1.0), lib.ones(2))",
+    ],
+)
+def test_product_errors(torch, code):
+    same_outcome(torch, _run(code))
+
+
+@pytest.mark.parametrize("grads", ["a", "b", "ab"])
+@pytest.mark.parametrize("sa, sb", [((2, 3), (2, 3, 2)), ((1, 3), (2, 3, 2)), ((3,), (2, 3, 2)), ((2, 2, 3), (3,)),
+                                    ((1, 2, 3), (4, 3, 2)), ((2, 1, 2, 3), (3, 3, 1)), ((0, 3), (2, 3, 2))])
+def test_product_grad_fn_names_follow_torchs_path(torch, grads, sa, sb):
+    def scenario(lib):
+        a = lib.arange(float(np.prod(sa))).reshape(sa).requires_grad_("a" in grads)
+        b = lib.ones(sb, requires_grad="b" in grads)
+        out = a @ b
+        out.sum().backward()
+        return out, a.grad, b.grad
 
     same_outcome(torch, scenario)
