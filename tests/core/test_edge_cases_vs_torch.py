@@ -339,3 +339,56 @@ def test_product_grad_fn_names_follow_torchs_path(torch, grads, sa, sb):
         return out, a.grad, b.grad
 
     same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- permute, expand, reshape: bad arguments
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = m.permute(1)", "r = m.permute(0, 0)", "r = m.permute([0, 0])", "r = m.permute(0, 1, 2)",
+        "r = m.permute(0, 2)", "r = m.permute(-1, 1)", "r = m.permute()", "r = m.permute(())",
+        "r = lib.tensor(1.0).permute(0)", "r = lib.tensor(1.0).permute(())", "r = lib.permute(m, (1,))",
+        "r = lib.ones(2, 3, 4).permute(0, 0, 5)",  # the repeat is seen before the dim out of range
+        "r = lib.ones(2, 3, 4).permute(0, 5, 0)",
+        "r = m.permute(-1, 0)",
+    ],
+)
+def test_permute_arguments(torch, code):
+    same_outcome(torch, _run("m = lib.ones(2, 3); " + code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.ones(2, 3).expand(3, 3)",  # the first dim that differs, counted from the last
+        "r = lib.ones(2, 1).expand(3, 3)",
+        "r = lib.ones(2, 1, 3).expand(2, 4, 4)",
+        "r = lib.ones(2, 3).expand(-1, -1, -1)",
+        "r = lib.ones(1, 3).expand(2, -1, -2, 3)",
+        "r = lib.ones(2, 3).expand(-2, 3)",
+        "r = lib.ones(1, 3).expand(-2, 3)",
+        "r = lib.tensor(1.0).expand(-1)",
+        "r = lib.ones(2, 3).expand(2, -1, 3), lib.ones(1, 3).expand(0, 3), lib.tensor(1.0).expand(2, 3)",
+        "r = lib.ones(2, 3, dtype=lib.int64).expand(3)",  # the message names the tensor's type
+        "r = lib.ones(2, 3, dtype=lib.float64).expand(3)",
+        "r = lib.ones(2, 3, dtype=lib.bool).expand(3)",
+    ],
+)
+def test_expand_arguments(torch, code):
+    same_outcome(torch, _run(code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.ones(6).reshape(-2, 3)", "r = lib.ones(6).reshape(2, -3)", "r = lib.ones(6).view(-2, 3)",
+        "r = lib.ones(6).reshape(-1, -1, -2)", "r = lib.ones(6).reshape(-2, -1, -1)",
+        "r = lib.tensor([]).reshape(-1, 0)", "r = lib.tensor([]).reshape(0, -1)", "r = lib.ones(6).view(-1, 0)",
+        "r = lib.tensor([]).reshape(2, -1), lib.ones(0).reshape(3, -1)",
+        "r = lib.ones(6).reshape(4, -1)",
+    ],
+)
+def test_reshape_arguments(torch, code):
+    same_outcome(torch, _run(code))

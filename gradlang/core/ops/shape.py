@@ -3,11 +3,12 @@ and alias; a view shares its base's version counter."""
 
 from __future__ import annotations
 
+import builtins
 from weakref import WeakSet
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import RuntimeError_, TypeError_
 from .. import limits
 from ..graph import apply
 from ..notices import warn_once
@@ -34,20 +35,31 @@ def _share_storage(view: Tensor, base: Tensor) -> Tensor:
 
 
 def _infer_shape(shape, numel: int) -> tuple[int, ...]:
+    """A reshape's target with its -1 filled in, checked dim by dim as PyTorch does."""
     shape = tuple(int(n) for n in shape)
-    if shape.count(-1) > 1:
-        raise RuntimeError_("only one dimension can be inferred")
+    inferred = None
     known = 1
-    for n in shape:
-        if n != -1:
+    for i, n in enumerate(shape):
+        if n == -1:
+            if inferred is not None:
+                raise RuntimeError_("only one dimension can be inferred")
+            inferred = i
+        elif n < 0:
+            raise RuntimeError_(f"invalid shape dimension {n} at index {i} of shape {list(shape)}")
+        else:
             known *= n
-    if -1 in shape:
-        if known == 0 or numel % known:
+    if inferred is None:
+        if known != numel:
             raise RuntimeError_(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if n == -1 else n for n in shape)
-    elif known != numel:
+        return shape
+    if known == 0 and numel == 0:  # any size would do for the -1
+        raise RuntimeError_(
+            f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified dimension size "
+            "-1 can be any value and is ambiguous"
+        )
+    if known == 0 or numel % known:
         raise RuntimeError_(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+    return shape[:inferred] + (numel // known,) + shape[inferred + 1:]
 
 
 def _sizes(args) -> tuple:
@@ -108,25 +120,44 @@ def squeeze(x: Tensor, dim=None, name: str | None = None) -> Tensor:
     return _share_storage(apply(P.reshape, (x,), {"shape": new}, name), x)
 
 
-def expand(x: Tensor, *sizes) -> Tensor:
-    sizes = _sizes(sizes)
+def _type_text(x: Tensor) -> str:
+    """How PyTorch's expand message names a tensor's type."""
+    return "CPUBoolType" if x.dtype.name == "bool" else f"torch.{x.dtype.legacy_name}"
+
+
+def _expanded_shape(x: Tensor, sizes: tuple) -> tuple[int, ...]:
+    """expand's target: -1 keeps a size, a size of 1 stretches; checked from the last dim, as PyTorch."""
     lead = len(sizes) - x.ndim
     if lead < 0:
         raise RuntimeError_(
-            f"expand(torch.FloatTensor{{{list(x.shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"expand({_type_text(x)}{{{list(x.shape)}}}, size={list(sizes)}): the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({x.ndim})"
         )
-    shape = tuple(x.array.shape[i - lead] if n == -1 else int(n) for i, n in enumerate(sizes))
+    shape = [int(n) for n in sizes]
+    for i in reversed(range(len(shape))):
+        if i < lead:
+            if shape[i] == -1 and x.ndim:
+                raise RuntimeError_(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}"
+                )
+            continue
+        size = x.array.shape[i - lead]
+        if shape[i] == -1:
+            shape[i] = size
+        elif shape[i] != size and size != 1:
+            raise RuntimeError_(
+                f"The expanded size of the tensor ({shape[i]}) must match the existing size ({size}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(x.array.shape)}"
+            )
+    if builtins.min(shape, default=0) < 0:  # PyTorch counts the elements, and a negative count overflows
+        raise RuntimeError_("numel: integer multiplication overflow")
+    return tuple(shape)
+
+
+def expand(x: Tensor, *sizes) -> Tensor:
+    shape = _expanded_shape(x, _sizes(sizes))
     if shape == x.array.shape:
         return x
-    try:
-        np.broadcast_shapes(x.array.shape, shape)
-    except ValueError:
-        raise RuntimeError_(
-            f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({x.array.shape[-1]}) at "
-            f"non-singleton dimension {len(shape) - 1}.  Target sizes: {list(sizes)}.  Tensor sizes: "
-            f"{list(x.array.shape)}"
-        ) from None
     limits.check_shape(shape)  # a view, but every op on it computes that many elements
     return _share_storage(apply(P.expand, (x,), {"shape": shape}), x)
 
@@ -144,8 +175,21 @@ def sum_to(x: Tensor, shape: tuple) -> Tensor:
 
 
 def permute(x: Tensor, *dims) -> Tensor:
-    dims = tuple(_wrap_dim(d, x.ndim) for d in _sizes(dims))
-    return _share_storage(apply(P.permute, (x,), {"dims": dims}), x)
+    if not dims:
+        raise TypeError_('permute() missing 1 required positional arguments: "dims"')
+    given = _sizes(dims)
+    if len(given) != x.ndim:
+        raise RuntimeError_(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+            f"desired ordering of dimensions i.e. input.dim() = {x.ndim} is not equal to len(dims) = {len(given)}"
+        )
+    order: list[int] = []
+    for d in given:  # PyTorch range-checks and looks for a repeat one dim at a time
+        d = _wrap_dim(d, x.ndim)
+        if d in order:
+            raise RuntimeError_("permute(): duplicate dims are not allowed.")
+        order.append(d)
+    return _share_storage(apply(P.permute, (x,), {"dims": tuple(order)}), x)
 
 
 def transpose(x: Tensor, dim0: int, dim1: int, name: str = "TransposeBackward0") -> Tensor:
