@@ -45,6 +45,10 @@ def _dtype_argument(op: str, dtype) -> DType | None:
     raise TypeError_(f"{op}(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
 
 
+# What tensor() walks as nested data; anything else is a leaf.
+_SEQUENCES = (list, tuple, range)
+
+
 def _leaf_kind(value) -> int:
     """0 bool, 1 int, 2 float; raises PyTorch's error for anything else."""
     if isinstance(value, (bool, np.bool_)):
@@ -57,19 +61,21 @@ def _leaf_kind(value) -> int:
         if value.array.size != 1:
             raise ValueError_("only one element tensors can be converted to Python scalars")
         return value.dtype.category
-    raise TypeError_(f"new(): invalid data type '{type(value).__name__}'")
+    if isinstance(value, str):
+        raise TypeError_(f"new(): invalid data type '{type(value).__name__}'")
+    raise RuntimeError_(f"Could not infer dtype of {type(value).__name__}")
 
 
 def _nested_shape(data) -> tuple[list[int], list]:
     """Walk a nested list breadth-first: its shape and its flat leaves, with PyTorch's errors."""
     shape: list[int] = []
     level = [data]
-    while level and isinstance(level[0], (list, tuple)):
+    while level and isinstance(level[0], _SEQUENCES):
         length = len(level[0])
         limits.check_elements(length * len(level))  # before flattening: `[[0.] * 10**4] * 10**4` is small
         nxt = []
         for item in level:
-            if not isinstance(item, (list, tuple)):
+            if not isinstance(item, _SEQUENCES):
                 raise TypeError_("not a sequence")
             if len(item) != length:
                 raise ValueError_(f"expected sequence of length {length} at dim {len(shape)} (got {len(item)})")
@@ -79,7 +85,7 @@ def _nested_shape(data) -> tuple[list[int], list]:
         if length == 0:
             break
     for item in level:
-        if isinstance(item, (list, tuple)):
+        if isinstance(item, _SEQUENCES):
             raise TypeError_(f"must be real number, not {type(item).__name__}")
     return shape, level
 
@@ -90,7 +96,18 @@ def _from_python(data, dtype: DType | None) -> np.ndarray:
     target = dtype or dtypes.DEFAULT_FOR_CATEGORY[kind]
     values = [v.item() if isinstance(v, Tensor) else v for v in leaves]
     limits.check_elements(len(values))
-    return np.array(values, dtype=target.numpy).reshape(shape)
+    return _array_of(values, target).reshape(shape)
+
+
+def _array_of(values, dtype: DType) -> np.ndarray:
+    """np.array of Python numbers, with PyTorch's errors for an integer that does not fit."""
+    try:
+        return np.array(values, dtype=dtype.numpy)
+    except OverflowError:
+        leaves = values if isinstance(values, list) else [values]
+        if any(isinstance(v, numbers.Integral) and not -2**63 <= v < 2**63 for v in leaves):
+            raise ValueError_("Overflow when unpacking long long") from None
+        raise RuntimeError_(f"value cannot be converted to type {dtype.name} without overflow") from None
 
 
 def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
@@ -103,12 +120,12 @@ def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device
         if data.dtype.kind not in "biuf":
             raise TypeError_(f"can't convert np.ndarray of type {data.dtype}")
         array = np.array(data, dtype=(dtype or dtypes.from_numpy(data.dtype)).numpy, copy=True)
-    elif isinstance(data, (list, tuple)):
+    elif isinstance(data, _SEQUENCES):
         array = _from_python(data, dtype)
     else:
         kind = _leaf_kind(data)
         value = data.item() if isinstance(data, Tensor) else data
-        array = np.array(value, dtype=(dtype or dtypes.DEFAULT_FOR_CATEGORY[kind]).numpy)
+        array = _array_of(value, dtype or dtypes.DEFAULT_FOR_CATEGORY[kind])
     return _finish(array, requires_grad)
 
 
@@ -133,7 +150,7 @@ def param(data, dtype: DType | None = None) -> Tensor:
     return made
 
 
-def _size(sizes) -> tuple[int, ...]:
+def _size(op: str, sizes) -> tuple[int, ...]:
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     result = []
@@ -148,13 +165,15 @@ def _size(sizes) -> tuple[int, ...]:
         result.append(int(n))
     for n in result:
         if n < 0:
+            if op == "zeros":  # PyTorch checks zeros' sizes with a message of its own
+                raise RuntimeError_("zeros: Dimension size must be non-negative.")
             raise RuntimeError_(f"Trying to create tensor with negative dimension {n}: {result}")
     return tuple(result)
 
 
 def _filled(op: str, fill, sizes, dtype: DType | None, requires_grad: bool) -> Tensor:
     dtype = _dtype_argument(op, dtype)
-    shape = _size(sizes)
+    shape = _size(op, sizes)
     limits.check_shape(shape)
     return _finish(np.full(shape, fill, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
@@ -206,7 +225,7 @@ def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: b
     if step == 0:
         raise RuntimeError_("step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError_("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError_("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         integral = all(isinstance(v, int) for v in (start, end, step))
         dtype = dtypes.int64 if integral else dtypes.DEFAULT_FLOAT
@@ -352,7 +371,7 @@ def manual_seed(seed: int) -> Generator:
 
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     dtype = _dtype_argument("rand", dtype)
-    shape = _size(size)
+    shape = _size("rand", size)
     limits.check_shape(shape)
     rng = (generator or current_generator()).rng
     return _finish(rng.random(shape, dtype=np.float64).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
@@ -360,7 +379,7 @@ def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generat
 
 def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     dtype = _dtype_argument("randn", dtype)
-    shape = _size(size)
+    shape = _size("randn", size)
     limits.check_shape(shape)
     rng = (generator or current_generator()).rng
     return _finish(rng.standard_normal(shape).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
@@ -370,7 +389,7 @@ def randint(low, high=None, size=(), dtype: DType | None = None, generator: Gene
     dtype = _dtype_argument("randint", dtype)
     if high is None:
         low, high = 0, low
-    shape = _size((size,))
+    shape = _size("randint", (size,))
     limits.check_shape(shape)
     rng = (generator or current_generator()).rng
     return _finish(rng.integers(low, high, shape).astype((dtype or dtypes.int64).numpy), False)

@@ -392,3 +392,26 @@ def test_expand_arguments(torch, code):
 )
 def test_reshape_arguments(torch, code):
     same_outcome(torch, _run(code))
+
+
+# ---------------------------------------------------------------- creation: bad data and sizes
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.arange(3, 0)", "r = lib.arange(0, 3, -1)", "r = lib.arange(3.0, 0.0)",
+        "r = lib.tensor(None)", "r = lib.tensor([1, None])", "r = lib.tensor([[1], [None]])", "r = lib.tensor(object())",
+        "r = lib.tensor([1, 'a'])",
+        "r = lib.zeros(-1)", "r = lib.zeros((2, -1))", "r = lib.ones(2, -1)", "r = lib.empty(-3)",
+        "r = lib.full((-1,), 2.0)",
+        "r = lib.tensor(2**63)", "r = lib.tensor([1, 2**64])", "r = lib.tensor(-2**63 - 1)", "r = lib.tensor([True, 2**63])",
+        "r = lib.tensor(-2**63), lib.tensor([1.5, 2**63]), lib.tensor(2**63, dtype=lib.float32)",
+        "r = lib.tensor([2**31, 1], dtype=lib.int32)", "r = lib.tensor(2**63, dtype=lib.int64)",
+        "r = lib.tensor(range(3)), lib.tensor(range(0)), lib.tensor(range(2, 8, 2), dtype=lib.float32)",
+        "r = lib.tensor([range(2), [5, 6]]), lib.as_tensor(range(3))",
+        "r = lib.tensor(range(3), requires_grad=True)",
+    ],
+)
+def test_creation_arguments(torch, code):
+    same_outcome(torch, _run(code))
