@@ -415,3 +415,21 @@ def test_reshape_arguments(torch, code):
 )
 def test_creation_arguments(torch, code):
     same_outcome(torch, _run(code))
+
+
+# ---------------------------------------------------------------- dims that are not ints; ~ of floats
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = m.max(dim=(0, 1))", "r = m.min(dim=[0])", "r = m.max(dim=(0, 1), keepdim=True)",
+        "r = m.argmax(dim=(0, 1))", "r = m.argmin(dim=[0])", "r = m.argmax(dim=1.5, keepdim=True)",
+        "r = ~lib.tensor([1.5])", "r = ~lib.tensor(1.5)", "r = ~lib.tensor([1, 2]), ~lib.tensor([True])",
+        # keepdim without a dim keeps every dim, as size 1
+        "r = lib.tensor([[1, 2]]).argmax(keepdim=True), lib.tensor([[3, 2]]).argmin(keepdim=True)",
+        "r = lib.ones(2, 3, 4).argmax(keepdim=True), lib.tensor(3).argmax(keepdim=True)",
+    ],
+)
+def test_dims_that_are_not_ints_and_inverting_floats(torch, code):
+    same_outcome(torch, _run("m = lib.ones(2, 3); " + code))

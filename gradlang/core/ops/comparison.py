@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import RuntimeError_, TypeError_
 from ..tensor import Tensor
 from .promotion import _nograd_binary
 
@@ -46,8 +46,9 @@ def bitwise_xor(a, b) -> Tensor:
 
 
 def bitwise_not(x: Tensor) -> Tensor:
+    """`~x`, its only use: PyTorch refuses floats there with a TypeError of the operator's own."""
     if x.dtype.is_floating_point:
-        raise RuntimeError_(f"\"bitwise_not_cpu\" not implemented for '{x.dtype.short_name}'")
+        raise TypeError_("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return Tensor._wrap(np.asarray(np.invert(x.array)))
 
 

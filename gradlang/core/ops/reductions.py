@@ -3,11 +3,12 @@ and norm."""
 
 from __future__ import annotations
 
+import numbers
 from collections import namedtuple
 
 import numpy as np
 
-from ...errors import IndexError_, RuntimeError_
+from ...errors import IndexError_, RuntimeError_, TypeError_
 from ..dtypes import DType
 from ..graph import apply
 from ..tensor import Tensor
@@ -100,6 +101,22 @@ def _unspecified_dim(op: str) -> str:
     return f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
 
 
+def _refuse_dim_type(op: str, dim, keepdim: bool) -> None:
+    """PyTorch's TypeError for a dim that is not an int, as it words it for `dim=` given by keyword:
+    max and min without keepdim list their overloads."""
+    if dim is None or isinstance(dim, (numbers.Integral, Tensor)):
+        return
+    got = type(dim).__name__
+    if op in ("max", "min") and not keepdim:
+        raise TypeError_(
+            f"{op}() received an invalid combination of arguments - got (dim={got}, ), but expected one of:\n"
+            " * ()\n      didn't match because some of the keywords were incorrect: dim\n"
+            " * (Tensor other)\n      didn't match because some of the keywords were incorrect: dim\n"
+            " * (int dim, bool keepdim = False)\n"
+        )
+    raise TypeError_(f"{op}(): argument 'dim' must be int, not {got}")
+
+
 def _reduce_dim(kind: str, x: Tensor, dim: int, keepdim: bool, op: str | None = None):
     dim = _wrap_dim(dim, x.ndim)
     _refuse_empty_dim(op or kind, x, dim)
@@ -119,6 +136,7 @@ def _extreme(kind: str, x, dim=None, keepdim=False):
     x = _as_tensor(x)
     if isinstance(dim, Tensor):
         return maximum(x, dim) if kind == "max" else minimum(x, dim)
+    _refuse_dim_type(kind, dim, keepdim)
     if dim is not None:
         return _reduce_dim(kind, x, dim, keepdim)
     if x.numel() == 0:
@@ -156,11 +174,13 @@ def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
 
 def _arg_extreme(kind: str, x: Tensor, dim, keepdim: bool) -> Tensor:
     op = f"arg{kind}"
+    _refuse_dim_type(op, dim, keepdim)
     if dim is not None:
         return _reduce_dim(kind, x, dim, keepdim, op).indices
     if x.numel() == 0:
         raise IndexError_(_unspecified_dim(op))
-    return Tensor._wrap(np.asarray(getattr(np, op)(x.array), dtype=np.int64))
+    index = np.asarray(getattr(np, op)(x.array), dtype=np.int64)
+    return Tensor._wrap(index.reshape((1,) * x.ndim) if keepdim else index)  # keepdim keeps every dim, as 1
 
 
 def argmax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
