@@ -22,6 +22,7 @@ from . import (
     promotion,
     reductions,
     shape,
+    view_history,
 )
 from .arithmetic import (
     add,
@@ -122,7 +123,7 @@ from .shape import (
 # Every op module: those that run primitives read the registry as their own global `P`.
 OP_MODULES = (
     promotion, dims, constants, arithmetic, comparison, elementwise, reductions, functional, linalg, shape,
-    indexing, joining, in_place,
+    indexing, joining, in_place, view_history,
 )
 
 P = None  # the primitive registry module, bound by _bind_primitives (primitives import ops)

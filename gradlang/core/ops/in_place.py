@@ -8,13 +8,14 @@ import numpy as np
 from ...errors import RuntimeError_, TypeError_
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
-from ..graph import rename, retain
+from ..graph import rename
 from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
-from .indexing import _normalise_index, index_put, strided_region
+from .indexing import _normalise_index, index_put
 from .promotion import _as_tensor, _broadcast_shape, _coerce, _is_number, to
 from .shape import expand
+from .view_history import adopt
 
 
 def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
@@ -99,7 +100,7 @@ def fill(target: Tensor, value, name: str) -> Tensor:
     result = copy_values(_snapshot(target), value, name)
     base_before = _snapshot(target._base) if target._base is not None else None
     _write_into(target, result)
-    _adopt(target, result, base_before)
+    adopt(target, result, base_before)
     return target
 
 
@@ -140,7 +141,7 @@ def inplace(target: Tensor, op, *args) -> Tensor:
     result = op(_snapshot(target), *args)
     base_before = _snapshot(target._base) if target._base is not None else None
     _write_into(target, result)
-    _adopt(target, result, base_before)
+    adopt(target, result, base_before)
     return target
 
 
@@ -152,71 +153,6 @@ def _snapshot(target: Tensor) -> Tensor:
     before.grad_fn = target.grad_fn
     before._duals = target._duals
     return before
-
-
-def _adopt(target: Tensor, result: Tensor, base_before: Tensor | None = None) -> None:
-    """`target` now holds `result`'s values: it takes over its graph position and tangents.
-
-    A view passes the change on to its base (given as it was before the write), as PyTorch
-    does: the base becomes its old self with the view's elements replaced (CopySlices), and
-    the view those elements of the new base (AsStridedBackward0), so that gradients reach
-    both the old base and whatever the new values came from.
-    """
-    _set_history(target, result.grad_fn)
-    target._requires_grad = result._requires_grad
-    target._duals = result._duals
-    base = target._base
-    if base is None:
-        _rebuild_views(target, None)
-        return
-    region = _region_in(target.array, base.array)
-    if base_before is None or region is None:  # (a base laid out other than row-major: the view alone changes)
-        return
-    new_base = index_put(base_before, region, result)
-    _set_history(base, new_base.grad_fn)
-    base._requires_grad = new_base._requires_grad
-    _set_history(target, strided_region(base, region).grad_fn)
-    _rebuild_views(base, target)
-
-
-def _set_history(tensor: Tensor, node) -> None:
-    """A new grad_fn for `tensor`; a tensor that retains its gradient goes on doing so."""
-    tensor.grad_fn = node
-    if tensor._retains_grad and node is not None:
-        retain(node, tensor)
-
-
-def _rebuild_views(base: Tensor, done: Tensor | None) -> None:
-    """After `base`'s history changed, each other live view of it becomes its region of the new
-    base (PyTorch rebuilds a view's grad_fn as AsStridedBackward0 once its base has changed)."""
-    views = getattr(base, "_views", None)
-    if not views or not base._requires_grad:
-        return
-    for view in list(views):
-        if view is done:
-            continue
-        region = _region_in(view.array, base.array)
-        if region is not None:
-            _set_history(view, strided_region(base, region).grad_fn)
-            view._requires_grad = True
-
-
-def _region_in(view: np.ndarray, base: np.ndarray) -> tuple | None:
-    """The numpy index (integer arrays) of the elements of `base` that `view`'s elements are, from
-    where their memory lies; None when `base` is not a row-major array holding all of them."""
-    if not base.flags.c_contiguous or view.dtype != base.dtype:
-        return None
-    size = base.itemsize
-    start = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
-    if start % size or any(stride % size for stride in view.strides):
-        return None
-    flat = np.full(view.shape, start // size, dtype=np.intp)
-    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
-        steps = np.arange(n, dtype=np.intp) * (stride // size)
-        flat = flat + steps.reshape((n,) + (1,) * (view.ndim - axis - 1))
-    if flat.size and (flat.min() < 0 or flat.max() >= base.size):
-        return None
-    return np.unravel_index(flat, base.shape)
 
 
 def _selects_everything(x: Tensor, key) -> bool:
@@ -269,7 +205,7 @@ def setitem(target: Tensor, key, value) -> None:
             result = index_put(before, numpy_key, value_tensor, "CopySlices" if basic else "IndexPutBackward0")
         # Only the region: in an expanded target, other elements share its memory locations.
         writable(target.array)[numpy_key] = result.array[numpy_key]
-        _adopt(target, result, base_before)
+        adopt(target, result, base_before)
     else:
         try:
             writable(target.array)[numpy_key] = value_tensor.array
