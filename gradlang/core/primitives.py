@@ -28,11 +28,6 @@ import numpy as np
 
 from . import ops, rounding
 
-try:
-    from numpy._core.umath import clip as _clip_ufunc  # the ufunc behind np.clip
-except ImportError:  # pragma: no cover - numpy < 2
-    _clip_ufunc = np.clip
-
 PRIMITIVES: dict[str, Primitive] = {}
 
 
@@ -279,6 +274,8 @@ def _power(x, exponent):
 
 
 def _pow_scalar_forward(x, exponent):
+    if x.dtype == np.bool_:  # numpy would answer in int8: x ** True is x, x ** False all True
+        return x.copy() if exponent else np.ones_like(x)
     out = _power(x, exponent)
     return out.copy() if out is x else out
 
@@ -339,7 +336,18 @@ def _pow_jvp(p, t):
     return ops.add(d_base, ops.mul(t[1], _log_base_factor(base, exponent, out)))
 
 
-pow_ = define("pow", np.power, _pow_vjp, _pow_jvp, "PowBackward1", save_inputs=(0, 1), save_output=True)
+def _pow_forward(base, exponent):
+    """np.power, but integers to negative powers as PyTorch: 1 and -1 give +-1, any other base 0."""
+    if exponent.dtype.kind == "f" or not (exponent < 0).any():
+        return np.power(base, exponent)
+    negative = exponent < 0
+    out = np.power(base, np.where(negative, 0, exponent))
+    odd = (exponent % 2).astype(bool)
+    reciprocal = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0)).astype(out.dtype)
+    return np.where(negative, reciprocal, out)
+
+
+pow_ = define("pow", _pow_forward, _pow_vjp, _pow_jvp, "PowBackward1", save_inputs=(0, 1), save_output=True)
 
 
 def _maximum_like_grads(node, g, pick):
@@ -431,7 +439,8 @@ def _sigmoid_forward(x):
 
 
 def _relu_forward(x):
-    return np.maximum(x, x.dtype.type(0))
+    zero = x.dtype.type(0)
+    return np.where(x < zero, zero, x)  # -0. and NaN stay as they are, as in PyTorch
 
 
 _unary("exp", rounding.exp, lambda g, x, out: ops.mul(g, out), "ExpBackward0", saves="output",
@@ -452,17 +461,22 @@ _unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsu
        "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: (g * (_ONE[out.dtype] - out)) * out)
 _unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output",
        chain_values=lambda g, x, out: g / (out * _TWO[out.dtype]))
-# relu's gradient, g where the output is positive: a primitive of its own (PyTorch's threshold_backward)
+def _relu_passes(out):
+    """Where relu lets the gradient through: all but out <= 0, so a NaN passes it, as in PyTorch."""
+    return ~(out <= 0)
+
+
+# relu's gradient, g where the output passes: a primitive of its own (PyTorch's threshold_backward)
 # so that a gradient built with create_graph still depends on the output, with derivative zero there.
 threshold_backward = define(
-    "threshold_backward", lambda g, out: _keep_value(out > 0, g),
+    "threshold_backward", lambda g, out: _keep_value(_relu_passes(out), g),
     vjp=lambda node, gg: (ops.threshold_backward(gg, node.saved_tensors()[0]), ops.zeros_like(gg)),
     jvp=lambda p, t: ops.threshold_backward(t[0], p[1]),
     node_name="ThresholdBackwardBackward0", save_inputs=(1,),
 )
 
 _unary("relu", _relu_forward, lambda g, x, out: ops.threshold_backward(g, out), "ReluBackward0", saves="output",
-       chain_values=lambda g, x, out: _keep_value(out > 0, g))
+       chain_values=lambda g, x, out: _keep_value(_relu_passes(out), g))
 _unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.sign(x)), "AbsBackward0",
        chain_values=lambda g, x, out: g * np.sign(x))
 
@@ -474,10 +488,14 @@ PRIMITIVE_CALLS = {
 
 
 def _clamp_forward(x, low, high):
-    # What np.clip runs for numpy-scalar bounds, without its Python-level dispatch.
-    if low is None:
-        return x.copy() if high is None else np.minimum(x, high)
-    return np.maximum(x, low) if high is None else _clip_ufunc(x, low, high)
+    """x raised to `low`, then lowered to `high`, as PyTorch: a value equal to a bound stays itself
+    (-0. is not made 0.), a NaN value or bound gives NaN."""
+    out = x if low is None else np.where(x < low, low, x)
+    if high is not None:
+        out = np.where(out > high, high, out)
+    if any(bound is not None and bound != bound for bound in (low, high)):
+        out = np.full_like(out, np.nan)
+    return out.copy() if out is x else out
 
 
 def _clamp_pass(x, low, high):

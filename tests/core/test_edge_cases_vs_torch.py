@@ -433,3 +433,52 @@ def test_creation_arguments(torch, code):
 )
 def test_dims_that_are_not_ints_and_inverting_floats(torch, code):
     same_outcome(torch, _run("m = lib.ones(2, 3); " + code))
+
+
+# ---------------------------------------------------------------- clamp and relu: dtypes and signed zeros
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.clamp(b, min=-1, max=1), lib.clip(b, -1, 1), b.clamp(0, 1)",  # promoted to int64
+        "r = b.clamp_min(0), b.clamp_max(0), lib.clamp(b, min=0.5)",
+        "r = lib.clamp(b, min=False)", "r = lib.clamp(b, max=True)", "r = lib.clamp(b, False, True)",
+        "r = lib.clamp(b, min=lib.tensor(0)), lib.clamp(b, min=lib.tensor(False))",
+        "r = lib.tensor([1, 5], dtype=lib.int32).clamp(2, 3), lib.tensor([1, 5], dtype=lib.int32).clamp(2, 3.5)",
+        "r = lib.clamp(z, min=0.0), lib.clamp(z, max=-0.0), lib.clamp(z, 0.0, -0.0), lib.clamp(z, -0.0, 0.0)",
+        "r = lib.clamp(z, min=float('nan')), lib.clamp(z, max=float('nan')), lib.clamp(z, 1.0, -1.0)",
+        "r = lib.clamp(lib.tensor(-0.0), min=0.0), lib.clamp(lib.tensor(2.0), max=-0.0)",
+        "x = z.requires_grad_(); y = lib.clamp(x, 0.0, 1.0); y.sum().backward(); r = y, x.grad",
+        "r = lib.clamp_min(z, lib.tensor(0.5)), lib.clamp_max(z.requires_grad_(), lib.tensor([1.0, 1.0, 1.0, 0.0, 0.0]))",
+        "r = lib.relu(z), z.relu(), lib.nn.functional.relu(lib.tensor(-0.0)), lib.relu(lib.tensor([-1, 2]))",
+        "x = z.requires_grad_(); y = lib.relu(x); y.sum().backward(); r = y, x.grad",
+        "r = lib.relu(b)",
+    ],
+)
+def test_clamp_and_relu_edges(torch, code):
+    same_outcome(torch, _run(
+        "b = lib.tensor([True, False]); z = lib.tensor([-0.0, 0.0, float('nan'), 2.0, -1.0]); " + code
+    ))
+
+
+# ---------------------------------------------------------------- integer powers
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = 2 ** lib.tensor([-1, 3]), lib.pow(2, lib.tensor([-1, 3])), (-1) ** lib.tensor([-1, -2, -3])",
+        "r = lib.tensor([2]) ** lib.tensor([-1]), lib.tensor([2]).pow(lib.tensor(-1))",
+        "r = lib.tensor([2, -2, 1, -1, 0]) ** lib.tensor([-1, -1, -3, -3, -1])",  # only 1 and -1 survive
+        "r = lib.tensor([2], dtype=lib.int32) ** lib.tensor([-2], dtype=lib.int32), lib.tensor(2) ** lib.tensor([-1, 2])",
+        "r = lib.tensor([True, False]) ** lib.tensor([-1, -2]), True ** lib.tensor([-1])",
+        "r = lib.tensor([2, 3]) ** -1", "r = lib.tensor(2) ** -1", "r = lib.pow(lib.tensor([2]), -2)",
+        "r = lib.tensor([True]) ** -1", "r = lib.tensor([2], dtype=lib.int32) ** -1",
+        "r = lib.tensor([2]) ** -1.0, lib.tensor([2]) ** lib.tensor(-1.0), lib.tensor([2]) ** True",
+        "r = lib.tensor([True]) ** lib.tensor([False])", "r = True ** lib.tensor([True])",
+        "r = lib.tensor(True) ** True, lib.tensor([True, False]) ** False, lib.tensor([True]) ** 2",
+    ],
+)
+def test_integer_powers(torch, code):
+    same_outcome(torch, _run(code))

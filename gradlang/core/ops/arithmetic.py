@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import RuntimeError_, TypeError_
+from ...errors import NotImplementedError_, RuntimeError_, TypeError_
 from .. import dtypes
 from ..dtypes import result_type
 from ..graph import apply
@@ -99,14 +99,23 @@ def reciprocal(x: Tensor) -> Tensor:
     return apply(P.reciprocal, (_floating(x),))
 
 
+def _refuse_bool_powers(base, exponent) -> None:
+    """PyTorch raises a bool tensor to a Python bool, but has no pow of bools by a bool tensor."""
+    if result_type((base, exponent)) is dtypes.bool_:
+        raise NotImplementedError_("\"pow\" not implemented for 'Bool'")
+
+
 def pow(base, exponent) -> Tensor:  # noqa: A001 - torch.pow
     if not isinstance(base, Tensor):
         return rpow(exponent, base)
     if isinstance(exponent, Tensor):
+        _refuse_bool_powers(base, exponent)
         return _binary(P.pow_, base, exponent)
     if not _is_number(exponent):
         raise TypeError_(f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'")
     dtype = result_type((base, exponent))
+    if not dtype.is_floating_point and exponent < 0:
+        raise RuntimeError_("Integers to negative integer powers are not allowed.")
     return apply(P.pow_scalar, (_coerce(base, dtype),), {"exponent": exponent})
 
 
@@ -118,6 +127,7 @@ def rpow(x: Tensor, base) -> Tensor:
     """`base ** x` for a Python number `base` (PowBackward2)."""
     if isinstance(base, Tensor):
         return pow(base, x)
+    _refuse_bool_powers(base, x)
     return _binary(P.pow_, base, x, name="PowBackward2")
 
 

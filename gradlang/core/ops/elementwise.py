@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import NotImplementedError_, RuntimeError_
 from .. import dtypes, limits
 from ..dtypes import result_type
 from ..graph import apply, rename
@@ -43,12 +43,15 @@ def sign(x: Tensor) -> Tensor:
 
 
 def threshold_backward(g: Tensor, out: Tensor) -> Tensor:
-    """relu's gradient: `g` where `out` is positive, +0 elsewhere (differentiable, for create_graph)."""
+    """relu's gradient: `g` where `out` is positive or NaN, +0 elsewhere (differentiable, for create_graph)."""
     return apply(P.PRIMITIVES["threshold_backward"], (g, out))
 
 
 def relu(x: Tensor) -> Tensor:
-    return apply(P.PRIMITIVES["relu"], (_as_tensor(x),))
+    x = _as_tensor(x)
+    if x.dtype is dtypes.bool_:
+        raise RuntimeError_("Boolean inputs not supported for relu")
+    return apply(P.PRIMITIVES["relu"], (x,))
 
 
 def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
@@ -65,25 +68,43 @@ def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's ar
     if min is None and max is None:
         raise RuntimeError_("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = x
-        if min is not None:
-            out = maximum(out, _as_tensor(min))
-        if max is not None:
-            out = minimum(out, _as_tensor(max))
-        if out.grad_fn is not None:
-            rename(out.grad_fn, "ClampBackward0")
-        return out
-    if x.array.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
-        x = to(x, dtypes.DEFAULT_FLOAT)
-    return apply(P.clamp, (x,), {"low": _bound(min, x), "high": _bound(max, x)})
+        return _clamp_to_tensors(x, min, max, "ClampBackward0")
+    return _clamp_to_numbers(x, min, max)
+
+
+def _clamp_to_tensors(x: Tensor, low, high, name: str) -> Tensor:
+    """clamp with a tensor bound: a maximum and a minimum, under clamp's grad_fn name."""
+    out = x
+    if low is not None:
+        out = maximum(out, _as_tensor(low))
+    if high is not None:
+        out = minimum(out, _as_tensor(high))
+    if out.grad_fn is not None:
+        rename(out.grad_fn, name)
+    return out
+
+
+def _clamp_to_numbers(x: Tensor, low, high, name: str | None = None) -> Tensor:
+    """clamp with Python-number bounds, in the dtype they promote `x` to (a bool tensor clamped to
+    ints gives int64): PyTorch has no clamp of bools by bools."""
+    dtype = result_type([x] + [bound for bound in (low, high) if bound is not None])
+    if dtype is dtypes.bool_:
+        kernel = "clamp" if low is not None and high is not None else "clamp_min" if high is None else "clamp_max"
+        raise NotImplementedError_(f"\"{kernel}_scalar_cpu\" not implemented for 'Bool'")
+    x = to(x, dtype)
+    return apply(P.clamp, (x,), {"low": _bound(low, x), "high": _bound(high, x)}, name)
 
 
 def clamp_min(x: Tensor, min) -> Tensor:  # noqa: A002
-    return apply(P.clamp, (x,), {"low": _bound(min, x), "high": None}, "ClampMinBackward0")
+    if isinstance(min, Tensor):
+        return _clamp_to_tensors(x, min, None, "ClampMinBackward1")
+    return _clamp_to_numbers(x, min, None, "ClampMinBackward0")
 
 
 def clamp_max(x: Tensor, max) -> Tensor:  # noqa: A002
-    return apply(P.clamp, (x,), {"low": None, "high": _bound(max, x)}, "ClampMaxBackward0")
+    if isinstance(max, Tensor):
+        return _clamp_to_tensors(x, None, max, "ClampMaxBackward1")
+    return _clamp_to_numbers(x, None, max, "ClampMaxBackward0")
 
 
 def where(condition: Tensor, a, b) -> Tensor:
