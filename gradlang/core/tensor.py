@@ -260,7 +260,8 @@ class Tensor(metaclass=_TorchClass):
 
     def __bool__(self) -> bool:
         if self.array.size != 1:
-            raise RuntimeError_("Boolean value of Tensor with more than one value is ambiguous")
+            many = "no values" if self.array.size == 0 else "more than one value"
+            raise RuntimeError_(f"Boolean value of Tensor with {many} is ambiguous")
         return bool(self.array.reshape(()))
 
     def __len__(self) -> int:

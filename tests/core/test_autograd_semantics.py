@@ -901,6 +901,8 @@ def test_second_derivatives_through_piecewise_functions(torch, f):
         "r = x[::-1]",
         "f.data = lib.tensor([3, 4])",
         "f.data = lib.tensor([3.0, 4.0, 5.0]); r = f",
+        "r = bool(lib.tensor([]))",
+        "r = bool(x)",
     ],
 )
 def test_assignment_and_index_errors(torch, code):
