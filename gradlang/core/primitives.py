@@ -367,14 +367,15 @@ def _maximum_like_jvp(p, t, pick):
     return ops.add(ops.mul(t[0], share), ops.mul(t[1], ops.rsub(share, 1)))
 
 
+# On ties numpy returns its second operand and PyTorch its first: they differ only for -0. and 0.
 maximum = define(
-    "maximum", np.maximum,
+    "maximum", lambda a, b: np.maximum(b, a),
     vjp=lambda node, g: _maximum_like_grads(node, g, np.greater),
     jvp=lambda p, t: _maximum_like_jvp(p, t, np.greater),
     node_name="MaximumBackward0", save_inputs=(0, 1),
 )
 minimum = define(
-    "minimum", np.minimum,
+    "minimum", lambda a, b: np.minimum(b, a),
     vjp=lambda node, g: _maximum_like_grads(node, g, np.less),
     jvp=lambda p, t: _maximum_like_jvp(p, t, np.less),
     node_name="MinimumBackward0", save_inputs=(0, 1),

@@ -482,3 +482,13 @@ def test_clamp_and_relu_edges(torch, code):
 )
 def test_integer_powers(torch, code):
     same_outcome(torch, _run(code))
+
+
+@pytest.mark.parametrize("op", ["maximum", "minimum", "max"])
+def test_ties_of_signed_zeros_keep_the_first_operand(torch, op):
+    def scenario(lib):
+        a = lib.tensor([-0.0, 0.0, float("nan"), 1.0])
+        b = lib.tensor([0.0, -0.0, 1.0, float("nan")])
+        return getattr(lib, op)(a, b), lib.clamp(a, min=b)
+
+    same_outcome(torch, scenario)
