@@ -10,8 +10,8 @@ import numpy as np
 from ..errors import RuntimeError_, TypeError_, ValueError_
 from . import dtypes, limits
 from .dtypes import DType
-from .notices import warn
-from .tensor import Tensor
+from .notices import warn, warn_once
+from .tensor import SCALAR_OF_GRAD_WARNING, Tensor
 
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -95,6 +95,8 @@ def _from_python(data, dtype: DType | None) -> np.ndarray:
     kind = max((_leaf_kind(v) for v in leaves), default=2)
     target = dtype or dtypes.DEFAULT_FOR_CATEGORY[kind]
     values = [v.item() if isinstance(v, Tensor) else v for v in leaves]
+    if any(isinstance(v, Tensor) and v._requires_grad for v in leaves):
+        warn_once(SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=3)
     limits.check_elements(len(values))
     return _array_of(values, target).reshape(shape)
 

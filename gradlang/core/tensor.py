@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import RuntimeError_, TypeError_, ValueError_
 from . import dtypes
-from .notices import warn
+from .notices import warn, warn_once
 
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
@@ -19,6 +19,11 @@ NONLEAF_REQUIRES_GRAD = (
     "subgraph that doesn't require differentiation use var_no_grad = var.detach()."
 )
 _DTYPE_OF = dtypes._BY_NUMPY
+# float(t), `"%f" % t`, math functions and torch.tensor([...]) of such tensors: once per process.
+SCALAR_OF_GRAD_WARNING = (
+    "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+    "Consider using tensor.detach() first."
+)
 
 
 class _TorchClass(type):
@@ -246,6 +251,8 @@ class Tensor(metaclass=_TorchClass):
     def __float__(self) -> float:
         if self.array.size != 1:
             raise ValueError_("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            warn_once(SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=2)
         return float(self.array.reshape(()))
 
     def __int__(self) -> int:

@@ -14,9 +14,10 @@ from _thread import _local as thread_local  # threading.local itself, without im
 from .. import core as T
 from ..core import engine
 from ..core.tensor import Size, Tensor
-from ..errors import BY_NAME, GradlangError, ImportError_, TypeError_
+from ..errors import BY_NAME, AttributeError_, GradlangError, ImportError_, TypeError_
 from . import guards
-from .sandbox import Namespace
+from .runtime import Function
+from .sandbox import Namespace, OpaqueType, type_name
 
 
 class ExceptionType:
@@ -101,12 +102,16 @@ def _either(python_function, torch_function, name: str):
     return call
 
 
-def _py_min_max(python_function):
+def _min_max(python_function, torch_function, name: str):
+    """`max(x)` and `max(x, dim=...)` are torch's reductions (gradlang's short form); with several
+    arguments `max` is Python's, comparing them (`max(loss, 0)` in pasted PyTorch code)."""
+
     def call(*args, **kwargs):
-        if "dim" in kwargs:
-            raise TypeError_(f"{python_function.__name__}() got an unexpected keyword argument 'dim'")
+        if len(args) == 1 and isinstance(args[0], Tensor) or "dim" in kwargs or "keepdim" in kwargs:
+            return torch_function(*args, **kwargs)
         return python_function(*args, **kwargs)
 
+    call.__name__ = name
     return call
 
 
@@ -130,22 +135,6 @@ def repr_(value) -> str:
     return to_repr(value)
 
 
-class OpaqueType:
-    """What `type(x)` gives for values whose Python class a program must not hold."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"<class '{self.name}'>"
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, OpaqueType) and other.name == self.name
-
-    def __hash__(self) -> int:
-        return hash(self.name)
-
-
 _PLAIN_TYPES = frozenset({int, float, str, bool, list, tuple, dict, type(None), range, Tensor, Size, set})
 
 
@@ -161,6 +150,22 @@ def type_(value):
     if isinstance(value, Namespace):
         return OpaqueType("module")
     return OpaqueType("type" if isinstance(value, type) else kind.__name__)
+
+
+def special_attribute(value, name: str):
+    """The two dunder attributes programs read to name things (`type(e).__name__` in an except
+    block): `x.__class__` is `type(x)`, and `__name__` names a type, a function or a module."""
+    if name == "__class__":
+        return type_(value)
+    if isinstance(value, OpaqueType):
+        return value.name
+    if isinstance(value, Namespace):
+        return value.name
+    if isinstance(value, type) and value in _PLAIN_TYPES or isinstance(value, Function):
+        return value.__name__ if isinstance(value, type) else value.name
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
+    raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
 
 
 # Built-ins that stand for a Python type in isinstance().
@@ -222,8 +227,8 @@ PYTHON_BUILTINS = {
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
     "callable": callable, "isinstance": isinstance_, "type": type_,
     "abs": _either(py.abs, T.abs, "abs"),
-    "min": _either(_py_min_max(py.min), T.min, "min"),
-    "max": _either(_py_min_max(py.max), T.max, "max"),
+    "min": _min_max(py.min, T.min, "min"),
+    "max": _min_max(py.max, T.max, "max"),
     "sum": _either(py.sum, T.sum, "sum"),
     "pow": _either(guards.power, T.pow, "pow"),
 }

@@ -24,7 +24,7 @@ from ..errors import (
 )
 from . import guards
 from . import syntax as S
-from .builtins import MODULES, ExceptionType, import_module
+from .builtins import MODULES, ExceptionType, import_module, special_attribute
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
 from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute, type_name
 from .scopes import Scope, comprehension_scope, function_scope
@@ -805,6 +805,11 @@ class Compiler:
     def expr_Attribute(self, node: S.Attribute, scope):
         obj = self.expression(node.value, scope)
         attr = node.attr
+        if attr in ("__class__", "__name__"):
+            def special(env, _where=(node, self.origin)):
+                return special_attribute(obj(env), attr)
+
+            return special
         if attr.startswith("_"):
             def private(env, _where=(node, self.origin)):
                 raise AttributeError_(f"'{type_name(obj(env))}' object has no attribute '{attr}'")
@@ -1026,15 +1031,31 @@ class Origin:
         return self.lines[index] if 0 <= index < len(self.lines) else None
 
 
+def _site_of(frame):
+    """The (node, origin) an expression closure's frame carries (they name it `_where`), or None."""
+    code = frame.f_code
+    if code.co_argcount == 2 and code.co_varnames[1] == "_where":
+        return frame.f_locals["_where"]
+    return None
+
+
 def innermost_site(traceback, fallback: tuple) -> tuple:
-    """(node, origin) of the innermost expression closure in `traceback` (they name it `_where`)."""
+    """(node, origin) of the innermost expression closure in `traceback`."""
     found = fallback
     while traceback is not None:
-        code = traceback.tb_frame.f_code
-        if code.co_argcount == 2 and code.co_varnames[1] == "_where":
-            found = traceback.tb_frame.f_locals["_where"]
+        found = _site_of(traceback.tb_frame) or found
         traceback = traceback.tb_next
     return found
+
+
+def running_site(frame, fallback: tuple) -> tuple:
+    """(node, origin) of the innermost expression closure running, from `frame` outwards."""
+    while frame is not None:
+        site = _site_of(frame)
+        if site is not None:
+            return site
+        frame = frame.f_back
+    return fallback
 
 
 def _env_at(env: Env, depth: int) -> Env:

@@ -15,7 +15,7 @@ import numpy as np
 from ..core import creation, grad_mode, limits, notices
 from ..errors import GradlangError, RecursionError_, SyntaxError_, from_python
 from .builtins import global_names
-from .compiler import Compiler
+from .compiler import Compiler, running_site
 from .diagnostics import format_error, format_warning
 from .parser import parse, parse_expression, split_top_level
 from .runtime import Env, Limits, OutputClosed
@@ -56,11 +56,13 @@ class Interpreter:
         self.builtins = global_names()
         self.builtins["print"] = self._make_print()
         self.builtins["argv"] = list(argv or [])
+        self.builtins["__name__"] = "__main__"  # `if __name__ == "__main__":` in pasted scripts runs its block
         self.handling: list = []  # errors being handled by `except` blocks (for a bare `raise`)
         self.first_line = 1
         self.grad_enabled = True
         self.generator = creation.Generator()
         self.warned_once: set[str] = set()  # PyTorch's once-per-process warnings, once per interpreter here
+        self.warned_at: set[tuple] = set()  # (category, message, file, line) of the warnings shown
         self._compiler = Compiler(self)
         needed = FRAMES_PER_CALL * max_recursion + 2000
         if sys.getrecursionlimit() < needed:
@@ -91,6 +93,13 @@ class Interpreter:
         self.globals["_"] = value
 
     def report_warning(self, category: str, message: str) -> None:
+        # Once per place in the program, as Python's default warning filter shows PyTorch's
+        # warnings: a loop that reads a non-leaf's .grad warns once, not on every turn.
+        node, origin = running_site(sys._getframe(1), (None, None))
+        place = (category, message, origin and origin.filename, node and node.line)
+        if place in self.warned_at:
+            return
+        self.warned_at.add(place)
         (self.stderr or sys.stderr).write(format_warning(category, message, color=self.color) + "\n")
 
     def report_error(self, error: GradlangError, *, with_location: bool = True) -> None:

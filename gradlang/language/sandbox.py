@@ -62,9 +62,27 @@ class Namespace:
         return f"<module '{self.name}'>"
 
 
+class OpaqueType:
+    """What `type(x)` gives for values whose Python class a program must not hold."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, OpaqueType) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
 def type_name(value) -> str:
     if isinstance(value, Namespace):
         return "module"
+    if isinstance(value, OpaqueType):
+        return "type"
     if isinstance(value, Function):
         return "function"
     if isinstance(value, Tensor):

@@ -1,0 +1,87 @@
+"""Python written for PyTorch, run unchanged by gradlang: the same output, the same warnings.
+
+Each script runs with Python and torch, and with the `gradlang` command, each in a fresh
+process; stdout must be equal, and so must the warnings (category and first line of the
+message, in order: Python's default filter shows a warning once per place in the program).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .helpers import ROOT, gradlang
+
+pytestmark = pytest.mark.torch
+
+_WARNING = re.compile(r"(\w+Warning): (.*)")
+_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
+
+SCRIPTS = {
+    "builtin max and min compare": """
+import torch
+x = torch.tensor(-3.0, requires_grad=True)
+print(max(x, 0), min(x, 0))
+b = torch.tensor(3.0)
+print(max(b, 2.0))
+a, c, d = torch.tensor(1., requires_grad=True), torch.tensor(2., requires_grad=True), torch.tensor(3.)
+print(max(a, d, c), min(a, d), max([3, 1, 2]), max(torch.tensor([1., 5., 2.])))
+""",
+    "main guard and exception names": """
+import torch
+
+def main():
+    try:
+        torch.tensor([1., 2.]) @ torch.tensor([1., 2., 3.])
+    except RuntimeError as e:
+        print(type(e).__name__, e.__class__.__name__, type(e))
+    print(type(1).__name__, type(torch.tensor(1.)).__name__, main.__name__)
+
+if __name__ == "__main__":
+    main()
+""",
+    "warnings once per place": """
+import torch
+x = torch.tensor([1.0], requires_grad=True)
+y = x * 2
+for i in range(3):
+    print(y.grad)
+
+def read(t):
+    return t.grad
+
+read(y); read(y)
+print(y.grad)
+""",
+    "converting to a scalar warns once": """
+import torch
+import math
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+print(float(x[0]), "%.2f" % x[1], math.sqrt(x[1]), int(x[0]), x[0].item(), f"{x[1]:.1f}")
+print(torch.tensor([x[0] * 2, x[1]]))
+""",
+}
+
+
+def _warnings(stderr: str) -> list[str]:
+    found = []
+    for line in stderr.splitlines():
+        match = _WARNING.search(line)
+        if match:
+            found.append(f"{match.group(1)}: {_TRIGGERED.sub('', match.group(2))}")
+    return found
+
+
+@pytest.mark.parametrize("name", list(SCRIPTS))
+def test_pasted_script_runs_as_under_pytorch(name, tmp_path, torch):
+    script = tmp_path / "pasted.py"
+    script.write_text(SCRIPTS[name].lstrip())
+    python = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert python.returncode == 0, python.stderr
+    ours = gradlang(str(script))
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == python.stdout
+    assert _warnings(ours.stderr) == _warnings(python.stderr)
