@@ -865,7 +865,9 @@ def test_operand_errors_and_node_names(torch, code):
     same_outcome(torch, scenario)
 
 
-@pytest.mark.parametrize("f", [lambda x: x.relu(), lambda x: x.abs(), lambda x: x.relu() ** 2, lambda x: x.sign() * x])
+@pytest.mark.parametrize(
+    "f", [lambda x: x.relu(), lambda x: x.abs(), lambda x: x.relu() ** 2, lambda x: x.sign() * x, lambda x: x.tanh()]
+)
 def test_second_derivatives_through_piecewise_functions(torch, f):
     # The first gradient, built with create_graph, still depends on x (ThresholdBackwardBackward0,
     # or sign's zero derivative), so a second one is zeros where PyTorch's is, not an error.

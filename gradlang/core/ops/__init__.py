@@ -75,6 +75,7 @@ from .elementwise import (
     sqrt,
     tan,
     tanh,
+    tanh_backward,
     threshold_backward,
     where,
 )
@@ -155,6 +156,6 @@ __all__ = [
     "mse_loss", "mT", "mul", "mv", "ne", "neg", "norm", "ones_like", "permute", "pow", "pow_scalar", "rdiv",
     "reciprocal", "relu", "remainder", "reshape", "rpow", "rsub", "setitem", "sigmoid", "sign", "sin",
     "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh",
-    "threshold_backward", "to",
+    "tanh_backward", "threshold_backward", "to",
     "transpose", "unsqueeze", "view", "where", "zeros_like",
 ]

@@ -47,6 +47,11 @@ def threshold_backward(g: Tensor, out: Tensor) -> Tensor:
     return apply(P.PRIMITIVES["threshold_backward"], (g, out))
 
 
+def tanh_backward(g: Tensor, y: Tensor) -> Tensor:
+    """tanh's gradient `g * (1 - y*y)` from its output `y` (differentiable, for create_graph)."""
+    return apply(P.PRIMITIVES["tanh_backward"], (g, y))
+
+
 def relu(x: Tensor) -> Tensor:
     x = _as_tensor(x)
     if x.dtype is dtypes.bool_:
