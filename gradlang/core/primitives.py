@@ -993,22 +993,23 @@ def _bce_forward(p, target, reduction):
     return _reduce_loss_values(-(target * log_p + (one - target) * log_q), reduction)
 
 
-def _bce_slope(p, target):
-    """d loss / d p per element, PyTorch's form with the denominator kept above 1e-12."""
-    denominator = ops.clamp(ops.mul(p, ops.rsub(p, 1)), 1e-12, None)
-    return ops.div(ops.sub(p, target), denominator)
+def _bce_input_grad(g, p, target, reduction):
+    """d loss / d p times g, in PyTorch's order (so the bits agree): g * (p - target), divided by
+    (1 - p) * p kept above 1e-12, then by the element count for a mean."""
+    denominator = ops.clamp(ops.mul(ops.rsub(p, 1), p), 1e-12, None)
+    grad = ops.div(ops.mul(g, ops.sub(p, target)), denominator)
+    return ops.div(grad, max(1, p.numel())) if reduction == "mean" else grad
 
 
 def _bce_vjp(node, g, reduction):
     if not node.needs_grad(0):
         return (None, None)
     p, target = node.saved_tensors()
-    scale = ops.div(g, max(1, p.numel())) if reduction == "mean" else g
-    return (ops.mul(_bce_slope(p, target), scale), None)
+    return (_bce_input_grad(g, p, target, reduction), None)
 
 
 binary_cross_entropy = define(
     "binary_cross_entropy", _bce_forward, _bce_vjp,
-    jvp=lambda p, t, reduction: _reduce_loss(ops.mul(_bce_slope(p[0], p[1]), t[0]), reduction),
+    jvp=lambda p, t, reduction: _reduce_loss(_bce_input_grad(t[0], p[0], p[1], "none"), reduction),
     node_name="BinaryCrossEntropyBackward0", save_inputs=(0, 1),
 )

@@ -69,3 +69,18 @@ def test_tanh_gradient_has_pytorchs_bits(torch):
         lib.tanh(leaf).backward(lib.tensor(g))
         grads.append(np.array(leaf.grad.tolist(), np.float32))
     assert grads[0].tobytes() == grads[1].tobytes()
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_binary_cross_entropy_gradient_has_pytorchs_bits(torch, reduction):
+    # g * (p - target) / max((1 - p) * p, 1e-12), then / n: PyTorch's order of operations.
+    rng = np.random.RandomState(2)
+    p = rng.uniform(0.05, 0.95, (4, 5)).astype(np.float32).tolist()
+    target = rng.uniform(0.0, 1.0, (4, 5)).astype(np.float32).tolist()
+    grads = []
+    for lib in (T, torch):
+        leaf = lib.tensor(p, requires_grad=True)
+        out = lib.nn.functional.binary_cross_entropy(leaf, lib.tensor(target), reduction=reduction)
+        (out.sum() if out.ndim else out * 1.7).backward()
+        grads.append(np.array(leaf.grad.tolist(), np.float32))
+    assert grads[0].tobytes() == grads[1].tobytes()
