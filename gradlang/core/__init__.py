@@ -45,6 +45,7 @@ from .numerical import gradient  # noqa: E402
 from .ops import (  # noqa: E402
     abs,
     add,
+    allclose,
     amax,
     amin,
     argmax,
@@ -66,6 +67,7 @@ from .ops import (  # noqa: E402
     floor_divide,
     ge,
     gt,
+    isclose,
     isnan,
     le,
     log,
@@ -136,12 +138,12 @@ nn = _Namespace(
 )
 
 __all__ = [
-    "DType", "Generator", "PRIMITIVES", "Primitive", "Size", "Tensor", "abs", "absolute", "add", "amax",
+    "DType", "Generator", "PRIMITIVES", "Primitive", "Size", "Tensor", "abs", "absolute", "add", "allclose", "amax",
     "amin", "arange", "argmax", "argmin", "as_tensor", "autograd", "binary_cross_entropy", "bmm", "bool",
     "bool_", "cat", "clamp", "clamp_max", "clamp_min", "clip", "clone", "cos", "div", "divide", "dot",
     "double", "empty", "enable_grad", "eq", "exp", "expand", "eye", "flatten", "float", "float32", "float64",
     "floor_divide", "from_numpy", "full", "full_like", "ge", "grad", "gradcheck", "gradient", "gt", "hessian",
-    "int", "int32", "int64", "is_grad_enabled", "isnan", "jvp", "le", "linspace", "log", "log1p",
+    "int", "int32", "int64", "is_grad_enabled", "isclose", "isnan", "jvp", "le", "linspace", "log", "log1p",
     "log_softmax", "logical_not", "long", "lt", "manual_seed", "matmul", "max", "maximum", "mean", "min",
     "minimum", "mm", "mse_loss", "mul", "multiply", "mv", "ne", "neg", "negative", "nn", "no_grad", "norm",
     "ones", "ones_like", "param", "permute", "pow", "rand", "randint", "randn", "reciprocal", "relu",

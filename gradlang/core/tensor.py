@@ -311,6 +311,12 @@ class Tensor(metaclass=_TorchClass):
             from .engine import backward as _run_backward
         _run_backward(self, gradient, retain_graph, create_graph, inputs)
 
+    def allclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        return _ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        return _ops.isclose(self, other, rtol, atol, equal_nan)
+
     def detach(self) -> Tensor:
         out = Tensor._wrap(self.array)
         out._version = self._version
@@ -616,9 +622,6 @@ class Tensor(metaclass=_TorchClass):
 
     def equal(self, other) -> bool:
         return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
-
-    def allclose(self, other, rtol=1e-05, atol=1e-08) -> bool:
-        return bool(np.allclose(self.array, other.array, rtol=rtol, atol=atol))
 
     def eq(self, other):
         return _ops.eq(self, other)

@@ -17,7 +17,7 @@ from ..core.tensor import Size, Tensor
 from ..errors import BY_NAME, AttributeError_, GradlangError, ImportError_, TypeError_
 from . import guards
 from .runtime import Function
-from .sandbox import Namespace, OpaqueType, type_name
+from .sandbox import Namespace, OpaqueType, get_attribute, type_name
 
 
 class ExceptionType:
@@ -168,6 +168,20 @@ def special_attribute(value, name: str):
     raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
 
 
+def hasattr_(value, name) -> bool:
+    """`hasattr(x, name)`: whether a program could read `x.name` (what the sandbox lets it see)."""
+    if not isinstance(name, str):
+        raise TypeError_(f"attribute name must be string, not '{type_name(name)}'")
+    try:
+        if name in ("__class__", "__name__"):
+            special_attribute(value, name)
+        else:
+            get_attribute(value, name)
+    except AttributeError_:
+        return False
+    return True
+
+
 # Built-ins that stand for a Python type in isinstance().
 _TYPE_OF = {str_: str}
 
@@ -225,7 +239,7 @@ PYTHON_BUILTINS = {
     "tuple": tuple, "dict": dict, "round": round, "repr": repr_, "format": guards.format_, "enumerate": enumerate,
     "zip": zip, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter, "any": any, "all": all,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
-    "callable": callable, "isinstance": isinstance_, "type": type_,
+    "callable": callable, "isinstance": isinstance_, "type": type_, "hasattr": hasattr_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _min_max(py.min, T.min, "min"),
     "max": _min_max(py.max, T.max, "max"),

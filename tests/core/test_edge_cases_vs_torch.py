@@ -492,3 +492,24 @@ def test_ties_of_signed_zeros_keep_the_first_operand(torch, op):
         return getattr(lib, op)(a, b), lib.clamp(a, min=b)
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.allclose(a, a + 1e-6), lib.allclose(a, a + 1e-3), a.allclose(a), a.isclose(a + 1)",
+        "r = lib.isclose(a, lib.tensor([1.0, 2.1]))",
+        "r = lib.allclose(lib.tensor([float('nan')]), lib.tensor([float('nan')]), equal_nan=True)",
+        "r = lib.allclose(lib.tensor([1, 2]), lib.tensor([1, 2]))",
+        "r = lib.allclose(a, a.double())",
+        "r = lib.allclose(a, lib.tensor([1.0, 2.0, 3.0]))",
+        "r = lib.allclose(a, 1.0)",
+    ],
+)
+def test_allclose_and_isclose(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "a": lib.tensor([1.0, 2.0])}
+        exec(code, names)
+        return names["r"]
+
+    same_outcome(torch, scenario)

@@ -63,6 +63,14 @@ x = torch.tensor([1.0, 2.0], requires_grad=True)
 print(float(x[0]), "%.2f" % x[1], math.sqrt(x[1]), int(x[0]), x[0].item(), f"{x[1]:.1f}")
 print(torch.tensor([x[0] * 2, x[1]]))
 """,
+    "allclose and hasattr": """
+import torch
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+b = (a * 3).sum()
+b.backward()
+print(torch.allclose(a.grad, torch.tensor([3.0, 3.0])), torch.isclose(a.grad, torch.tensor([3.0, 2.0])))
+print(hasattr(a, "grad"), hasattr(torch, "no_grad"), hasattr(torch, "not_there"), hasattr(b.grad_fn, "name"))
+""",
 }
 
 

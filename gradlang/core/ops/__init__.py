@@ -44,6 +44,7 @@ from .arithmetic import (
     sub,
 )
 from .comparison import (
+    allclose,
     bitwise_and,
     bitwise_not,
     bitwise_or,
@@ -51,6 +52,7 @@ from .comparison import (
     eq,
     ge,
     gt,
+    isclose,
     isnan,
     le,
     logical_not,
@@ -145,13 +147,13 @@ def _bind_primitives() -> None:
 __all__ = [
     "MaxResult", "MinResult", "T", "_as_tensor", "_binary", "_broadcast_shape", "_check_operand",
     "_coerce", "_dims", "_floating", "_nograd_binary", "_normalise_index", "_scalar", "_share_storage",
-    "_wrap_dim", "abs", "add", "alias", "amax", "amin", "argmax", "argmin", "binary_cross_entropy",
+    "_wrap_dim", "abs", "add", "alias", "allclose", "amax", "amin", "argmax", "argmin", "binary_cross_entropy",
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "cat", "check_inplace", "clamp",
     "clamp_max", "clamp_min", "clone", "concat", "contiguous", "constant", "constant_like", "copy_values", "cos",
     "div", "dot",
     "eq", "exp", "expand", "fill", "flatten", "floor_divide", "full_like", "functional_log_softmax",
     "functional_softmax", "ge", "gt", "index", "index_put", "index_scatter", "inplace", "integer_remainder",
-    "isnan", "le", "log",
+    "isclose", "isnan", "le", "log",
     "log1p", "log_softmax", "logical_not", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
     "mse_loss", "mT", "mul", "mv", "ne", "neg", "norm", "ones_like", "permute", "pow", "pow_scalar", "rdiv",
     "reciprocal", "relu", "remainder", "reshape", "rpow", "rsub", "setitem", "sigmoid", "sign", "sin",

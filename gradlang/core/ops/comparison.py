@@ -6,7 +6,7 @@ import numpy as np
 
 from ...errors import RuntimeError_, TypeError_
 from ..tensor import Tensor
-from .promotion import _nograd_binary
+from .promotion import _broadcast_shape, _nograd_binary
 
 
 def _comparison(ufunc, name: str):
@@ -58,3 +58,23 @@ def logical_not(x: Tensor) -> Tensor:
 
 def isnan(x: Tensor) -> Tensor:
     return Tensor._wrap(np.asarray(np.isnan(x.array)))
+
+
+def _close(a, b, rtol: float, atol: float, equal_nan: bool, name: str) -> np.ndarray:
+    """|a - b| <= atol + rtol * |b|, elementwise, for tensors of one dtype (PyTorch's checks)."""
+    for position, (argument, value) in enumerate((("input", a), ("other", b)), start=1):
+        if not isinstance(value, Tensor):
+            raise TypeError_(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
+                             f"not {type(value).__name__}")
+    if a.dtype is not b.dtype:
+        raise RuntimeError_(f"{a.dtype.short_name} did not match {b.dtype.short_name}")
+    _broadcast_shape(a, b)
+    return np.asarray(np.isclose(a.array, b.array, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(a: Tensor, b: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    return Tensor._wrap(_close(a, b, rtol, atol, equal_nan, "isclose"))
+
+
+def allclose(a: Tensor, b: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    return bool(_close(a, b, rtol, atol, equal_nan, "allclose").all())
