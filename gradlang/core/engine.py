@@ -13,6 +13,7 @@ from heapq import heapify, heappop, heappush
 import numpy as np
 
 from ..errors import RuntimeError_, TypeError_
+from . import hooks
 from .forward_mode import active_levels as _active_levels
 from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
@@ -107,6 +108,8 @@ def run_backward(
         while queue:
             node = heappop(queue)[1]
             grad = pending.pop(node)
+            if node.hooks and grad is not None:
+                grad = hooks.run(node.hooks, grad)
             if wanted and node in wanted and grad is not None:
                 for i in wanted[node]:
                     captured[i] = grad
@@ -170,6 +173,8 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
         node = _heappop(queue)[1]
         grad = pending.pop(node)
         if grad is not None:
+            if node.hooks:
+                grad = _as_value(hooks.run(node.hooks, _wrap(_owning_memory(_asarray(grad)))))
             if wanted and node in wanted:
                 for i in wanted[node]:
                     captured[i] = _wrap_value(grad, wrapped)
@@ -206,6 +211,9 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
     for leaf, grad in pending.items():  # only leaves are left
         if grad is None:
             continue
+        on_leaf = hooks.leaf_hooks(leaf)
+        if on_leaf:
+            grad = _as_value(hooks.run(on_leaf, _wrap(_owning_memory(_asarray(grad)))))
         if capture is not None:
             for i in wanted.get(leaf, ()):
                 captured[i] = _wrap_value(grad, wrapped)
@@ -256,6 +264,9 @@ def _accumulate_value_into_leaf(leaf: Tensor, grad, in_place: bool = True) -> No
 def _deliver_to_leaf(leaf: Tensor, grad, wanted: dict, captured: list, capture, create_graph: bool) -> None:
     if grad is None:
         return
+    on_leaf = hooks.leaf_hooks(leaf)
+    if on_leaf:
+        grad = hooks.run(on_leaf, grad)
     if capture is not None:
         for i in wanted.get(leaf, ()):
             captured[i] = grad

@@ -41,7 +41,8 @@ CONSTANT_VERSION = [0]
 class Node:
     """One recorded primitive call: what backward needs to send gradients to its inputs."""
 
-    __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "order", "__weakref__")
+    __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "hooks", "order",
+                 "__weakref__")
 
     # Made only by _record, which sets every slot without an __init__ call (hot path):
     # - order: the negated creation count. A node is newer than every node it has an edge to,
@@ -56,6 +57,7 @@ class Node:
     # - input_meta: per input, (shape, numpy dtype); numpy dtypes are not tracked by the garbage
     #   collector, so neither are these tuples once it has seen them (a deep graph stays cheap).
     # - retained: a weakref to the output tensor once retain_grad() was called, else None.
+    # - hooks: the output's gradient hooks (hooks.py), else None.
 
     def name(self) -> str:
         return self._name
@@ -314,6 +316,7 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
     node.params = params
     node.input_meta = meta
     node.retained = None
+    node.hooks = None
     result.grad_fn = node
     result._requires_grad = True
 

@@ -87,6 +87,7 @@ class Tensor(metaclass=_TorchClass):
     __slots__ = (
         "array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base",
         "_views",  # set only on a base that has autograd views (ops.shape._share_storage)
+        "_hooks",  # set only on a leaf with gradient hooks (hooks.py)
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators
@@ -316,6 +317,13 @@ class Tensor(metaclass=_TorchClass):
 
     def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
         return _ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` when backward computes this tensor's gradient; a tensor it returns
+        replaces the gradient. Returns a handle whose remove() takes the hook off."""
+        from .hooks import register
+
+        return register(self, hook)
 
     def detach(self) -> Tensor:
         out = Tensor._wrap(self.array)

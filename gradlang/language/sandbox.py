@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..core.creation import Generator
 from ..core.dtypes import DType
 from ..core.graph import AccumulateGrad, Node
+from ..core.hooks import RemovableHandle
 from ..core.ops import MaxResult, MinResult
 from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
@@ -48,6 +49,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     DType: frozenset({"is_floating_point", "itemsize"}),
     Generator: frozenset({"manual_seed", "initial_seed"}),
     GradcheckResult: frozenset({"ok", "max_error", "reverse_error", "forward_error", "tolerance"}),
+    RemovableHandle: frozenset({"remove"}),
 }
 
 

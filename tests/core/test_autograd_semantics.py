@@ -918,3 +918,31 @@ def test_assignment_and_index_errors(torch, code):
         return names.get("r")
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a leaf's hook changes what accumulates; a non-leaf's what flows back, and sees its gradient
+        "x.register_hook(lambda g: g * 10); y = x * 3; y.register_hook(lambda g: seen.append(g)); "
+        "y.retain_grad(); (y * y).sum().backward(); r = (x.grad, y.grad, seen)",
+        "y = x * 3; y.register_hook(lambda g: g + 1); (y * y).sum().backward(); r = x.grad",
+        "x.register_hook(lambda g: g * 10); r = lib.autograd.grad((x * x).sum(), x)",  # autograd.grad too
+        "h = x.register_hook(lambda g: g * 10); h.remove(); (x * 3).sum().backward(); r = x.grad",
+        "x.register_hook(lambda g: g * 2); x.register_hook(lambda g: g + 1); x.sum().backward(); r = x.grad",
+        "y = x.sum(); y.register_hook(lambda g: g * 3); y.backward(); r = x.grad",  # on the output itself
+        "y = x.mean(); z = y * 1; y.register_hook(lambda g: seen.append(g)); z.backward(); r = seen",
+        "lib.tensor([1.0]).register_hook(print)",
+        "y = x * 2; y.register_hook(lambda g: lib.ones(3)); y.sum().backward()",
+        "y = x * 2; y.register_hook(lambda g: 5); y.sum().backward()",
+        "y = x * 2; y.register_hook(lambda g: g * 2); (g,) = lib.autograd.grad(y.sum(), x, create_graph=True); "
+        "r = g",
+    ],
+)
+def test_gradient_hooks(torch, code):
+    def scenario(lib):
+        names = {"lib": lib, "x": lib.tensor([1.0, 2.0], requires_grad=True), "seen": [], "print": print}
+        exec(code, names)
+        return names.get("r")
+
+    same_outcome(torch, scenario)

@@ -71,6 +71,24 @@ b.backward()
 print(torch.allclose(a.grad, torch.tensor([3.0, 3.0])), torch.isclose(a.grad, torch.tensor([3.0, 2.0])))
 print(hasattr(a, "grad"), hasattr(torch, "no_grad"), hasattr(torch, "not_there"), hasattr(b.grad_fn, "name"))
 """,
+    "gradient hooks": """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+
+def show(grad):
+    print("gradient reaching x:", grad)
+    return grad * 2
+
+handle = x.register_hook(show)
+y = x * x
+y.register_hook(lambda g: print("gradient reaching y:", g))
+y.sum().backward()
+print(x.grad)
+handle.remove()
+x.grad.zero_()
+(x * x).sum().backward()
+print(x.grad)
+""",
 }
 
 

@@ -1,0 +1,63 @@
+"""Gradient hooks: `t.register_hook(fn)` calls `fn(grad)` when backward reaches `t`'s gradient.
+
+A hook may return a tensor that replaces the gradient from then on (what is passed further back,
+and what accumulates into `.grad`). A leaf keeps its hooks itself; a non-leaf's stay with its
+grad_fn node, as in PyTorch, where they outlive the tensor.
+"""
+
+from __future__ import annotations
+
+from ..errors import RuntimeError_, TypeError_
+from .tensor import Tensor
+
+
+class RemovableHandle:
+    """What register_hook returns: `handle.remove()` takes the hook off again."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+    def __repr__(self) -> str:
+        return "<torch.utils.hooks.RemovableHandle object>"
+
+
+def register(tensor: Tensor, hook) -> RemovableHandle:
+    if not tensor._requires_grad:
+        raise RuntimeError_("cannot register a hook on a tensor that doesn't require gradient")
+    node = tensor.grad_fn
+    if node is not None:
+        if node.hooks is None:
+            node.hooks = []
+        hooks = node.hooks
+    else:
+        hooks = getattr(tensor, "_hooks", None)
+        if hooks is None:
+            hooks = tensor._hooks = []
+    hooks.append(hook)
+    return RemovableHandle(hooks, hook)
+
+
+def leaf_hooks(tensor: Tensor) -> list | None:
+    return getattr(tensor, "_hooks", None) or None
+
+
+def run(hooks: list, grad: Tensor) -> Tensor:
+    """`grad` after each hook in turn; a hook returning a tensor replaces it (same shape)."""
+    for hook in list(hooks):
+        result = hook(grad)
+        if result is None:
+            continue
+        if not isinstance(result, Tensor):
+            raise TypeError_(f"expected Variable, but hook returned '{type(result).__name__}'")
+        if result.array.shape != grad.array.shape:
+            name = getattr(hook, "__name__", None) or getattr(hook, "name", "hook")
+            raise RuntimeError_(f"hook '{name}' has changed the size of value")
+        grad = result
+    return grad
