@@ -15,6 +15,7 @@ from ..core.ops import MaxResult, MinResult
 from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
 from ..errors import AttributeError_, GradlangError, ValueError_
+from .arrays import NumpyArray, numpy_of
 from .guards import STR_METHODS, check_format_spec
 from .runtime import Function
 
@@ -50,6 +51,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     Generator: frozenset({"manual_seed", "initial_seed"}),
     GradcheckResult: frozenset({"ok", "max_error", "reverse_error", "forward_error", "tolerance"}),
     RemovableHandle: frozenset({"remove"}),
+    NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
 }
 
 
@@ -109,6 +111,8 @@ def get_attribute(value, name: str):
             return value.members[name]
         except KeyError:
             raise AttributeError_(f"module '{value.name}' has no attribute '{name}'") from None
+    if name == "numpy" and isinstance(value, Tensor):  # a read-only copy, never the tensor's own buffer
+        return lambda: numpy_of(value)
     if name.startswith("_") or name not in _allowed_names(value):
         raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
     if name == "format" and isinstance(value, str):

@@ -89,6 +89,19 @@ x.grad.zero_()
 (x * x).sum().backward()
 print(x.grad)
 """,
+    "numpy for printing": """
+import torch
+x = torch.tensor([1.0, 2.5, 3.0], requires_grad=True)
+(x ** 2).sum().backward()
+print(x.grad.numpy())
+a = x.detach().numpy()
+print(a, a.shape, a.dtype, a.tolist(), a[1], len(a), [v for v in a], a.ndim, a.size)
+print(repr(a), torch.ones(2, 2).numpy())
+try:
+    x.numpy()
+except RuntimeError as e:
+    print("error:", e)
+""",
 }
 
 
