@@ -8,7 +8,7 @@ recent first, until none is left.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from heapq import heapify, heappop, heappush
+from heapq import heapify, heappop, heappush, heappushpop
 
 import numpy as np
 
@@ -150,7 +150,7 @@ ARRAY_RULES = True
 
 _ndarray = np.ndarray
 _asarray = np.asarray
-_heappop, _heappush = heappop, heappush
+_heappop, _heappush, _heappushpop = heappop, heappush, heappushpop
 _wrap = Tensor._wrap
 
 
@@ -169,8 +169,8 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
         value = pending[key] = _as_value(grad)
         if wrapped is not None:
             wrapped[id(value)] = (value, grad)
-    while queue:
-        node = _heappop(queue)[1]
+    node = _heappop(queue)[1] if queue else None
+    while node is not None:
         grad = pending.pop(node)
         if grad is not None:
             if node.hooks:
@@ -199,15 +199,25 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
         edges = node.edges
         if len(input_grads) != len(edges):
             input_grads = tuple(input_grads) + (None,) * (len(edges) - len(input_grads))
+        following = None  # a node met for the first time here, run next without the heap if it is the newest
         for edge, g in zip(edges, input_grads):
             if edge is not None:
                 if edge not in pending:  # its first gradient (None too: the node still runs)
                     pending[edge] = g
                     if type(edge) is not Tensor:
-                        _heappush(queue, (edge.order, edge))
+                        if following is None:
+                            following = edge
+                        else:
+                            _heappush(queue, (edge.order, edge))
                 elif g is not None:
                     existing = pending[edge]
                     pending[edge] = g if existing is None else _add_values(existing, g)
+        if following is None:
+            node = _heappop(queue)[1] if queue else None
+        elif queue and queue[0][0] < following.order:
+            node = _heappushpop(queue, (following.order, following))[1]
+        else:
+            node = following
     for leaf, grad in pending.items():  # only leaves are left
         if grad is None:
             continue

@@ -101,15 +101,21 @@ class Node:
         pairs = iter(saved)
         for record in pairs:
             version = next(pairs)
-            if record is None or type(record) is SavedOutput:
-                values.append(record and record.value(self))
+            if record is None:
+                values.append(None)
+                continue
+            kind = type(record)
+            if kind is SavedOutput:
+                if record.version_box[0] != record.version:
+                    record.unpack(self)  # raises the version error
+                array = record.array
             elif version is None:  # a constant's array
-                values.append(record[()] if record.shape == () else record)
+                array = record
             elif record._version[0] != version:
                 raise version_error(record, version, record.grad_fn)
             else:
                 array = record.array
-                values.append(array[()] if array.shape == () else array)
+            values.append(array[()] if array.shape == () else array)
         return values
 
     def release(self) -> None:
@@ -195,12 +201,6 @@ class SavedOutput:
         out._requires_grad = True
         out._duals = self.duals
         return out
-
-    def value(self, node: Node):
-        if self.version_box[0] != self.version:
-            self.unpack(node)  # raises the version error
-        array = self.array
-        return array[()] if array.shape == () else array
 
 
 def version_error(tensor: Tensor, expected: int, producer: Node | None) -> RuntimeError_:
