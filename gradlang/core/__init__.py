@@ -41,6 +41,7 @@ from .creation import (  # noqa: E402
 )
 from .dtypes import DType, bool_, float32, float64, int32, int64  # noqa: E402
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .losses import BCELoss, CrossEntropyLoss, MSELoss  # noqa: E402
 from .numerical import gradient  # noqa: E402
 from .ops import (  # noqa: E402
     abs,
@@ -53,6 +54,7 @@ from .ops import (  # noqa: E402
     binary_cross_entropy,
     bmm,
     cat,
+    chunk,
     clamp,
     clamp_max,
     clamp_min,
@@ -85,6 +87,7 @@ from .ops import (  # noqa: E402
     mse_loss,
     mul,
     mv,
+    narrow,
     ne,
     neg,
     norm,
@@ -95,21 +98,26 @@ from .ops import (  # noqa: E402
     remainder,
     reshape,
     rsub,
+    select,
     sigmoid,
     sign,
     sin,
     softmax,
+    split,
     sqrt,
     square,
     squeeze,
     stack,
+    std,
     sub,
     sum,
     t,
     tan,
     tanh,
     transpose,
+    unbind,
     unsqueeze,
+    var,
     where,
 )
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
@@ -133,8 +141,9 @@ nn = _Namespace(
     functional=_Namespace(
         relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
         log_softmax=_ops.functional_log_softmax, mse_loss=mse_loss,
-        binary_cross_entropy=binary_cross_entropy,
-    )
+        binary_cross_entropy=binary_cross_entropy, nll_loss=_ops.nll_loss, cross_entropy=_ops.cross_entropy,
+    ),
+    MSELoss=MSELoss, BCELoss=BCELoss, CrossEntropyLoss=CrossEntropyLoss,
 )
 
 __all__ = [
@@ -150,4 +159,5 @@ __all__ = [
     "remainder", "reshape", "rsub", "set_grad_enabled", "sigmoid", "sign", "sin", "softmax", "sqrt", "square",
     "squeeze", "stack", "sub", "subtract", "sum", "t", "tan", "tensor", "tanh", "transpose", "unsqueeze", "where",
     "zeros", "zeros_like",
+    "chunk", "narrow", "select", "split", "std", "unbind", "var",
 ]

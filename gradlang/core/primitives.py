@@ -1013,3 +1013,156 @@ binary_cross_entropy = define(
     jvp=lambda p, t, reduction: _reduce_loss(_bce_input_grad(t[0], p[0], p[1], "none"), reduction),
     node_name="BinaryCrossEntropyBackward0", save_inputs=(0, 1),
 )
+
+
+# ---------------------------------------------------------------- spread: var and std
+
+
+def _degrees_of_freedom(shape, dims, correction) -> float:
+    """The divisor of var and std: the count reduced less the correction, never below 0 (as
+    PyTorch, so too large a correction gives inf or nan rather than a negative variance)."""
+    return max(0.0, _count(shape, dims) - correction)
+
+
+def _wide_var(x, dims, correction, keepdim):
+    """The variance in float64 for float32 inputs, as PyTorch's kernel accumulates in double."""
+    wide = x.astype(np.float64) if x.dtype == np.float32 else x
+    if wide.size:
+        deviation = wide - np.mean(wide, axis=dims, keepdims=True)
+    else:  # no mean to take (numpy would warn): the sum below is 0 anyway
+        deviation = wide
+    squares = np.sum(deviation * deviation, axis=dims, keepdims=keepdim)
+    dof = _degrees_of_freedom(x.shape, dims, correction)
+    return np.asarray(squares / np.float64(dof))
+
+
+def _var_forward(x, dims, correction, keepdim):
+    return _wide_var(x, dims, correction, keepdim).astype(x.dtype)
+
+
+def _std_forward(x, dims, correction, keepdim):
+    return np.sqrt(_wide_var(x, dims, correction, keepdim)).astype(x.dtype)
+
+
+def _var_factor(x, dims, correction, deviation):
+    """var's derivative with respect to x, as PyTorch: 2 / (count - correction) * (x - mean(x)). Over
+    every element with no degrees of freedom left it is inf, NaN where x equals its mean; over
+    some dims the divisor is not clamped at 0 (a correction above the count gives a negative one)."""
+    if dims is None:
+        dof = _count(x.shape, None) - correction
+        if dof <= 0:
+            at_mean = x.array == ops.mean(x, None, True).array.reshape(())
+            return ops.constant(np.where(at_mean, np.nan, np.inf).astype(x.dtype.numpy))
+    else:
+        dof = _count(x.shape, dims) - correction
+    factor = 2.0 / dof if dof else float("inf")
+    return factor, deviation
+
+
+def _var_chain(g, x, dims, correction, keepdim):
+    """var's gradient for an incoming `g` (of the reduced shape), in PyTorch's order:
+    (2 / dof) * g * (x - mean(x))."""
+    spread = g
+    if dims is None:
+        spread = ops.reshape(g, (1,) * x.ndim) if x.ndim else g
+    elif not keepdim:
+        spread = ops.reshape(g, tuple(1 if i in dims else n for i, n in enumerate(x.shape)))
+    deviation = ops.sub(x, ops.mean(x, dims, True))
+    factor = _var_factor(x, dims, correction, deviation)
+    if isinstance(factor, tuple):
+        return ops.mul(ops.mul(spread, factor[0]), factor[1])
+    return ops.mul(spread, factor)
+
+
+def _var_jvp(p, t, dims, correction, keepdim):
+    deviation = ops.sub(p[0], ops.mean(p[0], dims, True))
+    factor = _var_factor(p[0], dims, correction, deviation)
+    if isinstance(factor, tuple):
+        return ops.sum(ops.mul(ops.mul(t[0], factor[0]), factor[1]), dims, keepdim)
+    return ops.sum(ops.mul(t[0], factor), dims, keepdim)
+
+
+def _std_scale(g, out):
+    """g / (2 * std), with 0 where std is 0 (PyTorch's choice for a constant input)."""
+    return _keep(out.array != 0, ops.div(g, ops.mul(out, 2)))
+
+
+def _std_vjp(node, g, dims, correction, keepdim):
+    x, out = node.saved_tensors()
+    return (_var_chain(_std_scale(g, out), x, dims, correction, keepdim),)
+
+
+def _std_jvp(p, t, dims, correction, keepdim):
+    out = ops.constant(_std_forward(p[0].array, dims, correction, keepdim))
+    return _std_scale(_var_jvp(p, t, dims, correction, keepdim), out)
+
+
+var = define(
+    "var", _var_forward,
+    vjp=lambda node, g, dims, correction, keepdim: (
+        _var_chain(g, node.saved_tensors()[0], dims, correction, keepdim),
+    ),
+    jvp=_var_jvp, node_name="VarBackward0", save_inputs=(0,),
+)
+std = define(
+    "std", _std_forward, _std_vjp, _std_jvp, "StdBackward0", save_inputs=(0,), save_output=True,
+)
+
+
+# ---------------------------------------------------------------- nll_loss (class-index targets)
+
+
+def _nll_weights(target, weight, ignore_index, dtype):
+    """Per target element: its class's weight (1 without `weight`), 0 where the target is ignored;
+    and the targets with ignored ones made 0, safe to index with."""
+    kept = target != ignore_index
+    safe = np.where(kept, target, 0)
+    w = weight[safe] if weight is not None else np.ones(target.shape, dtype=dtype)
+    return np.where(kept, w, np.zeros((), dtype=dtype)).astype(dtype, copy=False), safe
+
+
+def _nll_total(weights, dtype):
+    return np.asarray(np.sum(weights, dtype=np.float64), dtype=dtype)
+
+
+def _nll_forward(x, target, weight, ignore_index, reduction, dim):
+    weights, safe = _nll_weights(target, weight, ignore_index, x.dtype)
+    picked = np.squeeze(np.take_along_axis(x, np.expand_dims(safe, dim), axis=dim), axis=dim)
+    losses = np.where(weights != 0, -(picked * weights), np.zeros((), dtype=x.dtype))  # +0 where ignored
+    if reduction == "none":
+        return losses
+    total = np.asarray(np.sum(losses, dtype=np.float64), dtype=x.dtype)
+    return total / _nll_total(weights, x.dtype) if reduction == "mean" else total
+
+
+def _nll_onehot(shape, safe, target, ignore_index, dim):
+    onehot = np.zeros(shape, dtype=bool)
+    np.put_along_axis(onehot, np.expand_dims(safe, dim), np.expand_dims(target != ignore_index, dim), axis=dim)
+    return onehot
+
+
+def _nll_vjp(node, g, target, weight, ignore_index, reduction, dim):
+    shape, dtype = node.input_shape(0), node.input_meta[0][1]
+    weights, safe = _nll_weights(target, weight, ignore_index, dtype)
+    # PyTorch's order: -(g / total_weight) for a mean (-g otherwise), times the class weight.
+    scaled = ops.neg(ops.div(g, ops.constant(_nll_total(weights, dtype))) if reduction == "mean" else g)
+    if weight is not None:
+        scaled = ops.mul(ops.constant(weights), scaled)
+    if scaled.ndim == target.ndim and len(shape) > target.ndim:
+        scaled = ops.unsqueeze(scaled, dim)
+    spread = ops.expand(scaled, shape)
+    return (_keep(_nll_onehot(shape, safe, target, ignore_index, dim), spread),)
+
+
+def _nll_jvp(p, t, target, weight, ignore_index, reduction, dim):
+    x = p[0]
+    weights, safe = _nll_weights(target, weight, ignore_index, x.dtype.numpy)
+    picked = ops.sum(_keep(_nll_onehot(x.shape, safe, target, ignore_index, dim), t[0]), (dim,))
+    losses = ops.neg(ops.mul(picked, ops.constant(weights)) if weight is not None else picked)
+    if reduction == "none":
+        return losses
+    total = ops.sum(losses)
+    return ops.div(total, ops.constant(_nll_total(weights, x.dtype.numpy))) if reduction == "mean" else total
+
+
+nll_loss = define("nll_loss", _nll_forward, _nll_vjp, _nll_jvp, "NllLossBackward0")

@@ -371,6 +371,21 @@ class Tensor(metaclass=_TorchClass):
     def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002
         return _ops.inplace(self, _ops.clamp, min, max)
 
+    def clamp_min_(self, min) -> Tensor:  # noqa: A002
+        return _ops.inplace(self, _ops.clamp_min, min)
+
+    def clamp_max_(self, max) -> Tensor:  # noqa: A002
+        return _ops.inplace(self, _ops.clamp_max, max)
+
+    def exp_(self) -> Tensor:
+        return _ops.inplace(self, _ops.exp)
+
+    def neg_(self) -> Tensor:
+        return _ops.inplace(self, _ops.neg)
+
+    def sqrt_(self) -> Tensor:
+        return _ops.inplace(self, _ops.sqrt)
+
     def copy_(self, source) -> Tensor:
         if not isinstance(source, Tensor):
             raise TypeError_(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(source).__name__}")
@@ -462,6 +477,12 @@ class Tensor(metaclass=_TorchClass):
 
     def norm(self, p=2, dim=None, keepdim=False):
         return _ops.norm(self, p, dim, keepdim)
+
+    def var(self, *args, **kwargs):
+        return _ops.var(self, *args, **kwargs)
+
+    def std(self, *args, **kwargs):
+        return _ops.std(self, *args, **kwargs)
 
     def pow(self, exponent):
         return _ops.pow(self, exponent)
@@ -587,6 +608,21 @@ class Tensor(metaclass=_TorchClass):
 
     def t(self):
         return _ops.t(self)
+
+    def split(self, split_size, dim=0):
+        return _ops.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _ops.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return _ops.narrow(self, dim, start, length)
+
+    def select(self, dim, index):
+        return _ops.select(self, dim, index)
 
     def contiguous(self) -> Tensor:
         return _ops.contiguous(self)

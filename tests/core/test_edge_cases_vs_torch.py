@@ -513,3 +513,168 @@ def test_allclose_and_isclose(torch, code):
         return names["r"]
 
     same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- var and std, pieces of a tensor, class losses, in place
+
+
+def _scenario(code: str):
+    """A scenario that executes `code` (with `lib` and `F`, its nn.functional) and returns `r`."""
+
+    def scenario(lib):
+        names = {"lib": lib, "F": lib.nn.functional}
+        exec(code, names)
+        return names["r"]
+
+    return scenario
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); r=[x.std(), x.std(False), x.std(1), x.std(1,False), x.std(1,False,True), x.var(dim=1, correction=0), x.var(dim=(0,1), correction=2), x.var(correction=2.5), x.var(unbiased=False), lib.var(x,1), x.std(dim=None, keepdim=True), x.var([]), x.std(correction=True), x.var(correction=-1), x.double().var(1)]',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.var(0, unbiased=False, correction=1)',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.std(1,1)',
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.std('a')",
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.var(1.5)',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.std(1, unbiased=2)',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.var([0,0])',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=x.var(2)',
+        'r=lib.tensor([1,2,3]).std()',
+        'r=[lib.tensor(3.).std(), lib.tensor([3.]).var(), lib.tensor([3.,4.]).var(correction=5), lib.tensor([3.,3.]).std(correction=3), lib.zeros(0).var(), lib.zeros(0,3).var(0), lib.tensor(3.).var(0), lib.tensor(3.).var(correction=0)]',
+        'y=lib.tensor([2.,2.,2.],requires_grad=True); y.std().backward(); r=y.grad',
+        'y=lib.tensor([2.],requires_grad=True); y.std().backward(); r=y.grad',
+        'y=lib.tensor([3.,4.],requires_grad=True); y.var(correction=5).backward(); r=y.grad',
+        'y=lib.tensor([3.,4.],requires_grad=True); y.std(correction=5).backward(); r=y.grad',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); (x.std(1)*lib.tensor([1.,-2.])).sum().backward(); r=x.grad',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); (x.var(0, keepdim=True)*lib.tensor([1.,-2.,3.])).sum().backward(); r=x.grad',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); g,=lib.autograd.grad(x.std(), x, create_graph=True); g.sum().backward(); r=g, x.grad',
+    ],
+)
+def test_var_and_std_as_torch(torch, code):
+    # The three overloads, corrections, no degrees of freedom left (a warning; inf or NaN), gradients.
+    same_outcome(torch, _scenario(code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=[x.split(2), x.split(2,1), x.split([1,2]), x.split([1,3],dim=1), x.split(5), lib.split(x,[2,1]), lib.split(x,2,dim=-1), x.split((1,2)), x.split([0,3]), x.split(split_size=2)]',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split([1,1])',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split(0)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split(-1)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split(2.0)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split([1.0, 2])',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split([-1,1])',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split(True)',
+        'r=lib.tensor(1.).split(1)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.split(2, 2)',
+        'r=[lib.zeros(0,2).split(2), lib.zeros(0,2).split(0), lib.zeros(0,requires_grad=True).chunk(2), lib.zeros(0,requires_grad=True).split(0), lib.zeros(5).chunk(4), lib.zeros(0).chunk(2)]',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=[x.chunk(2), x.chunk(3,1), x.chunk(5), lib.chunk(x,2,dim=1)]',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.chunk(0)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.chunk(2.)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.chunk(True)',
+        'r=lib.tensor(1.).chunk(0)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=[x.unbind(), x.unbind(1), lib.unbind(x,-1), x.unbind(dim=0)]',
+        'r=lib.tensor(1.).unbind()',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=x.unbind(2)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=[x.narrow(1,1,2), x.narrow(0,-1,1), x.narrow(0,3,0), lib.narrow(x,1,lib.tensor(1),2), lib.narrow(x,dim=0,start=1,length=1)]',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,2,2)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,4,0)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,1,-1)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,-4,1)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(2,0,1)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,1.,1)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,1,2.0)',
+        'x=lib.arange(12.).reshape(3,4); r=x.narrow(0,lib.tensor([1]),1)',
+        'r=lib.tensor(1.).narrow(0,0,1)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); r=[x.select(0,1), x.select(1,-1), lib.select(x,1,2), x.select(0,lib.tensor(1)), lib.select(x,dim=0,index=1)]',
+        'x=lib.arange(12.).reshape(3,4); r=x.select(0,3)',
+        'x=lib.arange(12.).reshape(3,4); r=x.select(0,-4)',
+        'x=lib.arange(12.).reshape(3,4); r=x.select(2,0)',
+        'x=lib.arange(12.).reshape(3,4); r=x.select(0,1.)',
+        'x=lib.arange(12.).reshape(3,4); r=x.select(0,True)',
+        'r=lib.tensor(1.).select(0,0)',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); a,b=x.split([1,2]); (a.sum()*2+b.pow(2).sum()).backward(); r=x.grad',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); a,b,c,d=x.unbind(1); (a*b+c).sum().backward(); r=x.grad',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); (x.narrow(1,1,2)**2).sum().backward(); r=x.grad',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); (x.select(0,1)*3).sum().backward(); r=x.grad',
+        'x=lib.arange(12.).reshape(3,4); a=x.select(0,1); a.add_(100); r=x',
+        'x=lib.arange(12.).reshape(3,4); a=x.narrow(1,1,2); x.mul_(2); r=a',
+        'x=lib.arange(12.).reshape(3,4).requires_grad_(); y=x*1; a=y.narrow(1,1,2); a.mul_(2); y.sum().backward(); r=y, x.grad',
+    ],
+)
+def test_split_chunk_unbind_narrow_select_as_torch(torch, code):
+    # Views with PyTorch's grad_fn names and errors; writing through one changes its base.
+    same_outcome(torch, _scenario(code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); t=lib.tensor([2,0]); r=[F.nll_loss(x,t), F.nll_loss(x,t,reduction='sum'), F.nll_loss(x,t,reduction='none'), F.nll_loss(x[0],lib.tensor(2)), F.nll_loss(x[0],lib.tensor([2])), F.nll_loss(x,t,ignore_index=2), F.nll_loss(x,lib.tensor([2,2]),ignore_index=2), F.nll_loss(x,lib.tensor([2,2]),ignore_index=2,reduction='sum'), F.nll_loss(x,lib.tensor([2,2]),ignore_index=2,reduction='none'), F.nll_loss(x,lib.tensor([-100,1])), F.nll_loss(x,t,weight=lib.tensor([1.,2.,3.])), F.nll_loss(x,t,weight=lib.tensor([1.,2.,3.]),reduction='none'), F.nll_loss(x.double(), t)]",
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([3,0]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([-1,0]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([2.,0.]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([2,0,1]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor(2))',
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([2,0]),reduction='bad')",
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,[2,0])',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x.long(),lib.tensor([2,0]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([2,0]).int())',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([2,0]),weight=lib.tensor([1.,2.]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.nll_loss(x,lib.tensor([2,0]),weight=lib.tensor([1.,2.,3.]).double())',
+        "r=[F.nll_loss(lib.zeros(0,3),lib.zeros(0).long()), F.nll_loss(lib.zeros(0,3),lib.zeros(0).long(),reduction='sum'), F.nll_loss(lib.zeros(2,3,4),lib.zeros(2,4).long()), F.nll_loss(lib.zeros(2,3,4,5),lib.zeros(2,4,5).long(), reduction='none').shape]",
+        'r=F.nll_loss(lib.zeros(2,3,4),lib.zeros(2,5).long())',
+        'r=F.nll_loss(lib.tensor(1.), lib.tensor(0))',
+        'r=F.nll_loss(lib.zeros(3), lib.tensor([1,2]))',
+        'r=F.nll_loss(lib.zeros(2,3), lib.tensor([1,2]), ignore_index=1.5)',
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); t=lib.tensor([2,0]); r=[F.cross_entropy(x,t), F.cross_entropy(x,t,reduction='none'), F.cross_entropy(x[0],lib.tensor(2)), F.cross_entropy(x, t, ignore_index=0), F.cross_entropy(x,t,weight=lib.tensor([1.,2.,3.])), F.cross_entropy(x,lib.tensor([[0.2,0.3,.5],[1.,0,0]])), F.cross_entropy(x,lib.tensor([[0.2,0.3,.5],[1.,0,0]]), reduction='sum'), F.cross_entropy(x,lib.tensor([[0.2,0.3,.5],[1.,0,0]]), reduction='none')]",
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); r=F.cross_entropy(x,lib.tensor([2,0]),size_average=False)',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); r=F.cross_entropy(x,lib.tensor([2,0]),reduce=False)',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.cross_entropy(x,lib.tensor([3,0]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.cross_entropy(x.long(),lib.tensor([2,0]))',
+        'r=F.cross_entropy(lib.zeros(2,3,4).long(), lib.zeros(2,4).long())',
+        'r=F.cross_entropy(lib.tensor(1.),lib.tensor(1))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.cross_entropy(x,[1,2])',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]]); r=F.cross_entropy(x, lib.tensor([1.,2.]))',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); t=lib.tensor([2,0]); F.cross_entropy(x,t).backward(); r=x.grad',
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); t=lib.tensor([2,1]); F.cross_entropy(x,t,weight=lib.tensor([1.,2.,3.]),ignore_index=1,reduction='sum').backward(); r=x.grad",
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); t=lib.tensor([2,0]); (F.nll_loss(x,t,reduction='none')*lib.tensor([2.,-3.])).sum().backward(); r=x.grad",
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); F.nll_loss(x,lib.tensor([2,2]),ignore_index=2).backward(); r=x.grad',
+        'x=lib.randn(2,3,4).requires_grad_() if False else lib.arange(24.).reshape(2,3,4).div(7).requires_grad_(); t=lib.tensor([[0,1,2,1],[2,2,0,1]]); F.cross_entropy(x,t).backward(); r=x.grad',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); F.cross_entropy(x,lib.tensor([[0.2,0.3,.5],[1.,0,0]])).backward(); r=x.grad',
+        'x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); l=F.cross_entropy(x,lib.tensor([2,0])); g,=lib.autograd.grad(l,x,create_graph=True); g.pow(2).sum().backward(); r=x.grad',
+        "x=lib.tensor([[1.,2.,4.],[3.,5.,9.]],requires_grad=True); y=x*2; r=[lib.nn.MSELoss()(x, y), lib.nn.MSELoss(reduction='sum')(x, y), lib.nn.BCELoss()(x.sigmoid(), lib.ones(2,3)), lib.nn.CrossEntropyLoss(reduction='none')(x,lib.tensor([2,0])), lib.nn.CrossEntropyLoss(ignore_index=0)(x,lib.tensor([2,0])), lib.nn.MSELoss().reduction, lib.nn.CrossEntropyLoss().ignore_index, str(lib.nn.MSELoss()), lib.nn.BCELoss(reduction='sum'), lib.nn.CrossEntropyLoss(), lib.nn.MSELoss()(input=x, target=y)]",
+        "r=lib.nn.MSELoss('sum')",
+        'r=lib.nn.MSELoss(reduce=False).reduction',
+        "r=lib.nn.MSELoss(reduction='bad')",
+        "r=lib.nn.MSELoss(reduction='bad')(lib.ones(2),lib.ones(2))",
+        'r=lib.nn.MSELoss()(lib.ones(2))',
+        'r=lib.nn.MSELoss(foo=1)',
+    ],
+)
+def test_class_losses_and_loss_objects_as_torch(torch, code):
+    # nll_loss, cross_entropy (indices or probabilities), weight, ignore_index, MSELoss & co.
+    same_outcome(torch, _scenario(code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'x=lib.tensor([1.,4.,9.],requires_grad=True); y=x*1; y.sqrt_(); y.sum().backward(); r=y, x.grad',
+        'x=lib.tensor([1.,-4.,9.],requires_grad=True); y=x*1; y.exp_(); y.sum().backward(); r=y, x.grad',
+        'x=lib.tensor([1.,-4.,9.],requires_grad=True); y=x*1; y.neg_(); y.sum().backward(); r=y, x.grad',
+        'x=lib.tensor([1.,-4.,9.],requires_grad=True); y=x*1; y.clamp_min_(0.5); y.sum().backward(); r=y, x.grad',
+        'x=lib.tensor([1.,-4.,9.],requires_grad=True); y=x*1; y.clamp_max_(lib.tensor(2.)); y.sum().backward(); r=y, x.grad',
+        'x=lib.tensor([1.,-4.,9.],requires_grad=True); y=x*1; y.clamp_max_(2); y.sum().backward(); r=y, x.grad',
+        'x=lib.tensor([1.,-4.,9.],requires_grad=True); r=x.exp_()',
+        'x=lib.tensor([1,4,9]); r=x.sqrt_()',
+        'x=lib.tensor([1,4,9]); r=x.neg_(), x.clamp_min_(3), x',
+        'x=lib.tensor([1.,4.,9.]); y=x[1:]; y.exp_(); r=x',
+        'x=lib.tensor([1.,4.,9.],requires_grad=True); y=x*1; e=y.exp(); y.exp_(); r=e.sum().backward()',
+    ],
+)
+def test_more_in_place_ops_as_torch(torch, code):
+    # exp_, neg_, sqrt_, clamp_min_, clamp_max_: the in-place machinery's checks and gradients.
+    same_outcome(torch, _scenario(code))

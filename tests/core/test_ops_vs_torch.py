@@ -397,6 +397,68 @@ def losses(draw):
 
 
 @st.composite
+def spread_case(draw):
+    """var and std over all dims or one, with unbiased or a correction."""
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))
+    x = draw(floats(shape, unique=True))
+    name = draw(st.sampled_from(["var", "std"]))
+    if draw(st.booleans()):
+        unbiased = draw(st.booleans())
+        return Example([x], lambda m, t: getattr(t, name)(unbiased))
+    dim = draw(dim_args(len(shape)))
+    keepdim, correction = draw(st.booleans()), draw(st.sampled_from([0, 1]))
+    return Example([x], lambda m, t: getattr(m, name)(t, dim, keepdim=keepdim, correction=correction))
+
+
+@st.composite
+def pieces_case(draw):
+    """split, chunk, unbind, narrow and select: views, each piece weighted differently."""
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    dim = draw(st.integers(0, len(shape) - 1))
+    size = shape[dim]
+    kind = draw(st.sampled_from(["split", "sizes", "chunk", "unbind", "narrow", "select"]))
+
+    def joined(m, pieces):
+        return m.cat([p.reshape(-1) * (i + 1) for i, p in enumerate(pieces)])
+
+    if kind == "split":
+        step = draw(st.integers(1, size))
+        return Example([x], lambda m, t: joined(m, t.split(step, dim)))
+    if kind == "sizes":
+        first = draw(st.integers(0, size))
+        return Example([x], lambda m, t: joined(m, m.split(t, [first, size - first], dim=dim)))
+    if kind == "chunk":
+        chunks = draw(st.integers(1, 5))
+        return Example([x], lambda m, t: joined(m, t.chunk(chunks, dim)))
+    if kind == "unbind":
+        return Example([x], lambda m, t: joined(m, t.unbind(dim)))
+    start = draw(st.integers(0, size - 1))
+    if kind == "narrow":
+        length = draw(st.integers(0, size - start))
+        return Example([x], lambda m, t: t.narrow(dim, start, length))
+    return Example([x], lambda m, t: m.select(t, dim, start))
+
+
+@st.composite
+def class_losses(draw):
+    """nll_loss and cross_entropy with class indices, a weight and an ignored class."""
+    batch, classes = draw(st.integers(1, 4)), draw(st.integers(2, 4))
+    x = draw(floats((batch, classes)))
+    target = np.asarray(draw(st.lists(st.integers(0, classes - 1), min_size=batch, max_size=batch)))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    weight = draw(st.sampled_from([None, np.arange(1, classes + 1, dtype=np.float32)]))
+    name = draw(st.sampled_from(["nll_loss", "cross_entropy"]))
+
+    def fn(m, t):
+        w = None if weight is None else m.tensor(weight)
+        return getattr(m.nn.functional, name)(t, m.tensor(target), weight=w, ignore_index=classes - 1,
+                                               reduction=reduction)
+
+    return Example([x], fn, note=(target, reduction, weight, name))
+
+
+@st.composite
 def dtype_case(draw):
     x = draw(floats(draw(SHAPES)))
     kind = draw(st.sampled_from(["double", "to", "float", "clone"]))
@@ -471,6 +533,9 @@ CASES = {
     "setitem": setitem_case(),
     "stack_cat": join_case(),
     "losses": losses(),
+    "class_losses": class_losses(),
+    "var_std": spread_case(),
+    "pieces": pieces_case(),
     "norm": unary("norm", method=True),
     "dtype": dtype_case(),
 }

@@ -83,10 +83,12 @@ from .elementwise import (
 )
 from .functional import (
     binary_cross_entropy,
+    cross_entropy,
     functional_log_softmax,
     functional_softmax,
     log_softmax,
     mse_loss,
+    nll_loss,
     softmax,
 )
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
@@ -104,21 +106,26 @@ from .promotion import (
     _scalar,
     to,
 )
-from .reductions import MaxResult, MinResult, amax, amin, argmax, argmin, max, mean, min, norm, sum
+from .reductions import MaxResult, MinResult, amax, amin, argmax, argmin, max, mean, min, norm, std, sum, var
 from .shape import (
     T,
     _share_storage,
     alias,
+    chunk,
     clone,
     contiguous,
     expand,
     flatten,
+    narrow,
     permute,
     reshape,
+    select,
+    split,
     squeeze,
     sum_to,
     t,
     transpose,
+    unbind,
     unsqueeze,
     view,
 )
@@ -160,4 +167,5 @@ __all__ = [
     "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh",
     "tanh_backward", "threshold_backward", "to",
     "transpose", "unsqueeze", "view", "where", "zeros_like",
+    "chunk", "cross_entropy", "narrow", "nll_loss", "select", "split", "std", "unbind", "var",
 ]

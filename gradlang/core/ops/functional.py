@@ -1,15 +1,17 @@
 """softmax and log_softmax (torch's, `dim` required, and torch.nn.functional's, where it may be left
-out) and the loss functions mse_loss and binary_cross_entropy."""
+out) and the loss functions mse_loss, binary_cross_entropy, nll_loss and cross_entropy."""
 
 from __future__ import annotations
 
-from ...errors import AttributeError_, NotImplementedError_, RuntimeError_, TypeError_, ValueError_
+from ...errors import AttributeError_, IndexError_, NotImplementedError_, RuntimeError_, TypeError_, ValueError_
 from ..dtypes import DType, result_type
-from ..graph import apply
+from ..graph import apply, rename
 from ..notices import warn
 from ..tensor import Tensor
+from .arithmetic import div, mul, neg
 from .dims import _wrap_dim
 from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
+from .reductions import sum as sum_
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -95,3 +97,113 @@ def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean")
     if target.dtype is not input.dtype:
         raise RuntimeError_(f"Found dtype {target.dtype.short_name} but expected {input.dtype.short_name}")
     return apply(P.binary_cross_entropy, (input, target), {"reduction": reduction})
+
+
+def _legacy_reduction(size_average, reduce, reduction: str, stacklevel: int = 3) -> str:
+    """The reduction the deprecated `size_average` and `reduce` flags ask for, with PyTorch's warning."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    chosen = "none" if not reduce else "mean" if size_average else "sum"
+    warn(f"size_average and reduce args will be deprecated, please use reduction='{chosen}' instead.",
+         UserWarning, stacklevel=stacklevel)
+    return chosen
+
+
+def _check_nll_arguments(op: str, input, target, weight, ignore_index) -> None:  # noqa: A002
+    """PyTorch's argument-type errors, named after the function its Python layer calls."""
+    if not isinstance(target, Tensor):
+        raise TypeError_(f"{op}(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
+    if weight is not None and not isinstance(weight, Tensor):
+        raise TypeError_(f"{op}(): argument 'weight' (position 3) must be Tensor, not {type(weight).__name__}")
+    if not isinstance(ignore_index, int) or isinstance(ignore_index, bool):
+        raise TypeError_(
+            f"{op}(): argument 'ignore_index' (position 5) must be int, not {type(ignore_index).__name__}"
+        )
+
+
+def _class_index_loss(input: Tensor, target: Tensor, weight, ignore_index: int, reduction: str) -> Tensor:  # noqa: A002
+    """nll_loss on checked arguments: `input` (N, C, d1, ...) or (C,), `target` the class per item."""
+    if input.ndim == 0:
+        raise ValueError_("Expected 1 or more dimensions (got 0)")
+    batch = 1 if input.ndim == 1 else input.shape[0]
+    target_batch = 1 if input.ndim == 1 else (target.shape[0] if target.ndim else 0)
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError_(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if target_batch != batch:
+        raise ValueError_(f"Expected input batch_size ({batch}) to match target batch_size ({target_batch}).")
+    expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim > 1 else None
+    if input.ndim > 2 and tuple(target.shape) != expected:
+        raise RuntimeError_(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    if target.dtype.name != "int64":
+        raise RuntimeError_(f"expected target dtype to be Long or Byte, but got {target.dtype.short_name}")
+    classes = input.shape[0 if input.ndim == 1 else 1]
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != classes):
+        raise RuntimeError_(
+            f"weight tensor should be defined either for all {classes} classes or no classes but got weight "
+            f"tensor of shape: {list(weight.shape)}"
+        )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError_(f'"nll_loss_out_frame" not implemented for \'{input.dtype.short_name}\'')
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError_(f"expected scalar type {input.dtype.short_name} but found {weight.dtype.short_name}")
+    labels = target.array.reshape(()) if input.ndim == 1 else target.array
+    outside = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+    if outside.any():
+        raise IndexError_(f"Target {labels[outside].flat[0]} is out of bounds.")
+    params = {"target": labels, "weight": None if weight is None else weight.array, "ignore_index": ignore_index,
+              "reduction": reduction, "dim": 0 if input.ndim == 1 else 1}
+    return apply(P.nll_loss, (input,), params)
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,  # noqa: A002
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """torch.nn.functional.nll_loss with class-index targets: -input[i, target[i]] * weight, reduced."""
+    reduction = _checked_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _check_nll_arguments("nll_loss_nd", input, target, weight, ignore_index)
+    return _class_index_loss(_as_tensor(input), target, weight, ignore_index, reduction)
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,  # noqa: A002
+                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """torch.nn.functional.cross_entropy: nll_loss of log_softmax over the class dim (dim 1, or 0 for
+    one unbatched item); a floating `target` of input's shape gives the probabilities of each class."""
+    reduction = _checked_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _check_nll_arguments("cross_entropy_loss", input, target, weight, ignore_index)
+    input = _as_tensor(input)  # noqa: A001
+    if label_smoothing != 0.0:
+        raise NotImplementedError_("cross_entropy: label_smoothing is not supported by gradlang")
+    class_dim = 0 if input.ndim <= 1 else 1
+    if not input.dtype.is_floating_point:
+        kernel = "log_softmax_lastdim_kernel_impl" if class_dim == input.ndim - 1 or input.ndim == 0 else \
+            "log_softmax_kernel_impl"
+        raise NotImplementedError_(f'"{kernel}" not implemented for \'{input.dtype.short_name}\'')
+    if tuple(target.shape) == tuple(input.shape):
+        return _class_probability_loss(input, target, weight, class_dim, reduction)
+    log_probs = apply(P.log_softmax, (input,), {"dim": class_dim})
+    return _class_index_loss(log_probs, target, weight, ignore_index, reduction)
+
+
+def _class_probability_loss(input: Tensor, target: Tensor, weight, class_dim: int, reduction: str) -> Tensor:  # noqa: A002
+    """cross_entropy against class probabilities: -sum(target * log_softmax(input)) over the classes,
+    as PyTorch composes it (a mean divides by the number of items)."""
+    if not target.dtype.is_floating_point:
+        raise RuntimeError_(
+            f"Expected floating point type for target with class probabilities, got {target.dtype.short_name}"
+        )
+    if weight is not None:
+        raise NotImplementedError_("cross_entropy: weight with class-probability targets is not supported")
+    log_probs = apply(P.log_softmax, (input,), {"dim": class_dim})
+    products = mul(log_probs, target)
+    if reduction == "none":
+        return neg(sum_(products, class_dim))
+    total = neg(sum_(products))
+    if reduction == "sum":
+        return total
+    items = input.numel() // input.shape[class_dim] if input.ndim else 1
+    out = div(total, items)
+    if out.grad_fn is not None:
+        rename(out.grad_fn, "DivBackward1")  # PyTorch divides by a number there
+    return out

@@ -1,5 +1,5 @@
-"""Reductions: sum, mean, max/min (a torch.return_types pair with a dim), amax/amin, argmax/argmin
-and norm."""
+"""Reductions: sum, mean, max/min (a torch.return_types pair with a dim), amax/amin, argmax/argmin,
+norm, and var and std."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 from ...errors import IndexError_, RuntimeError_, TypeError_
 from ..dtypes import DType
 from ..graph import apply
+from ..notices import warn
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum, pow
 from .dims import _dims, _wrap_dim
@@ -196,3 +197,84 @@ def norm(x: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
         powered = pow(abs(x), p)
         return pow(sum(powered, dim, keepdim), 1.0 / p)
     return apply(P.norm, (_floating(x),))
+
+
+_SPREAD_OVERLOADS = (
+    " * (tuple of ints dim, bool unbiased = True, bool keepdim = False)\n"
+    " * (tuple of ints dim = None, *, Number correction = None, bool keepdim = False)\n"
+    " * (bool unbiased = True)\n"
+)
+
+
+def _refuse_spread_arguments(op: str, positional: tuple, keywords: dict, mismatch: str = "") -> None:
+    """PyTorch's TypeError for arguments no overload of var/std takes, naming their types."""
+    got = [type(a).__name__ for a in positional] + [f"{k}={type(v).__name__}" for k, v in sorted(keywords.items())]
+    first = _SPREAD_OVERLOADS.split("\n", 1)
+    if "unbiased" in keywords and "correction" in keywords:
+        first[0] += "\n      didn't match because some of the keywords were incorrect: correction, unbiased"
+    raise TypeError_(
+        f"{op}() received an invalid combination of arguments - got ({', '.join(got)}), but expected one of:\n"
+        + "\n".join(first) + mismatch
+    )
+
+
+def _is_dim_argument(dim) -> bool:
+    if isinstance(dim, (list, tuple)):
+        return all(isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dim)
+    return isinstance(dim, numbers.Integral) and not isinstance(dim, bool)
+
+
+_SPREAD_PARAMETERS = ("dim", "unbiased", "keepdim")
+
+
+def _spread(op: str, x, args: tuple, kwargs: dict) -> Tensor:
+    """var and std: PyTorch's three overloads (dim, unbiased, keepdim), (dim, *, correction,
+    keepdim) and (unbiased), told apart as PyTorch's argument parser does."""
+    x = _as_tensor(x)
+    unknown = set(kwargs) - {"dim", "unbiased", "keepdim", "correction"}
+    if len(args) > 3 or unknown or any(name in kwargs for name in _SPREAD_PARAMETERS[:len(args)]):
+        _refuse_spread_arguments(op, args, kwargs)
+    given = dict(zip(_SPREAD_PARAMETERS, args), **kwargs)
+    dim, unbiased = given.get("dim"), given.get("unbiased")
+    keepdim, correction = given.get("keepdim", False), given.get("correction")
+    if len(args) == 1 and isinstance(dim, bool) and not kwargs:
+        dim, unbiased = None, dim  # x.var(False): the unbiased overload
+    if len(args) == 1 and not kwargs and dim is not None and not _is_dim_argument(dim):
+        kind = type(dim).__name__
+        _refuse_spread_arguments(op, args, kwargs,
+                                 f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n")
+    if (dim is not None and not _is_dim_argument(dim)) or (unbiased is not None and not isinstance(unbiased, bool)) \
+            or (unbiased is not None and correction is not None) or not isinstance(keepdim, bool) \
+            or (correction is not None and not isinstance(correction, numbers.Real)):
+        _refuse_spread_arguments(op, args, kwargs)
+    if not x.dtype.is_floating_point:
+        raise RuntimeError_("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    dims = None if dim is None else _dims_or_all(dim, x.ndim)
+    if _count_reduced(x.shape, dims) - correction <= 0:
+        warn(
+            f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+            "(input numel divided by output numel).",
+            UserWarning, stacklevel=3,
+        )
+    return apply(P.PRIMITIVES[op], (x,), {"dims": dims, "correction": correction, "keepdim": keepdim})
+
+
+def _count_reduced(shape, dims) -> int:
+    count = 1
+    for i, n in enumerate(shape):
+        if dims is None or i in dims:
+            count *= n
+    return count
+
+
+def var(x: Tensor, *args, **kwargs) -> Tensor:
+    """The variance over `dim` (all dims by default), divided by the count less `correction` (1, or 0
+    for unbiased=False)."""
+    return _spread("var", x, args, kwargs)
+
+
+def std(x: Tensor, *args, **kwargs) -> Tensor:
+    """The standard deviation: var's square root."""
+    return _spread("std", x, args, kwargs)

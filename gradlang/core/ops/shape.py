@@ -8,7 +8,7 @@ from weakref import WeakSet
 
 import numpy as np
 
-from ...errors import RuntimeError_, TypeError_
+from ...errors import IndexError_, RuntimeError_, TypeError_
 from .. import limits
 from ..graph import apply
 from ..notices import warn_once
@@ -234,3 +234,160 @@ def alias(x: Tensor) -> Tensor:
     out._requires_grad = x._requires_grad
     out.grad_fn = x.grad_fn
     return out
+
+
+# ---------------------------------------------------------------- pieces along a dim: views of the input
+
+
+def _view_along(x: Tensor, dim: int, part, name: str) -> Tensor:
+    """`x` indexed by `part` (a slice or an integer) along `dim`: a view recorded as `name`."""
+    key = (slice(None),) * dim + (part, Ellipsis)  # the Ellipsis keeps numpy returning a 0-d view
+    return _share_storage(apply(P.index, (x,), {"index": key}, name), x)
+
+
+def _an_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _integral(value):
+    """An int, or a one-element integer tensor as PyTorch takes one for an int argument; else None."""
+    if _an_int(value):
+        return int(value)
+    if isinstance(value, Tensor) and value.numel() == 1 and not value.dtype.is_floating_point \
+            and value.dtype.name != "bool":
+        return int(value.item())
+    return None
+
+
+def _pieces(x: Tensor, dim: int, sizes, name: str) -> tuple:
+    out, start = [], 0
+    for size in sizes:
+        out.append(_view_along(x, dim, slice(start, start + size), name))
+        start += size
+    return tuple(out)
+
+
+def split(x: Tensor, split_size, dim: int = 0) -> tuple:
+    """Pieces of `split_size` along `dim` (the last may be shorter), or of the sizes listed."""
+    if isinstance(split_size, (list, tuple)):
+        return _split_with_sizes(x, split_size, dim)
+    size = _integral(split_size)
+    if size is None:
+        if isinstance(split_size, bool):
+            raise TypeError_(
+                "split() received an invalid combination of arguments - got (Tensor, bool, int), but expected one "
+                "of:\n * (Tensor input, int split_size, int dim = 0)\n      didn't match because some of the "
+                "arguments have invalid types: (Tensor, !bool!, !int!)\n * (Tensor input, tuple of ints "
+                "split_size, int dim = 0)\n      didn't match because some of the arguments have invalid types: "
+                "(Tensor, !bool!, !int!)\n"
+            )
+        raise TypeError_(
+            "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
+            f"{type(split_size).__name__}"
+        )
+    if x.ndim == 0:
+        raise RuntimeError_("split expects at least a 1-dimensional tensor")
+    dim = _wrap_dim(dim, x.ndim)
+    length = x.array.shape[dim]
+    if size < 0:
+        raise RuntimeError_(f"split expects split_size be non-negative, but got split_size={size}")
+    if size == 0 and length != 0:
+        raise RuntimeError_(f"split_size can only be 0 if dimension size is 0, but got dimension size of {length}")
+    count = builtins.max(-(-length // size), 1) if size else 1
+    sizes = [builtins.min(size, length - i * size) for i in range(count)]
+    return _pieces(x, dim, sizes, "SplitBackward0")
+
+
+def _split_with_sizes(x: Tensor, split_sizes, dim: int) -> tuple:
+    sizes = [_integral(s) for s in split_sizes]
+    if any(s is None for s in sizes):
+        bad = next(s for s in split_sizes if _integral(s) is None)
+        raise TypeError_(
+            "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, but found element "
+            f"of type {type(bad).__name__} at pos {sizes.index(None)}"
+        )
+    if x.ndim == 0:
+        raise RuntimeError_("split expects at least a 1-dimensional tensor")
+    dim = _wrap_dim(dim, x.ndim)
+    length = x.array.shape[dim]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError_(
+            f"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={sizes}"
+        )
+    if builtins.sum(sizes) != length:
+        raise RuntimeError_(
+            f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at dimension "
+            f"{dim}), but got split_sizes={sizes}"
+        )
+    return _pieces(x, dim, sizes, "SplitWithSizesBackward0")
+
+
+def chunk(x: Tensor, chunks, dim: int = 0) -> tuple:
+    """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+    if not _an_int(chunks):
+        raise TypeError_(f"chunk(): argument 'chunks' (position 1) must be int, not {type(chunks).__name__}")
+    if x.ndim == 0:
+        raise RuntimeError_("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError_(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    dim = _wrap_dim(dim, x.ndim)
+    length = x.array.shape[dim]
+    if length == 0:  # as many empty pieces as asked for
+        return _pieces(x, dim, [0] * chunks, "SplitWithSizesBackward0")
+    return split(x, -(-length // chunks), dim)
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple:
+    """The slices along `dim`, that dim removed from each."""
+    if x.ndim == 0:
+        raise IndexError_("Dimension specified as 0 but tensor has no dimensions")
+    dim = _wrap_dim(dim, x.ndim)
+    return tuple(_view_along(x, dim, i, "UnbindBackward0") for i in range(x.array.shape[dim]))
+
+
+def narrow(x: Tensor, dim: int, start, length) -> Tensor:
+    """The `length` elements from `start` along `dim`: a view (SliceBackward0)."""
+    if isinstance(start, Tensor) and (start.ndim or start.dtype.is_floating_point or start.dtype.name == "bool"):
+        raise RuntimeError_("start must be an 0-dim integral Tensor.")
+    begin = _integral(start)
+    if begin is None or not _an_int(length) or not _an_int(dim):
+        def matched(start_fits) -> str:
+            marks = [type(a).__name__ if fits else f"!{type(a).__name__}!"
+                     for a, fits in ((dim, _an_int(dim)), (start, start_fits), (length, _an_int(length)))]
+            return f"      didn't match because some of the arguments have invalid types: ({', '.join(marks)})\n"
+
+        shown = ", ".join(type(a).__name__ for a in (dim, start, length))
+        raise TypeError_(
+            f"narrow() received an invalid combination of arguments - got ({shown}), but expected one of:\n"
+            f" * (int dim, Tensor start, int length)\n{matched(isinstance(start, Tensor))}"
+            f" * (int dim, int start, int length)\n{matched(_an_int(start))}"
+        )
+    if x.ndim == 0:
+        raise RuntimeError_("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError_("narrow(): length must be non-negative.")
+    dim = _wrap_dim(dim, x.ndim)
+    size = x.array.shape[dim]
+    if not -size <= begin <= size:
+        raise IndexError_(f"start out of range (expected to be in range of [{-size}, {size}], but got {begin})")
+    if begin < 0:
+        begin += size
+    if begin + length > size:
+        raise RuntimeError_(f"start ({begin}) + length ({length}) exceeds dimension size ({size}).")
+    return _view_along(x, dim, slice(begin, begin + length), "SliceBackward0")
+
+
+def select(x: Tensor, dim: int, index) -> Tensor:
+    """The slice at `index` along `dim`, that dim removed: a view (SelectBackward0)."""
+    position = _integral(index)
+    if position is None:
+        raise TypeError_(f"select(): argument 'index' (position 2) must be int, not {type(index).__name__}")
+    if x.ndim == 0:
+        raise IndexError_("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, x.ndim)
+    size = x.array.shape[dim]
+    if not -size <= position < size:
+        raise IndexError_(
+            f"select(): index {position} out of range for tensor of size {list(x.array.shape)} at dimension {dim}"
+        )
+    return _view_along(x, dim, position, "SelectBackward0")

@@ -1,0 +1,69 @@
+"""torch.nn's loss objects (MSELoss, BCELoss, CrossEntropyLoss): what they were made with, called
+on (input, target) they run the functional form. They print as PyTorch's (`MSELoss()`)."""
+
+from __future__ import annotations
+
+from ..errors import NotImplementedError_, TypeError_
+from .ops import binary_cross_entropy, cross_entropy, mse_loss
+from .ops.functional import _legacy_reduction
+
+
+class _Loss:
+    """A loss module: `reduction` ('mean', 'sum' or 'none'), checked when the loss is computed."""
+
+    __slots__ = ("reduction",)
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        self.reduction = _legacy_reduction(size_average, reduce, reduction, stacklevel=4)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    __str__ = __repr__
+
+    def __call__(self, *args, **kwargs):
+        given = set(("input", "target")[:len(args)]) | set(kwargs)
+        for name in ("input", "target"):
+            if name not in given and len(args) + len(kwargs) < 2:
+                raise TypeError_(f"{type(self).__name__}.forward() missing 1 required positional argument: '{name}'")
+        return self.forward(*args, **kwargs)
+
+    def forward(self, input, target):  # noqa: A002 - PyTorch's argument names
+        raise NotImplementedError
+
+
+class MSELoss(_Loss):
+    __slots__ = ()
+
+    def forward(self, input, target):  # noqa: A002
+        return mse_loss(input, target, reduction=self.reduction)
+
+
+class BCELoss(_Loss):
+    __slots__ = ()
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        if weight is not None:
+            raise NotImplementedError_("BCELoss: weight is not supported by gradlang")
+        super().__init__(size_average, reduce, reduction)
+
+    def forward(self, input, target):  # noqa: A002
+        return binary_cross_entropy(input, target, reduction=self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    __slots__ = ("weight", "ignore_index", "label_smoothing")
+
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):  # noqa: A002
+        return cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                             reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+
+LOSSES = (MSELoss, BCELoss, CrossEntropyLoss)
