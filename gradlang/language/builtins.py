@@ -213,7 +213,8 @@ TORCH_FUNCTIONS.update(
 
 AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.backward})
 FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
-NN = Namespace("torch.nn", {"functional": FUNCTIONAL})
+NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "BCELoss": T.nn.BCELoss,
+                            "CrossEntropyLoss": T.nn.CrossEntropyLoss})
 FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
 TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC})
 

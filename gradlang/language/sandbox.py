@@ -11,6 +11,7 @@ from ..core.creation import Generator
 from ..core.dtypes import DType
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
+from ..core.losses import CrossEntropyLoss, _Loss
 from ..core.ops import MaxResult, MinResult
 from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
@@ -51,6 +52,8 @@ ALLOWED: dict[type, frozenset[str]] = {
     Generator: frozenset({"manual_seed", "initial_seed"}),
     GradcheckResult: frozenset({"ok", "max_error", "reverse_error", "forward_error", "tolerance"}),
     RemovableHandle: frozenset({"remove"}),
+    CrossEntropyLoss: frozenset({"reduction", "weight", "ignore_index", "label_smoothing"}),
+    _Loss: frozenset({"reduction"}),  # torch.nn's loss objects
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
 }
 

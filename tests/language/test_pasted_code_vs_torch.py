@@ -63,6 +63,36 @@ x = torch.tensor([1.0, 2.0], requires_grad=True)
 print(float(x[0]), "%.2f" % x[1], math.sqrt(x[1]), int(x[0]), x[0].item(), f"{x[1]:.1f}")
 print(torch.tensor([x[0] * 2, x[1]]))
 """,
+    "a classifier's loss: cross_entropy, MSELoss and split": """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5], [0.0, 1.0, 1.0], [2.0, -2.0, 0.5]], requires_grad=True)
+labels = torch.tensor([2, 0, 1, 0])
+loss_fn = nn.CrossEntropyLoss()
+print(loss_fn, loss_fn.reduction)
+loss = loss_fn(x, labels)
+print(loss)
+loss.backward()
+print(x.grad)
+print(F.cross_entropy(x, labels, reduction="none"))
+print(F.nll_loss(F.log_softmax(x, dim=1), labels, reduction="sum"))
+first, second = x.split(2)
+print(first.shape, second.shape, first.grad_fn.name())
+mse = nn.MSELoss(reduction="sum")
+print(mse, mse(first, second))
+for i, piece in enumerate(x.detach().chunk(2, dim=1)):
+    print(i, piece.std(), piece.var(dim=0, unbiased=False))
+print(x.select(1, 0), x.narrow(0, 1, 2).unbind())
+bce = nn.BCELoss()
+print(bce(torch.sigmoid(x[:, 0]), torch.tensor([1.0, 0.0, 1.0, 1.0])))
+try:
+    loss_fn(x)
+except TypeError as e:
+    print("TypeError:", e)
+print(isinstance(loss_fn, nn.CrossEntropyLoss), callable(mse))
+""",
     "allclose and hasattr": """
 import torch
 a = torch.tensor([1.0, 2.0], requires_grad=True)
