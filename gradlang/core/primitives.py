@@ -512,11 +512,10 @@ PRIMITIVE_CALLS = {
 def _clamp_forward(x, low, high):
     """x raised to `low`, then lowered to `high`, as PyTorch: a value equal to a bound stays itself
     (-0. is not made 0.), a NaN value or bound gives NaN."""
-    out = x if low is None else np.where(x < low, low, x)
+    # numpy's maximum and minimum keep their second operand on ties and pass NaNs on from either.
+    out = x if low is None else np.maximum(low, x)
     if high is not None:
-        out = np.where(out > high, high, out)
-    if any(bound is not None and bound != bound for bound in (low, high)):
-        out = np.full_like(out, np.nan)
+        out = np.minimum(high, out)
     return out.copy() if out is x else out
 
 

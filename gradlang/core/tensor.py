@@ -55,27 +55,26 @@ class Size(tuple, metaclass=_TorchClass):
 _run_backward = None  # engine.backward, bound by Tensor.backward
 
 
-_NUMBERS = frozenset({int, float, bool})
-
-
 def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
     """A binary operator method running `ops.<name>(self, other)` (`(other, self)` when reflected).
 
     An operand that is neither a tensor nor a number (only a tensor for `@`) gives NotImplemented,
     so Python raises its own "unsupported operand type(s) for +: 'Tensor' and 'NoneType'" (or
-    asks the other operand), and `t == None` is False, as with PyTorch's tensors.
+    asks the other operand), and `t == None` is False, as with PyTorch's tensors. The ops find
+    such an operand themselves (ops.UnsupportedOperand): no check here on the common path.
     """
     function = None
 
     def method(self, other):
         nonlocal function
-        kind = type(other)
-        if kind is not Tensor and not isinstance(other, Tensor):
-            if tensors_only or kind not in _NUMBERS and not isinstance(other, (np.number, np.bool_)):
-                return NotImplemented
         if function is None:  # ops imports this module: bound on first use
             function = getattr(_ops, name)
-        return function(other, self) if reflected else function(self, other)
+        if tensors_only and type(other) is not Tensor and not isinstance(other, Tensor):
+            return NotImplemented
+        try:
+            return function(other, self) if reflected else function(self, other)
+        except _ops.UnsupportedOperand:
+            return NotImplemented
 
     method.__name__ = name
     return method

@@ -96,6 +96,7 @@ from .indexing import _normalise_index, index, index_put, index_scatter
 from .joining import cat, concat, stack
 from .linalg import bmm, dot, matmul, mm, mT, mv
 from .promotion import (
+    UnsupportedOperand,
     _as_tensor,
     _binary,
     _broadcast_shape,
@@ -152,7 +153,7 @@ def _bind_primitives() -> None:
 
 
 __all__ = [
-    "MaxResult", "MinResult", "T", "_as_tensor", "_binary", "_broadcast_shape", "_check_operand",
+    "MaxResult", "MinResult", "T", "UnsupportedOperand", "_as_tensor", "_binary", "_broadcast_shape", "_check_operand",
     "_coerce", "_dims", "_floating", "_nograd_binary", "_normalise_index", "_scalar", "_share_storage",
     "_wrap_dim", "abs", "add", "alias", "allclose", "amax", "amin", "argmax", "argmin", "binary_cross_entropy",
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "cat", "check_inplace", "clamp",

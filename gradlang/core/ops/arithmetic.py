@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import NotImplementedError_, RuntimeError_, TypeError_
+from ...errors import NotImplementedError_, RuntimeError_
 from .. import dtypes
 from ..dtypes import result_type
 from ..graph import apply
 from ..tensor import Tensor
-from .promotion import _as_tensor, _binary, _coerce, _floating, _is_number, _nograd_binary
+from .promotion import UnsupportedOperand, _as_tensor, _binary, _coerce, _floating, _is_number, _nograd_binary
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -112,7 +112,9 @@ def pow(base, exponent) -> Tensor:  # noqa: A001 - torch.pow
         _refuse_bool_powers(base, exponent)
         return _binary(P.pow_, base, exponent)
     if not _is_number(exponent):
-        raise TypeError_(f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'")
+        raise UnsupportedOperand(
+            f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'"
+        )
     dtype = result_type((base, exponent))
     if not dtype.is_floating_point and exponent < 0:
         raise RuntimeError_("Integers to negative integer powers are not allowed.")

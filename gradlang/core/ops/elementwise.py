@@ -89,9 +89,15 @@ def _clamp_to_tensors(x: Tensor, low, high, name: str) -> Tensor:
     return out
 
 
+_PLAIN_BOUNDS = (float, int, type(None))
+
+
 def _clamp_to_numbers(x: Tensor, low, high, name: str | None = None) -> Tensor:
     """clamp with Python-number bounds, in the dtype they promote `x` to (a bool tensor clamped to
     ints gives int64): PyTorch has no clamp of bools by bools."""
+    if x.array.dtype.kind == "f" and type(low) in _PLAIN_BOUNDS and type(high) in _PLAIN_BOUNDS:
+        # the common case: Python numbers never change a float tensor's dtype
+        return apply(P.clamp, (x,), {"low": _bound(low, x), "high": _bound(high, x)}, name)
     dtype = result_type([x] + [bound for bound in (low, high) if bound is not None])
     if dtype is dtypes.bool_:
         kernel = "clamp" if low is not None and high is not None else "clamp_min" if high is None else "clamp_max"

@@ -62,18 +62,21 @@ def check_inplace(target: Tensor, overlap_allowed: bool = False) -> None:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
-def writable(array: np.ndarray) -> np.ndarray:
-    """`array` to write into. numpy marks expanded arrays and views of them read-only, but PyTorch
-    writes through them into the memory they share (an expanded tensor's base included); a
-    view of that memory marked writable does the same."""
-    if array.flags.writeable:
-        return array
-    alias = array.view()
+def write(array: np.ndarray, key, values) -> None:
+    """`array[key] = values`. numpy marks expanded arrays and views of them read-only, but PyTorch
+    writes through them into the memory they share (an expanded tensor's base included): such
+    a write goes through a view of that memory marked writable (tried only when numpy refuses)."""
     try:
-        alias.flags.writeable = True
-    except ValueError:  # memory numpy cannot write at all: the write itself says so
-        return array
-    return alias
+        array[key] = values
+    except ValueError:
+        if array.flags.writeable:
+            raise  # not a read-only refusal: the values do not fit
+        alias = array.view()
+        try:
+            alias.flags.writeable = True
+        except ValueError:  # memory numpy cannot write at all
+            raise RuntimeError_("assignment destination is read-only") from None
+        alias[key] = values
 
 
 def fill(target: Tensor, value, name: str) -> Tensor:
@@ -93,7 +96,7 @@ def fill(target: Tensor, value, name: str) -> Tensor:
             f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
         )
     if not (_grad_state.enabled and (target._requires_grad or given and value._requires_grad)):
-        writable(target.array)[...] = value.array if given else value
+        write(target.array, ..., value.array if given else value)
         target._version[0] += 1
         target._duals = None  # constant values: no tangent
         return target
@@ -107,7 +110,7 @@ def fill(target: Tensor, value, name: str) -> Tensor:
 def _write_into(target: Tensor, result: Tensor) -> None:
     array, values = target.array, result.array
     if values.dtype is array.dtype and values.shape == array.shape:  # the common case: nothing to check
-        writable(array)[...] = values
+        write(array, ..., values)
         target._version[0] += 1
         return
     if result.dtype.category > target.dtype.category:
@@ -124,7 +127,7 @@ def _write_into(target: Tensor, result: Tensor) -> None:
                 f"output with shape {list(target.array.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(result.array.shape, target.array.shape))}"
             ) from None
-    writable(target.array)[...] = result.array
+    write(target.array, ..., result.array)
     target._version[0] += 1
 
 
@@ -204,11 +207,11 @@ def setitem(target: Tensor, key, value) -> None:
         else:
             result = index_put(before, numpy_key, value_tensor, "CopySlices" if basic else "IndexPutBackward0")
         # Only the region: in an expanded target, other elements share its memory locations.
-        writable(target.array)[numpy_key] = result.array[numpy_key]
+        write(target.array, numpy_key, result.array[numpy_key])
         adopt(target, result, base_before)
     else:
         try:
-            writable(target.array)[numpy_key] = value_tensor.array
+            write(target.array, numpy_key, value_tensor.array)
         except ValueError as exc:
             raise RuntimeError_(str(exc)) from None
     target._version[0] += 1

@@ -36,10 +36,16 @@ def _is_number(value) -> bool:
     return type(value) in (int, float, bool) or isinstance(value, (np.integer, np.floating, np.bool_))
 
 
+# An operand that is neither a tensor nor a number. The function forms (torch.add(t, None)) raise it
+# as the TypeError it is; Tensor's operators give NotImplemented instead, so that Python reports
+# the operator itself ("unsupported operand type(s) for +"), as for PyTorch's tensors.
+UnsupportedOperand = type("TypeError", (TypeError_,), {"__module__": __name__})
+
+
 def _check_operand(value, op: str):
     if isinstance(value, Tensor) or _is_number(value):
         return
-    raise TypeError_(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(value).__name__}")
+    raise UnsupportedOperand(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(value).__name__}")
 
 
 def _broadcast_shape(a: Tensor, b) -> None:
