@@ -21,6 +21,7 @@ in-place change of `x` later is no error), and the rule then sees None in its pl
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 
@@ -614,9 +615,10 @@ def _expand_forward(x, shape):
 
 
 def _count(shape, dims):
+    """How many elements each result of a reduction over `dims` gathers (Python ints: no numpy call)."""
     if dims is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[d] for d in dims], dtype=np.int64))
+        return math.prod(shape)
+    return math.prod([shape[d] for d in dims])
 
 
 def _mean_values(node, g, dims, keepdim):
@@ -639,7 +641,7 @@ def _unfilled(view):
 
 
 def _mean_forward(x, dims=None, keepdim=False):
-    if _count(x.shape, dims) == 0:  # nan, without numpy's "Mean of empty slice" warning
+    if x.size == 0 and _count(x.shape, dims) == 0:  # nan, without numpy's "Mean of empty slice" warning
         return np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=x.dtype)
     return np.mean(x, axis=dims, keepdims=keepdim, dtype=x.dtype).astype(x.dtype)
 
