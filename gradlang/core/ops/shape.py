@@ -285,10 +285,7 @@ def split(x: Tensor, split_size, dim: int = 0) -> tuple:
             "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
             f"{type(split_size).__name__}"
         )
-    if x.ndim == 0:
-        raise RuntimeError_("split expects at least a 1-dimensional tensor")
-    dim = _wrap_dim(dim, x.ndim)
-    length = x.array.shape[dim]
+    dim, length = _split_dim(x, dim)
     if size < 0:
         raise RuntimeError_(f"split expects split_size be non-negative, but got split_size={size}")
     if size == 0 and length != 0:
@@ -296,6 +293,14 @@ def split(x: Tensor, split_size, dim: int = 0) -> tuple:
     count = builtins.max(-(-length // size), 1) if size else 1
     sizes = [builtins.min(size, length - i * size) for i in range(count)]
     return _pieces(x, dim, sizes, "SplitBackward0")
+
+
+def _split_dim(x: Tensor, dim: int) -> tuple[int, int]:
+    """The dim a split cuts (wrapped) and its length; a 0-d tensor has none to cut."""
+    if x.ndim == 0:
+        raise RuntimeError_("split expects at least a 1-dimensional tensor")
+    dim = _wrap_dim(dim, x.ndim)
+    return dim, x.array.shape[dim]
 
 
 def _split_with_sizes(x: Tensor, split_sizes, dim: int) -> tuple:
@@ -306,10 +311,7 @@ def _split_with_sizes(x: Tensor, split_sizes, dim: int) -> tuple:
             "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, but found element "
             f"of type {type(bad).__name__} at pos {sizes.index(None)}"
         )
-    if x.ndim == 0:
-        raise RuntimeError_("split expects at least a 1-dimensional tensor")
-    dim = _wrap_dim(dim, x.ndim)
-    length = x.array.shape[dim]
+    dim, length = _split_dim(x, dim)
     if any(s < 0 for s in sizes):
         raise RuntimeError_(
             f"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={sizes}"
