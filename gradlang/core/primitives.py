@@ -1002,16 +1002,27 @@ def _bce_input_grad(g, p, target, reduction):
     return ops.div(grad, max(1, p.numel())) if reduction == "mean" else grad
 
 
+def _bce_target_grad(g, p, reduction):
+    """d loss / d target times g: g * (log(1 - p) - log(p)) (unclamped, as PyTorch's), then / n for a mean."""
+    grad = ops.mul(g, ops.sub(ops.log1p(ops.neg(p)), ops.log(p)))
+    return ops.div(grad, max(1, p.numel())) if reduction == "mean" else grad
+
+
 def _bce_vjp(node, g, reduction):
-    if not node.needs_grad(0):
-        return (None, None)
     p, target = node.saved_tensors()
-    return (_bce_input_grad(g, p, target, reduction), None)
+    grad_p = _bce_input_grad(g, p, target, reduction) if node.needs_grad(0) else None
+    grad_target = _bce_target_grad(g, p, reduction) if node.needs_grad(1) else None
+    return grad_p, grad_target
+
+
+def _bce_jvp(p, t, reduction):
+    slope = ops.add(_bce_input_grad(t[0], p[0], p[1], "none"), _bce_target_grad(t[1], p[0], "none"))
+    return _reduce_loss(slope, reduction)
 
 
 binary_cross_entropy = define(
     "binary_cross_entropy", _bce_forward, _bce_vjp,
-    jvp=lambda p, t, reduction: _reduce_loss(_bce_input_grad(t[0], p[0], p[1], "none"), reduction),
+    jvp=_bce_jvp,
     node_name="BinaryCrossEntropyBackward0", save_inputs=(0, 1),
 )
 

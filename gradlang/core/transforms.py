@@ -265,8 +265,11 @@ def gradcheck(func: Callable, inputs, eps: float = 1e-6, atol: float = 1e-5, rto
         for mode, jacobians in analytic.items():
             for out_index, (found, expected) in enumerate(zip(jacobians, numeric)):
                 error = np.abs(found - expected)
-                errors[mode] = max(errors[mode], float(error.max(initial=0.0)))
-                if (error > atol + rtol * np.abs(expected)).any():
+                worst = float(error.max(initial=0.0))
+                if worst != worst or worst > errors[mode]:  # a NaN error is the worst of all
+                    errors[mode] = worst
+                # NaN anywhere is a mismatch, as in PyTorch (`error > tol` alone would let it pass).
+                if not (error <= atol + rtol * np.abs(expected)).all():
                     ok = False
                     if raise_exception:
                         raise RuntimeError_(

@@ -678,3 +678,14 @@ def test_class_losses_and_loss_objects_as_torch(torch, code):
 def test_more_in_place_ops_as_torch(torch, code):
     # exp_, neg_, sqrt_, clamp_min_, clamp_max_: the in-place machinery's checks and gradients.
     same_outcome(torch, _scenario(code))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_cross_entropy_sends_a_gradient_to_its_target(torch, reduction):
+    def scenario(lib):
+        p = lib.tensor([0.3, 0.6, 1e-45, 1.0], requires_grad=True)
+        t = lib.tensor([0.2, 0.9, 0.5, 0.5], requires_grad=True)
+        out = lib.nn.functional.binary_cross_entropy(p, t, reduction=reduction)
+        return lib.autograd.grad(out.sum() if out.ndim else out, (p, t))
+
+    same_outcome(torch, scenario)

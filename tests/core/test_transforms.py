@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -501,3 +503,13 @@ def test_gradcheck_reports_a_wrong_forward_rule(wrong_forward_sin):
 
 def test_test_primitives_are_unregistered():
     assert "wrong_sin" not in T.PRIMITIVES and "wrong_forward_sin" not in T.PRIMITIVES
+
+
+@pytest.mark.parametrize("f", [lambda x: T.where(x > 0, T.sqrt(x), x), lambda x: x * float("nan")])
+def test_gradcheck_fails_on_a_nan_jacobian(f):
+    # NaN is never within tolerance (a plain `error > tol` test would let it pass).
+    x = T.tensor([-1.0, 2.0], dtype=T.float64, requires_grad=True)
+    with pytest.raises(T.GradlangError, match="Jacobian mismatch"):
+        T.gradcheck(f, (x,))
+    result = T.gradcheck(f, (x,), raise_exception=False)
+    assert not result.ok and math.isnan(result.max_error)
