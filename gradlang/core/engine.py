@@ -1,8 +1,8 @@
 """Reverse mode: walk the graph from the outputs and send gradients to the leaves.
 
-The walk is iterative (a 100 000-node chain needs no recursion): first count, for each
-node, how many edges lead into it; then run nodes whose gradient is complete, most
-recent first, until none is left.
+The walk is iterative (a 100 000-node chain needs no recursion): nodes run newest first by
+their creation count (a heap), so each has all of its gradient when its turn comes, with no
+pass over the graph to count edges first.
 """
 
 from __future__ import annotations
@@ -97,12 +97,8 @@ def run_backward(
     queue = [(key.order, key) for key in pending if not isinstance(key, Tensor)]
     heapify(queue)
     if ARRAY_RULES and not create_graph and not _active_levels:
-        for out, g in zip(outputs, grads):
-            if g.array.dtype is not out.array.dtype:
-                break
-        else:
-            run_without_grad(_propagate_arrays, pending, queue, wanted, captured, capture, retain_graph)
-            return captured if capture is not None else None
+        run_without_grad(_propagate_arrays, pending, queue, wanted, captured, capture, retain_graph)
+        return captured if capture is not None else None
     mode = enable_grad() if create_graph else no_grad()
     with mode:
         while queue:
@@ -174,7 +170,7 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
         grad = pending.pop(node)
         if grad is not None:
             if node.hooks:
-                grad = _as_value(hooks.run(node.hooks, _wrap(_owning_memory(_asarray(grad)))))
+                grad = _hooked_value(node.hooks, grad)
             if wanted and node in wanted:
                 for i in wanted[node]:
                     captured[i] = _wrap_value(grad, wrapped)
@@ -223,12 +219,17 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
             continue
         on_leaf = hooks.leaf_hooks(leaf)
         if on_leaf:
-            grad = _as_value(hooks.run(on_leaf, _wrap(_owning_memory(_asarray(grad)))))
+            grad = _hooked_value(on_leaf, grad)
         if capture is not None:
             for i in wanted.get(leaf, ()):
                 captured[i] = _wrap_value(grad, wrapped)
             continue
         _accumulate_value_into_leaf(leaf, grad)
+
+
+def _hooked_value(hook_list: list, grad):
+    """A gradient value after its hooks (which see it as a tensor of its own)."""
+    return _as_value(hooks.run(hook_list, _wrap(_owning_memory(_asarray(grad)))))
 
 
 def _add_values(a, b):

@@ -3,6 +3,8 @@ with PyTorch's grad_fn names (RsubBackward1, PowBackward2, ...) and its errors f
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ...errors import NotImplementedError_, RuntimeError_
@@ -146,6 +148,10 @@ def minimum(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _integer_division(ufunc):
+    """`ufunc` refusing an integer division by zero with PyTorch's message (named as `ufunc`, for
+    the messages that name the op)."""
+
+    @functools.wraps(ufunc)
     def divide(a, b):
         if np.asarray(a).dtype.kind in "iub" and np.any(np.asarray(b) == 0):
             raise RuntimeError_("ZeroDivisionError")  # PyTorch's whole message for integers

@@ -20,13 +20,14 @@ P = None  # the primitive registry module, bound by ops._bind_primitives (primit
 
 
 def _share_storage(view: Tensor, base: Tensor) -> Tensor:
-    """Views of a tensor share its version counter and remember their root base. A base in a
-    graph also keeps (weakly) its views: an in-place change through one of them, or of the base,
-    rewrites the others' history (ops.in_place)."""
+    """Views of a tensor share its version counter and remember their root base. A base with a
+    history also keeps (weakly) its views: an in-place change through one of them, or of the
+    base, rewrites the others' history (ops.view_history). A leaf needs none: with grad on,
+    PyTorch refuses in-place changes of a leaf that requires grad and of its views."""
     if np.may_share_memory(view.array, base.array):
         view._version = base._version
         root = view._base = base._base if base._base is not None else base
-        if root._requires_grad:
+        if root.grad_fn is not None:
             try:
                 root._views.add(view)
             except AttributeError:
