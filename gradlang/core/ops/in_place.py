@@ -84,7 +84,7 @@ def fill(target: Tensor, value, name: str) -> Tensor:
     everywhere), as in PyTorch. The old values' history gets a zero gradient."""
     check_inplace(target, overlap_allowed=True)
     given = isinstance(value, Tensor)
-    if not given and not isinstance(value, (int, float, np.number, np.bool_)):  # bool is an int
+    if not given and not _is_number(value):
         kind = type(value).__name__
         mismatch = f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
         raise TypeError_(
@@ -100,10 +100,7 @@ def fill(target: Tensor, value, name: str) -> Tensor:
         target._version[0] += 1
         target._duals = None  # constant values: no tangent
         return target
-    result = copy_values(_snapshot(target), value, name)
-    base_before = _snapshot(target._base) if target._base is not None else None
-    _write_into(target, result)
-    adopt(target, result, base_before)
+    _store_recorded(target, copy_values(_snapshot(target), value, name))
     return target
 
 
@@ -141,11 +138,16 @@ def inplace(target: Tensor, op, *args) -> Tensor:
         _write_into(target, result)
         target._duals = result._duals  # forward mode: the new values' tangents
         return target
-    result = op(_snapshot(target), *args)
+    _store_recorded(target, op(_snapshot(target), *args))
+    return target
+
+
+def _store_recorded(target: Tensor, result: Tensor) -> None:
+    """Write a recorded result into `target`, which takes over its history; a view's base is
+    copied first, for adopt to rewrite the base's history around the new values."""
     base_before = _snapshot(target._base) if target._base is not None else None
     _write_into(target, result)
     adopt(target, result, base_before)
-    return target
 
 
 def _snapshot(target: Tensor) -> Tensor:

@@ -12,7 +12,7 @@ from ..tensor import Tensor
 from .indexing import index_put, strided_region
 
 
-def adopt(target: Tensor, result: Tensor, base_before: Tensor | None = None) -> None:
+def adopt(target: Tensor, result: Tensor, base_before: Tensor | None) -> None:
     """`target` now holds `result`'s values: it takes over its graph position and tangents.
 
     A view passes the change on to its base (given as it was before the write), as PyTorch
