@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import ops, rounding
+from .ops.dims import reduced_count
 
 PRIMITIVES: dict[str, Primitive] = {}
 
@@ -614,18 +615,11 @@ def _expand_forward(x, shape):
     return x.view() if x.shape == tuple(shape) else np.broadcast_to(x, shape)
 
 
-def _count(shape, dims):
-    """How many elements each result of a reduction over `dims` gathers (Python ints: no numpy call)."""
-    if dims is None:
-        return math.prod(shape)
-    return math.prod([shape[d] for d in dims])
-
-
 def _mean_values(node, g, dims, keepdim):
     # Divided before it is expanded: one division per output rather than per input element,
     # the same values.
     shape = node.input_shape(0)
-    spread = _expand_back_value(_divide_value(g, _count(shape, dims)), shape, dims, keepdim)
+    spread = _expand_back_value(_divide_value(g, reduced_count(shape, dims)), shape, dims, keepdim)
     return (_unfilled(spread) if type(spread) is np.ndarray and not spread.flags.writeable else spread,)
 
 
@@ -641,7 +635,7 @@ def _unfilled(view):
 
 
 def _mean_forward(x, dims=None, keepdim=False):
-    if x.size == 0 and _count(x.shape, dims) == 0:  # nan, without numpy's "Mean of empty slice" warning
+    if x.size == 0 and reduced_count(x.shape, dims) == 0:  # nan, without numpy's "Mean of empty slice" warning
         return np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=x.dtype)
     return np.mean(x, axis=dims, keepdims=keepdim, dtype=x.dtype).astype(x.dtype)
 
@@ -649,7 +643,7 @@ def _mean_forward(x, dims=None, keepdim=False):
 mean = define(
     "mean", _mean_forward,
     vjp=lambda node, g, dims, keepdim: (
-        ops.div(_expand_back(g, node.input_shape(0), dims, keepdim), _count(node.input_shape(0), dims)),
+        ops.div(_expand_back(g, node.input_shape(0), dims, keepdim), reduced_count(node.input_shape(0), dims)),
     ),
     jvp=lambda p, t, dims, keepdim: ops.mean(t[0], dims, keepdim),
     node_name="MeanBackward0",
@@ -972,7 +966,7 @@ def _reduce_loss(losses, reduction):
 
 def _mse_vjp(node, g, reduction):
     a, b = node.saved_tensors()
-    n = max(1, int(np.prod(np.broadcast_shapes(a.shape, b.shape))))
+    n = max(1, math.prod(np.broadcast_shapes(a.shape, b.shape)))
     scale = 2 / n if reduction == "mean" else 2
     # PyTorch's order: (a - b) * scale * g, and for the target (b - a) * scale * g (never -0).
     return _binary_grads(
@@ -1033,7 +1027,7 @@ binary_cross_entropy = define(
 def _degrees_of_freedom(shape, dims, correction) -> float:
     """The divisor of var and std: the count reduced less the correction, never below 0 (as
     PyTorch, so too large a correction gives inf or nan rather than a negative variance)."""
-    return max(0.0, _count(shape, dims) - correction)
+    return max(0.0, reduced_count(shape, dims) - correction)
 
 
 def _wide_var(x, dims, correction, keepdim):
@@ -1061,12 +1055,12 @@ def _var_factor(x, dims, correction, deviation):
     every element with no degrees of freedom left it is inf, NaN where x equals its mean; over
     some dims the divisor is not clamped at 0 (a correction above the count gives a negative one)."""
     if dims is None:
-        dof = _count(x.shape, None) - correction
+        dof = reduced_count(x.shape, None) - correction
         if dof <= 0:
             at_mean = x.array == ops.mean(x, None, True).array.reshape(())
             return ops.constant(np.where(at_mean, np.nan, np.inf).astype(x.dtype.numpy))
     else:
-        dof = _count(x.shape, dims) - correction
+        dof = reduced_count(x.shape, dims) - correction
     factor = 2.0 / dof if dof else float("inf")
     return factor, deviation
 

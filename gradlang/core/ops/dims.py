@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 
 from ...errors import IndexError_
 
@@ -20,3 +21,10 @@ def _wrap_dim(dim: int, ndim: int) -> int:
             f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})"
         )
     return dim % rank
+
+
+def reduced_count(shape: tuple, dims) -> int:
+    """How many elements each result of a reduction over `dims` (None: all) gathers."""
+    if dims is None:
+        return math.prod(shape)
+    return math.prod([shape[d] for d in dims])

@@ -14,7 +14,7 @@ from ..graph import apply
 from ..notices import warn
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum, pow
-from .dims import _dims, _wrap_dim
+from .dims import _dims, _wrap_dim, reduced_count
 from .elementwise import abs
 from .promotion import _as_tensor, _floating, to
 
@@ -252,21 +252,13 @@ def _spread(op: str, x, args: tuple, kwargs: dict) -> Tensor:
     if correction is None:
         correction = 0 if unbiased is False else 1
     dims = None if dim is None else _dims_or_all(dim, x.ndim)
-    if _count_reduced(x.shape, dims) - correction <= 0:
+    if reduced_count(x.shape, dims) - correction <= 0:
         warn(
             f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
             "(input numel divided by output numel).",
             UserWarning, stacklevel=3,
         )
     return apply(P.PRIMITIVES[op], (x,), {"dims": dims, "correction": correction, "keepdim": keepdim})
-
-
-def _count_reduced(shape, dims) -> int:
-    count = 1
-    for i, n in enumerate(shape):
-        if dims is None or i in dims:
-            count *= n
-    return count
 
 
 def var(x: Tensor, *args, **kwargs) -> Tensor:
