@@ -3,7 +3,7 @@ on (input, target) they run the functional form. They print as PyTorch's (`MSELo
 
 from __future__ import annotations
 
-from ..errors import NotImplementedError_, TypeError_
+from ..errors import NotImplementedError_
 from .ops import binary_cross_entropy, cross_entropy, mse_loss
 from .ops.functional import _legacy_reduction
 
@@ -22,11 +22,7 @@ class _Loss:
     __str__ = __repr__
 
     def __call__(self, *args, **kwargs):
-        given = set(("input", "target")[:len(args)]) | set(kwargs)
-        for name in ("input", "target"):
-            if name not in given and len(args) + len(kwargs) < 2:
-                raise TypeError_(f"{type(self).__name__}.forward() missing 1 required positional argument: '{name}'")
-        return self.forward(*args, **kwargs)
+        return self.forward(*args, **kwargs)  # Python names missing arguments as PyTorch does
 
     def forward(self, input, target):  # noqa: A002 - PyTorch's argument names
         raise NotImplementedError
@@ -65,5 +61,3 @@ class CrossEntropyLoss(_Loss):
         return cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                              reduction=self.reduction, label_smoothing=self.label_smoothing)
 
-
-LOSSES = (MSELoss, BCELoss, CrossEntropyLoss)
