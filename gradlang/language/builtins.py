@@ -157,13 +157,9 @@ def special_attribute(value, name: str):
     block): `x.__class__` is `type(x)`, and `__name__` names a type, a function or a module."""
     if name == "__class__":
         return type_(value)
-    if isinstance(value, OpaqueType):
+    if isinstance(value, (OpaqueType, Namespace, Function)):
         return value.name
-    if isinstance(value, Namespace):
-        return value.name
-    if isinstance(value, type) and value in _PLAIN_TYPES or isinstance(value, Function):
-        return value.__name__ if isinstance(value, type) else value.name
-    if callable(value) and hasattr(value, "__name__"):
+    if callable(value) and hasattr(value, "__name__"):  # the plain types and Python's built-ins
         return value.__name__
     raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
 
