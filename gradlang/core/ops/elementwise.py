@@ -3,15 +3,13 @@ clamp (with PyTorch's Clamp/ClampMin/ClampMax names) and where."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from ...errors import NotImplementedError_, RuntimeError_
 from .. import dtypes, limits
 from ..dtypes import result_type
 from ..graph import apply, rename
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum
-from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
+from .promotion import _as_tensor, _coerce, _floating, broadcast_shapes, to
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -133,8 +131,6 @@ def where(condition: Tensor, a, b) -> Tensor:
 def _broadcast_in_order(operands: tuple[Tensor, ...]) -> None:
     """PyTorch broadcasts several operands one after another: a mismatch is reported between the
     shape so far (tensor a) and the next operand's (tensor b)."""
-    so_far = operands[0]
+    shape = operands[0].array.shape
     for operand in operands[1:]:
-        _broadcast_shape(so_far, operand)
-        shape = np.broadcast_shapes(so_far.array.shape, operand.array.shape)
-        so_far = Tensor._wrap(np.broadcast_to(so_far.array, shape))  # a view: only its shape is read
+        shape = broadcast_shapes(shape, operand.array.shape)

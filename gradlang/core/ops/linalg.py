@@ -12,7 +12,7 @@ from .. import limits
 from ..dtypes import DType, bool_, promote_types
 from ..graph import apply
 from ..tensor import Tensor
-from .promotion import _as_tensor, to
+from .promotion import _as_tensor, broadcast_shapes, to
 from .shape import reshape, squeeze, transpose, unsqueeze
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
@@ -185,24 +185,13 @@ def _broadcast_matmul(a: Tensor, b: Tensor) -> Tensor:
         if b.array.shape[0] == 1 and b.requires_grad:
             return matmul(a, squeeze(b, 0))
     sa, sb = a.array.shape, b.array.shape
-    batch = _broadcast_batches(sa[:-2], sb[:-2])
+    batch = broadcast_shapes(sa[:-2], sb[:-2])
     count = math.prod(batch)
     rows, inner = (sa[-2] if a.ndim > 1 else 1), sa[-1]
     inner_b, cols = (sb[-2], sb[-1]) if b.ndim > 1 else (sb[0], 1)
     dtype = _check_bmm((count, rows, inner), (count, inner_b, cols), a.dtype, b.dtype)
     out = _batched_values(to(a, dtype), to(b, dtype))
     return reshape(out, out.array.shape, name="UnsafeViewBackward0")
-
-
-def _broadcast_batches(a: Shape, b: Shape) -> Shape:
-    """The batch shape of a product, or PyTorch's message for batches that do not broadcast."""
-    for i in range(1, min(len(a), len(b)) + 1):
-        if a[-i] != b[-i] and 1 not in (a[-i], b[-i]):
-            raise RuntimeError_(
-                f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) at non-singleton "
-                f"dimension {max(len(a), len(b)) - i}"
-            )
-    return np.broadcast_shapes(a, b)
 
 
 def _batched_values(a: Tensor, b: Tensor) -> Tensor:

@@ -49,12 +49,16 @@ def _check_operand(value, op: str):
 
 
 def _broadcast_shape(a: Tensor, b) -> None:
-    """Raise PyTorch's message when two shapes cannot broadcast."""
-    if not isinstance(b, Tensor):
-        return
-    sa, sb = a.array.shape, b.array.shape
+    """Raise PyTorch's message when two tensors' shapes cannot broadcast."""
+    if isinstance(b, Tensor):
+        broadcast_shapes(a.array.shape, b.array.shape)
+
+
+def broadcast_shapes(sa: tuple, sb: tuple) -> tuple:
+    """The shape `sa` and `sb` broadcast to, or PyTorch's message for the first dim (from the last)
+    where they cannot (and the size limit's, for a result too big to make)."""
     if sa == sb:
-        return
+        return sa
     for i in range(1, builtins.min(len(sa), len(sb)) + 1):
         x, y = sa[-i], sb[-i]
         if x != y and x != 1 and y != 1:
@@ -64,6 +68,7 @@ def _broadcast_shape(a: Tensor, b) -> None:
                 f"dimension {dim}"
             )
     limits.check_broadcast(sa, sb)
+    return np.broadcast_shapes(sa, sb)
 
 
 def _binary(prim, a, b, name: str | None = None, floating: bool = False):
