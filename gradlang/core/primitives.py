@@ -1050,42 +1050,31 @@ def _std_forward(x, dims, correction, keepdim):
     return np.sqrt(_wide_var(x, dims, correction, keepdim)).astype(x.dtype)
 
 
-def _var_factor(x, dims, correction, deviation):
-    """var's derivative with respect to x, as PyTorch: 2 / (count - correction) * (x - mean(x)). Over
-    every element with no degrees of freedom left it is inf, NaN where x equals its mean; over
-    some dims the divisor is not clamped at 0 (a correction above the count gives a negative one)."""
-    if dims is None:
-        dof = reduced_count(x.shape, None) - correction
-        if dof <= 0:
-            at_mean = x.array == ops.mean(x, None, True).array.reshape(())
-            return ops.constant(np.where(at_mean, np.nan, np.inf).astype(x.dtype.numpy))
-    else:
-        dof = reduced_count(x.shape, dims) - correction
+def _var_scaled(values, x, dims, correction):
+    """`values` times var's derivative with respect to x, in PyTorch's order: values * (2 / dof) *
+    (x - mean(x)). Over every element with no degrees of freedom left the derivative is inf, NaN
+    where x equals its mean; over some dims the divisor is not clamped at 0 (a correction above
+    the count gives a negative one)."""
+    dof = reduced_count(x.shape, dims) - correction
+    if dims is None and dof <= 0:
+        at_mean = x.array == ops.mean(x, None, True).array.reshape(())
+        return ops.mul(values, ops.constant(np.where(at_mean, np.nan, np.inf).astype(x.dtype.numpy)))
     factor = 2.0 / dof if dof else float("inf")
-    return factor, deviation
+    return ops.mul(ops.mul(values, factor), ops.sub(x, ops.mean(x, dims, True)))
 
 
 def _var_chain(g, x, dims, correction, keepdim):
-    """var's gradient for an incoming `g` (of the reduced shape), in PyTorch's order:
-    (2 / dof) * g * (x - mean(x))."""
+    """var's gradient for an incoming `g` (of the reduced shape)."""
     spread = g
     if dims is None:
         spread = ops.reshape(g, (1,) * x.ndim) if x.ndim else g
     elif not keepdim:
         spread = ops.reshape(g, tuple(1 if i in dims else n for i, n in enumerate(x.shape)))
-    deviation = ops.sub(x, ops.mean(x, dims, True))
-    factor = _var_factor(x, dims, correction, deviation)
-    if isinstance(factor, tuple):
-        return ops.mul(ops.mul(spread, factor[0]), factor[1])
-    return ops.mul(spread, factor)
+    return _var_scaled(spread, x, dims, correction)
 
 
 def _var_jvp(p, t, dims, correction, keepdim):
-    deviation = ops.sub(p[0], ops.mean(p[0], dims, True))
-    factor = _var_factor(p[0], dims, correction, deviation)
-    if isinstance(factor, tuple):
-        return ops.sum(ops.mul(ops.mul(t[0], factor[0]), factor[1]), dims, keepdim)
-    return ops.sum(ops.mul(t[0], factor), dims, keepdim)
+    return ops.sum(_var_scaled(t[0], p[0], dims, correction), dims, keepdim)
 
 
 def _std_scale(g, out):
