@@ -50,14 +50,19 @@ def _primal_part(value, level: int):
         if value._duals:
             out._duals = {k: v for k, v in value._duals.items() if k != level} or None
         return out
-    return type(value)(_primal_part(v, level) for v in value)
+    return _rebuilt(value, [_primal_part(v, level) for v in value])
+
+
+def _rebuilt(container, parts: list):
+    """A tuple or list like `container` holding `parts` (a named tuple such as max's takes them as fields)."""
+    return type(container)(*parts) if hasattr(container, "_fields") else type(container)(parts)
 
 
 def _tangent_part(value, level: int):
     if isinstance(value, Tensor):
         found = forward_mode.tangent_of(value, level)
         return found if found is not None else ops.zeros_like(value)
-    return type(value)(_tangent_part(v, level) for v in value)
+    return _rebuilt(value, [_tangent_part(v, level) for v in value])
 
 
 def _check_outputs(value) -> None:

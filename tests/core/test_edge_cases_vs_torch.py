@@ -689,3 +689,12 @@ def test_binary_cross_entropy_sends_a_gradient_to_its_target(torch, reduction):
         return lib.autograd.grad(out.sum() if out.ndim else out, (p, t))
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize("f", [lambda lib, x: x.max(0), lambda lib, x: lib.min(x, dim=0, keepdim=True)])
+def test_jvp_of_a_function_returning_values_and_indices(torch, f):
+    def scenario(lib):
+        jvp = lib.func.jvp if lib is torch else lib.jvp
+        return jvp(lambda x: f(lib, x), (lib.tensor([1.0, 3.0, 3.0]),), (lib.tensor([1.0, 2.0, 5.0]),))
+
+    same_outcome(torch, scenario)
