@@ -152,6 +152,9 @@ def type_(value):
     return OpaqueType("type" if isinstance(value, type) else kind.__name__)
 
 
+SPECIAL_ATTRIBUTES = frozenset({"__class__", "__name__"})  # the only dunders a program may read
+
+
 def special_attribute(value, name: str):
     """The two dunder attributes programs read to name things (`type(e).__name__` in an except
     block): `x.__class__` is `type(x)`, and `__name__` names a type, a function or a module."""
@@ -169,7 +172,7 @@ def hasattr_(value, name) -> bool:
     if not isinstance(name, str):
         raise TypeError_(f"attribute name must be string, not '{type_name(name)}'")
     try:
-        if name in ("__class__", "__name__"):
+        if name in SPECIAL_ATTRIBUTES:
             special_attribute(value, name)
         else:
             get_attribute(value, name)

@@ -24,7 +24,7 @@ from ..errors import (
 )
 from . import guards
 from . import syntax as S
-from .builtins import MODULES, ExceptionType, import_module, special_attribute
+from .builtins import MODULES, SPECIAL_ATTRIBUTES, ExceptionType, import_module, special_attribute
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
 from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute, type_name
 from .scopes import Scope, comprehension_scope, function_scope
@@ -805,7 +805,7 @@ class Compiler:
     def expr_Attribute(self, node: S.Attribute, scope):
         obj = self.expression(node.value, scope)
         attr = node.attr
-        if attr in ("__class__", "__name__"):
+        if attr in SPECIAL_ATTRIBUTES:
             def special(env, _where=(node, self.origin)):
                 return special_attribute(obj(env), attr)
 
