@@ -22,9 +22,10 @@ from ..errors import (
     ValueError_,
     from_python,
 )
-from . import guards
+from . import fusion, guards
 from . import syntax as S
 from .builtins import MODULES, SPECIAL_ATTRIBUTES, ExceptionType, import_module, special_attribute
+from .fusion import FusedSites, check_callable, check_subscriptable
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
 from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute, type_name
 from .scopes import Scope, comprehension_scope, function_scope
@@ -53,6 +54,8 @@ _GUARDED_MUL = frozenset({int, bool, str, list, tuple})
 _SEQUENCES = frozenset({str, list, tuple})
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
 
+FUSION = fusion.AVAILABLE  # tests turn it off to compare both evaluators
+
 # Errors a program cannot catch: the interpreter's own limits must stay in force.
 UNCATCHABLE = ("TimeoutError",)
 
@@ -67,6 +70,7 @@ class Compiler:
         self.limits = context.limits
         self.origin = Origin("<input>", [], 1)
         self.filename = "<input>"
+        self.repeats = 0  # how many loop or function bodies enclose the code being compiled
 
     # ------------------------------------------------------------ entry points
 
@@ -80,7 +84,7 @@ class Compiler:
 
     def compile_expression(self, node: S.Expr, source: str, filename: str):
         self._start(source, filename)
-        return self._located(self.expression(node, None), node)
+        return self.located(self.expression(node, None), node)
 
     # ------------------------------------------------------------ locating errors
 
@@ -106,7 +110,7 @@ class Compiler:
             converted.end_column = node.end_column if node.end_line == node.line else None
         return converted
 
-    def _located(self, run, node: S.Node):
+    def located(self, run, node: S.Node):
         """Run a statement (or a condition) so that its errors point at the place that raised.
 
         Expression closures carry their node as a default argument `_where` instead of a
@@ -158,15 +162,29 @@ class Compiler:
         return block
 
     def block(self, body: list, scope: Scope | None):
+        if FUSION and self.repeats:
+            return self._sequence(fusion.fuse_block(self, body, scope))
         return self._sequence([self.statement(stmt, scope) for stmt in body])
 
+    def repeated(self, compile_part, *args):
+        """Compile code that may run many times (a loop's or a function's body): fused where it
+        can be (fusion.py). Code that runs once keeps closures, which are quicker to build."""
+        self.repeats += 1
+        try:
+            return compile_part(*args)
+        finally:
+            self.repeats -= 1
+
+    def statement_closure(self, node: S.Stmt, scope: Scope | None):
+        """`run(env) -> signal` for `node`, its errors left to the caller to locate."""
+        return getattr(self, "stmt_" + type(node).__name__)(node, scope)
+
     def statement(self, node: S.Stmt, scope: Scope | None):
-        method = getattr(self, "stmt_" + type(node).__name__)
-        run = method(node, scope)
+        run = self.statement_closure(node, scope)
         if isinstance(node, (S.If, S.While, S.For, S.Try, S.With, S.FunctionDef, S.Pass, S.Break, S.Continue,
                              S.Global, S.Nonlocal)):
             return run  # their parts locate their own errors
-        return self._located(run, node)
+        return self.located(run, node)
 
     def _echoing(self, node: S.ExprStmt):
         value = self.expression(node.value, None)
@@ -175,7 +193,7 @@ class Compiler:
         def run(env):
             echo(value(env))
 
-        return self._located(run, node)
+        return self.located(run, node)
 
     def stmt_ExprStmt(self, node: S.ExprStmt, scope):
         value = self.expression(node.value, scope)
@@ -268,10 +286,10 @@ class Compiler:
 
     def stmt_FunctionDef(self, node: S.FunctionDef, scope):
         inner = function_scope(scope, node.args, node.body)
-        body = self.block(node.body, inner)
+        body = self.repeated(self.block, node.body, inner)
         make = self._function_maker(node.name, node.args, body, scope, is_lambda=False)
         store = self.store(S.Name(node.name, line=node.line, column=node.column), scope)
-        return self._located(lambda env: store(env, make(env)), node)
+        return self.located(lambda env: store(env, make(env)), node)
 
     def _function_maker(self, name: str, args: S.Arguments, body, scope, is_lambda: bool):
         positional = [p.name for p in args.args]
@@ -307,7 +325,7 @@ class Compiler:
     def condition(self, node: S.Expr, scope):
         """A test's truth, located: `if t:` on a many-element tensor raises inside bool()."""
         value = self.expression(node, scope)
-        return self._located(lambda env: truth(value(env)), node)
+        return self.located(lambda env: truth(value(env)), node)
 
     def stmt_If(self, node: S.If, scope):
         test = self.condition(node.test, scope)
@@ -330,7 +348,7 @@ class Compiler:
 
     def _loop(self, node, turns, store, scope):
         """A loop statement: `turns(env)` yields each item (for) or each passed test (while)."""
-        body = self.block(node.body, scope)
+        body = self.repeated(self.block, node.body, scope)
         orelse = self.block(node.orelse, scope) if node.orelse else None
         tick = self.limits.tick
 
@@ -350,10 +368,10 @@ class Compiler:
                 return orelse(env)
             return None
 
-        return self._located(loop, node)  # a step or time limit met at a turn points at the loop
+        return self.located(loop, node)  # a step or time limit met at a turn points at the loop
 
     def stmt_While(self, node: S.While, scope):
-        test = self.condition(node.test, scope)
+        test = self.repeated(self.condition, node.test, scope)
 
         def turns(env):
             while test(env):
@@ -362,7 +380,7 @@ class Compiler:
         return self._loop(node, turns, None, scope)
 
     def stmt_For(self, node: S.For, scope):
-        iterable = self._located(self.expression(node.iter, scope), node.iter)
+        iterable = self.located(self.expression(node.iter, scope), node.iter)
         locate = self.locate
         where, origin = node.iter, self.origin
 
@@ -377,7 +395,7 @@ class Compiler:
         return self._loop(node, items, self.store(node.target, scope), scope)
 
     def stmt_With(self, node: S.With, scope):
-        managers = [(self._located(self.expression(item.context_expr, scope), item.context_expr),
+        managers = [(self.located(self.expression(item.context_expr, scope), item.context_expr),
                      self.store(item.optional_vars, scope) if item.optional_vars is not None else None, item)
                     for item in node.items]
         body = self.block(node.body, scope)
@@ -668,7 +686,7 @@ class Compiler:
         raise self._syntax_error(f"cannot assign to {_describe(target)}", target)
 
     def _located_store(self, store, node):
-        located = self._located(lambda pair: store(*pair), node)
+        located = self.located(lambda pair: store(*pair), node)
         return lambda env, value: located((env, value))
 
     def _unpacker(self, target, scope):
@@ -704,6 +722,15 @@ class Compiler:
     # ------------------------------------------------------------ expressions
 
     def expression(self, node: S.Expr, scope):
+        """`value(env)` for `node`: one generated function for a compound expression (fusion.py)."""
+        if FUSION and self.repeats:
+            fused = fusion.fuse(self, node, scope)
+            if fused is not None:
+                return fused
+        return self.closure(node, scope)
+
+    def closure(self, node: S.Expr, scope):
+        """`value(env)` for `node` as a closure calling its parts' closures."""
         return getattr(self, "expr_" + type(node).__name__)(node, scope)
 
     def expr_Name(self, node: S.Name, scope):
@@ -734,7 +761,7 @@ class Compiler:
                 result = conversion(result)
             return to_format(result, spec(env) if spec is not None else "")
 
-        return self._located(field, part)
+        return self.located(field, part)
 
     def _elements(self, elements: list, scope):
         """A function building a list from display elements, `*spread` included."""
@@ -772,8 +799,9 @@ class Compiler:
         for i, clause in enumerate(node.generators):
             # The first iterable is evaluated in the enclosing scope, as in Python.
             source = self.expression(clause.iter, scope if i == 0 else inner)
-            clauses.append((source, self.store(clause.target, inner), [self.expression(c, inner) for c in clause.ifs]))
-        element = self.expression(node.elt, inner)
+            conditions = [self.repeated(self.expression, c, inner) for c in clause.ifs]
+            clauses.append((source, self.store(clause.target, inner), conditions))
+        element = self.repeated(self.expression, node.elt, inner)
         tick = self.limits.tick
 
         def generate(env):
@@ -797,7 +825,7 @@ class Compiler:
 
     def expr_ListComp(self, node, scope):
         generate = self._comprehension(node, scope)
-        return self._located(lambda env: list(generate(env)), node)
+        return self.located(lambda env: list(generate(env)), node)
 
     def expr_GeneratorExp(self, node, scope):
         return self._comprehension(node, scope)
@@ -842,10 +870,7 @@ class Compiler:
         index = self.index(node.index, scope)
 
         def subscript(env, _where=(node, self.origin)):
-            holder = obj(env)
-            if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
-                raise TypeError_(f"'{type_name(holder)}' object is not subscriptable")
-            return holder[index(env)]
+            return check_subscriptable(obj(env))[index(env)]
 
         return subscript
 
@@ -862,33 +887,33 @@ class Compiler:
             args = [self.expression(a, scope) for a in node.args]
             if len(args) == 0:
                 def call0(env, _where=(node, self.origin)):
-                    return _check_callable(func(env))()
+                    return check_callable(func(env))()
 
                 return call0
             if len(args) == 1:
                 (arg,) = args
 
                 def call1(env, _where=(node, self.origin)):
-                    return _check_callable(func(env))(arg(env))
+                    return check_callable(func(env))(arg(env))
 
                 return call1
             if len(args) == 2:
                 first, second = args
 
                 def call2(env, _where=(node, self.origin)):
-                    return _check_callable(func(env))(first(env), second(env))
+                    return check_callable(func(env))(first(env), second(env))
 
                 return call2
 
             def call(env, _where=(node, self.origin)):
-                return _check_callable(func(env))(*[a(env) for a in args])
+                return check_callable(func(env))(*[a(env) for a in args])
 
             return call
         positional = self._elements(node.args, scope)
         keywords = [(k.arg, self.expression(k.value, scope)) for k in node.keywords]
 
         def call_with_keywords(env, _where=(node, self.origin)):
-            function = _check_callable(func(env))
+            function = check_callable(func(env))
             kwargs = {}
             for name, value in keywords:
                 if name is None:
@@ -1005,7 +1030,7 @@ class Compiler:
 
     def expr_Lambda(self, node: S.Lambda, scope):
         inner = function_scope(scope, node.args, [])
-        body = self.expression(node.body, inner)
+        body = self.repeated(self.expression, node.body, inner)
         return self._function_maker("<lambda>", node.args, body, scope, is_lambda=True)
 
     # ------------------------------------------------------------ helpers
@@ -1031,11 +1056,13 @@ class Origin:
         return self.lines[index] if 0 <= index < len(self.lines) else None
 
 
-def _site_of(frame):
-    """The (node, origin) an expression closure's frame carries (they name it `_where`), or None."""
+def _site_of(frame, offset: int):
+    """The (node, origin) an expression closure's frame carries (they name it `_where`), or
+    None; a fused function's is the node of its instruction at byte `offset`."""
     code = frame.f_code
     if code.co_argcount == 2 and code.co_varnames[1] == "_where":
-        return frame.f_locals["_where"]
+        where = frame.f_locals["_where"]
+        return where.at(code, offset) if type(where) is FusedSites else where
     return None
 
 
@@ -1043,7 +1070,7 @@ def innermost_site(traceback, fallback: tuple) -> tuple:
     """(node, origin) of the innermost expression closure in `traceback`."""
     found = fallback
     while traceback is not None:
-        found = _site_of(traceback.tb_frame) or found
+        found = _site_of(traceback.tb_frame, traceback.tb_lasti) or found
         traceback = traceback.tb_next
     return found
 
@@ -1051,7 +1078,7 @@ def innermost_site(traceback, fallback: tuple) -> tuple:
 def running_site(frame, fallback: tuple) -> tuple:
     """(node, origin) of the innermost expression closure running, from `frame` outwards."""
     while frame is not None:
-        site = _site_of(frame)
+        site = _site_of(frame, frame.f_lasti)
         if site is not None:
             return site
         frame = frame.f_back
@@ -1069,8 +1096,3 @@ def _describe(node) -> str:
              S.Lambda: "lambda", S.FString: "f-string expression"}
     return names.get(type(node), "expression")
 
-
-def _check_callable(value):
-    if callable(value):  # tensors are not (Tensor defines no __call__)
-        return value
-    raise TypeError_(f"'{type_name(value)}' object is not callable")
