@@ -131,15 +131,23 @@ def _write_into(target: Tensor, result: Tensor) -> None:
 def inplace(target: Tensor, op, *args) -> Tensor:
     """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
     check_inplace(target)
-    if not _grad_state.enabled or not (
-        target._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
-    ):
-        result = run_without_grad(op, target, *args)
-        _write_into(target, result)
-        target._duals = result._duals  # forward mode: the new values' tangents
+    if not _grad_state.enabled:  # the SGD step's case: nothing records anyway
+        result = op(target, *args)
+    elif target._requires_grad or _any_requires_grad(args):
+        _store_recorded(target, op(_snapshot(target), *args))
         return target
-    _store_recorded(target, op(_snapshot(target), *args))
+    else:
+        result = run_without_grad(op, target, *args)
+    _write_into(target, result)
+    target._duals = result._duals  # forward mode: the new values' tangents
     return target
+
+
+def _any_requires_grad(args: tuple) -> bool:
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            return True
+    return False
 
 
 def _store_recorded(target: Tensor, result: Tensor) -> None:
