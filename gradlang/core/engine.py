@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import RuntimeError_, TypeError_
 from . import hooks
 from .forward_mode import active_levels as _active_levels
+from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
 from .notices import warn_once
@@ -80,6 +81,20 @@ def run_backward(
     capture: Sequence[Tensor] | None = None,
 ) -> list | None:
     """Backpropagate; accumulate into leaves' .grad, or return the grads of `capture` instead."""
+    if capture is None and grad_outputs is None and len(outputs) == 1 and ARRAY_RULES and not create_graph \
+            and not _active_levels:
+        out = outputs[0]
+        node = out.grad_fn
+        if node is not None and out.array.shape == ():
+            # `loss.backward()`, the common case: gradient 1 as a numpy scalar, straight to the loop.
+            enabled = _grad_state.enabled
+            _grad_state.enabled = False
+            try:
+                _propagate_arrays({node: out.array.dtype.type(1)}, [(node.order, node)], None, None, None,
+                                  retain_graph)
+            finally:
+                _grad_state.enabled = enabled
+            return None
     grads = _initial_grads(outputs, grad_outputs)
     # Gradients on their way: per node, or per leaf tensor (delivered once every node has run).
     pending: dict = {}
@@ -97,7 +112,15 @@ def run_backward(
     queue = [(key.order, key) for key in pending if not isinstance(key, Tensor)]
     heapify(queue)
     if ARRAY_RULES and not create_graph and not _active_levels:
-        run_without_grad(_propagate_arrays, pending, queue, wanted, captured, capture, retain_graph)
+        # Captured gradients are wrapped once per value, and a given gradient comes back as itself
+        # (entries keep their value alive, so an id is never reused while it is a key).
+        wrapped = {} if capture is not None else None
+        for key in pending:
+            grad = pending[key]
+            value = pending[key] = _as_value(grad)
+            if wrapped is not None:
+                wrapped[id(value)] = (value, grad)
+        run_without_grad(_propagate_arrays, pending, queue, wanted, captured, wrapped, retain_graph)
         return captured if capture is not None else None
     mode = enable_grad() if create_graph else no_grad()
     with mode:
@@ -155,16 +178,9 @@ def _as_value(grad: Tensor):
     return array[()] if array.shape == () else array
 
 
-def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -> None:
-    """The backward loop of run_backward on bare numpy values (see ARRAY_RULES)."""
-    # Captured gradients are wrapped once per value, and a given gradient comes back as itself
-    # (entries keep their value alive, so an id is never reused while it is a key).
-    wrapped = {} if capture is not None else None
-    for key in pending:
-        grad = pending[key]
-        value = pending[key] = _as_value(grad)
-        if wrapped is not None:
-            wrapped[id(value)] = (value, grad)
+def _propagate_arrays(pending, queue, wanted, captured, wrapped, retain_graph) -> None:
+    """The backward loop of run_backward on bare numpy values (see ARRAY_RULES); `wrapped`, when
+    gradients are captured instead of accumulated, holds the tensors handed out per value."""
     node = _heappop(queue)[1] if queue else None
     while node is not None:
         grad = pending.pop(node)
@@ -220,7 +236,7 @@ def _propagate_arrays(pending, queue, wanted, captured, capture, retain_graph) -
         on_leaf = hooks.leaf_hooks(leaf)
         if on_leaf:
             grad = _hooked_value(on_leaf, grad)
-        if capture is not None:
+        if wrapped is not None:
             for i in wanted.get(leaf, ()):
                 captured[i] = _wrap_value(grad, wrapped)
             continue
@@ -268,7 +284,11 @@ def _accumulate_value_into_leaf(leaf: Tensor, grad, in_place: bool = True) -> No
     elif current._requires_grad or not in_place:
         leaf._grad = current + _wrap(_asarray(grad))
     else:
-        current.array += grad
+        array = current.array
+        if array.shape == () and type(grad) is not _ndarray:
+            array[()] = array[()] + grad  # a 0-d ufunc in place costs ten times more: same bits
+        else:
+            array += grad
         current._version[0] += 1
 
 

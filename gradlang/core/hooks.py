@@ -40,12 +40,17 @@ def register(tensor: Tensor, hook) -> RemovableHandle:
         hooks = getattr(tensor, "_hooks", None)
         if hooks is None:
             hooks = tensor._hooks = []
+            global _on_leaves
+            _on_leaves = True
     hooks.append(hook)
     return RemovableHandle(hooks, hook)
 
 
+_on_leaves = False  # whether any leaf ever had a hook: until then backward need not look
+
+
 def leaf_hooks(tensor: Tensor) -> list | None:
-    return getattr(tensor, "_hooks", None) or None
+    return (getattr(tensor, "_hooks", None) or None) if _on_leaves else None
 
 
 def run(hooks: list, grad: Tensor) -> Tensor:
