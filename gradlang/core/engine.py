@@ -19,7 +19,7 @@ from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
 from .notices import warn_once
-from .primitives import PRIMITIVES
+from .primitives import _ONE, PRIMITIVES
 from .tensor import Size, Tensor
 
 CREATE_GRAPH_WARNING = (
@@ -90,7 +90,7 @@ def run_backward(
             enabled = _grad_state.enabled
             _grad_state.enabled = False
             try:
-                _propagate_arrays({node: out.array.dtype.type(1)}, [(node.order, node)], None, None, None,
+                _propagate_arrays({node: _ONE[out.array.dtype]}, [(node.order, node)], None, None, None,
                                   retain_graph)
             finally:
                 _grad_state.enabled = enabled
