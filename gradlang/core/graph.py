@@ -287,21 +287,30 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
         edges = tuple([(t.grad_fn or t) if t._requires_grad else None for t in inputs])
         meta = tuple([(t.array.shape, t.array.dtype) for t in inputs])
     saved = None
-    if prim.save_inputs:
-        # An input is saved only when the gradient of an input that requires grad needs it.
-        kept = []
-        for i, users in zip(prim.save_inputs, prim.saved_for):
-            if users is not None:
-                for j in users:
-                    if edges[j] is not None:
-                        break
-                else:
-                    kept += (None, 0)
-                    continue
-            t = inputs[i]
+    plan = prim.save_inputs
+    if plan:
+        # An input is saved only when the gradient of an input that requires grad needs it. The
+        # two commonest plans are written out: they are most of a scalar program's recording.
+        if plan is _FIRST and prim.saved_for is _ALWAYS:  # log, clamp, exp, …: the input itself
+            t = inputs[0]
             box = t._version
-            kept += (t.array, None) if box is CONSTANT_VERSION else (t, box[0])
-        saved = tuple(kept)
+            saved = (t.array, None) if box is CONSTANT_VERSION else (t, box[0])
+        elif prim.saved_for is _CROSSED:  # a product: each input for the other's gradient
+            a, b = inputs
+            if edges[1] is None:
+                first, first_version = None, 0
+            elif a._version is CONSTANT_VERSION:
+                first, first_version = a.array, None
+            else:
+                first, first_version = a, a._version[0]
+            if edges[0] is None:
+                saved = (first, first_version, None, 0)
+            elif b._version is CONSTANT_VERSION:
+                saved = (first, first_version, b.array, None)
+            else:
+                saved = (first, first_version, b, b._version[0])
+        else:
+            saved = _saved_inputs(prim, inputs, edges)
     if prim.save_output:
         record = SavedOutput(result)
         saved = (record, record.version) if saved is None else saved + (record, record.version)
@@ -319,6 +328,27 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
     node.hooks = None
     result.grad_fn = node
     result._requires_grad = True
+
+
+# Save plans _record writes out (primitives.define makes equal plans these very objects).
+_FIRST, _ALWAYS, _CROSSED = (0,), (None,), ((1,), (0,))
+
+
+def _saved_inputs(prim: Primitive, inputs: tuple, edges: tuple) -> tuple:
+    """The flat (record, version) pairs of the inputs `prim` saves for the gradients needed."""
+    kept = []
+    for i, users in zip(prim.save_inputs, prim.saved_for):
+        if users is not None:
+            for j in users:
+                if edges[j] is not None:
+                    break
+            else:
+                kept += (None, 0)
+                continue
+        t = inputs[i]
+        box = t._version
+        kept += (t.array, None) if box is CONSTANT_VERSION else (t, box[0])
+    return tuple(kept)
 
 
 def retain(node: Node, tensor: Tensor) -> None:

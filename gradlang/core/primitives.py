@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import ops, rounding
+from .graph import _ALWAYS, _CROSSED, _FIRST
 from .ops.dims import reduced_count
 
 PRIMITIVES: dict[str, Primitive] = {}
@@ -83,8 +84,14 @@ _ZERO, _ONE, _TWO = _ScalarsOf(0), _ScalarsOf(1), _ScalarsOf(2)
 def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,
            saved_for=None, vjp_array=None, elementwise=False) -> Primitive:
     users = saved_for or {}
-    prim = Primitive(name, forward, vjp, jvp, node_name, tuple(save_inputs), save_output,
-                     tuple(users.get(i) for i in save_inputs), vjp_array, elementwise)
+    save_inputs, saved_for = tuple(save_inputs), tuple(users.get(i) for i in save_inputs)
+    # The plans graph._record writes out are recognised there by identity.
+    if save_inputs == _FIRST and saved_for == _ALWAYS:
+        save_inputs, saved_for = _FIRST, _ALWAYS
+    elif save_inputs == (0, 1) and saved_for == _CROSSED:
+        saved_for = _CROSSED
+    prim = Primitive(name, forward, vjp, jvp, node_name, save_inputs, save_output, saved_for, vjp_array,
+                     elementwise)
     PRIMITIVES[name] = prim
     return prim
 
