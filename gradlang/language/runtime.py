@@ -57,6 +57,7 @@ class Limits:
             raise TimeoutError_(f"the program ran longer than {self.timeout} seconds (timeout)")
 
 
+_new = object.__new__
 REQUIRED = object()  # the default of a keyword-only parameter that has none
 
 
@@ -64,7 +65,7 @@ class Function:
     """A function defined in a program (`def` or `lambda`), callable from Python too."""
 
     __slots__ = ("name", "positional", "defaults", "star", "double_star", "body", "closure", "limits",
-                 "is_lambda", "keyword_only", "__weakref__")
+                 "is_lambda", "keyword_only", "plain", "__weakref__")
 
     def __init__(self, name, positional, defaults, star, double_star, body, closure, limits, is_lambda=False,
                  keyword_only=None):
@@ -79,6 +80,8 @@ class Function:
         self.is_lambda = is_lambda
         # Parameters after `*` or `*args`: name -> default (a missing key means required).
         self.keyword_only = keyword_only or {}
+        # Positional parameters only: a call with as many arguments needs no binding rules.
+        self.plain = star is None and double_star is None and not self.keyword_only
 
     def bind(self, args: tuple, kwargs: dict) -> dict:
         names = self.positional
@@ -134,11 +137,14 @@ class Function:
         if limits.depth >= limits.max_recursion:
             raise RecursionError_("maximum recursion depth exceeded")
         limits.tick()  # a call is a step: recursion without loops must meet max_steps and timeout too
-        if len(args) != len(self.positional) or kwargs or self.star or self.double_star or self.keyword_only:
-            variables = self.bind(args, kwargs)
-        else:
+        if self.plain and not kwargs and len(args) == len(self.positional):
             variables = dict(zip(self.positional, args))
-        env = Env(variables, self.closure)
+        else:
+            variables = self.bind(args, kwargs)
+        env = _new(Env)  # Env(variables, self.closure), without an __init__ call
+        env.vars = variables
+        env.outer = self.closure
+        env.returned = None
         limits.depth += 1
         try:
             if self.is_lambda:
