@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import RuntimeError_, TypeError_
+from ..forward_mode import active_levels as _active_levels
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
 from ..graph import rename
@@ -132,6 +133,8 @@ def inplace(target: Tensor, op, *args) -> Tensor:
     """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
     check_inplace(target)
     if not _grad_state.enabled:  # the SGD step's case: nothing records anyway
+        if _updated_scalar(target, op, args):
+            return target
         result = op(target, *args)
     elif target._requires_grad or _any_requires_grad(args):
         _store_recorded(target, op(_snapshot(target), *args))
@@ -141,6 +144,32 @@ def inplace(target: Tensor, op, *args) -> Tensor:
     _write_into(target, result)
     target._duals = result._duals  # forward mode: the new values' tangents
     return target
+
+
+_SCALAR_UPDATES: dict = {}  # ops.add/sub/mul/div -> their primitive (filled on first use: ops imports us)
+
+
+def _updated_scalar(target: Tensor, op, args: tuple) -> bool:
+    """`w -= lr * g` on 0-d float tensors of one dtype, written straight into `target`'s array
+    with the primitive's scalar arithmetic (the values op() would give): True if done."""
+    if not _SCALAR_UPDATES:
+        from .. import primitives
+        from . import arithmetic
+
+        _SCALAR_UPDATES.update({arithmetic.add: primitives.add, arithmetic.sub: primitives.sub,
+                                arithmetic.mul: primitives.mul, arithmetic.div: primitives.div})
+    prim = _SCALAR_UPDATES.get(op)
+    if prim is None or not args or type(args[0]) is not Tensor or _active_levels:
+        return False
+    if len(args) > 1 and any(a is not None for a in args[1:]):  # alpha=, rounding_mode=
+        return False
+    array, other = target.array, args[0].array
+    if array.shape or other.shape or other.dtype is not array.dtype or array.dtype.kind != "f":
+        return False
+    write(array, (), prim.forward(array[()], other[()]))
+    target._version[0] += 1
+    target._duals = None
+    return True
 
 
 def _any_requires_grad(args: tuple) -> bool:
