@@ -89,7 +89,7 @@ def rdiv(x: Tensor, other) -> Tensor:
 
 
 def neg(x: Tensor) -> Tensor:
-    if x.dtype is dtypes.bool_:
+    if x.array.dtype.kind == "b":
         raise RuntimeError_(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
             "mask, use the `~` or `logical_not()` operator instead."

@@ -15,9 +15,15 @@ P = None  # the primitive registry module, bound by ops._bind_primitives (primit
 
 
 def _unary_float(name: str):
+    prim = None  # bound on first use (the registry is bound after this module)
+
     def op(x) -> Tensor:
-        x = _as_tensor(x)
-        return apply(P.PRIMITIVES[name], (_floating(x),))
+        nonlocal prim
+        if prim is None:
+            prim = P.PRIMITIVES[name]
+        if type(x) is not Tensor or x.array.dtype.kind != "f":  # a float tensor needs neither
+            x = _floating(_as_tensor(x))
+        return apply(prim, (x,))
 
     op.__name__ = name
     op.__doc__ = f"Elementwise {name}, differentiable."
@@ -61,10 +67,22 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
     return apply(P.PRIMITIVES["abs"], (_as_tensor(x),))
 
 
+_BOUNDS: dict = {}  # (number, numpy dtype) -> the bound as a numpy scalar: a loop clamps to the same ones
+
+
 def _bound(value, x: Tensor):
     if value is None or isinstance(value, Tensor):
         return value
-    return x.array.dtype.type(value)
+    dtype = x.array.dtype
+    if not value:
+        return dtype.type(value)  # 0. and -0. are equal keys: not kept
+    key = (value, type(value), dtype)  # 1 and 1.0 and True are equal keys: the type tells them apart
+    found = _BOUNDS.get(key)
+    if found is None:
+        if len(_BOUNDS) > 256:
+            _BOUNDS.clear()
+        found = _BOUNDS[key] = dtype.type(value)
+    return found
 
 
 def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's argument names
