@@ -1,10 +1,11 @@
-"""Compiles a whole expression into one Python function, so a loop body makes one call per
-expression instead of one closure call per operator, name and attribute.
+"""Compiles a run of statements into one Python function, so a loop body makes one call per
+run instead of one closure call per statement, operator, name and attribute.
 
-The compiler (compiler.py) asks for a fused function for each compound expression. The
-function is generated Python source over helper values passed in as keyword defaults:
-no name or text of the program becomes Python code except attribute and keyword names,
-which are checked to be plain identifiers. Anything not handled here (f-strings, lambdas,
+The compiler (compiler.py) asks for a fused function for each run of simple statements
+and each compound expression in code that runs repeatedly. The function is generated Python
+source over values and helpers it reaches as closure variables: no name or text of the
+program becomes Python code except attribute and keyword names, which are checked to be
+plain identifiers. Anything not handled here (f-strings, lambdas,
 comprehensions, starred arguments) stays a closure of the compiler, called from the
 generated code.
 
@@ -54,7 +55,7 @@ def check_callable(value):
     raise TypeError_(f"'{type_name(value)}' object is not callable")
 
 
-# What generated code may use besides the program's own values: bound as keyword defaults.
+# What generated code may use besides the program's own values.
 _HELPERS = {
     "_type": type, "_callable": callable, "_Tensor": Tensor, "_Namespace": Namespace, "_SEQ": _SEQUENCES,
     "_GM": _GUARDED_MUL, "_SUB": _SUBSCRIPTABLE, "_getattr": get_attribute, "_special": special_attribute,
@@ -92,9 +93,11 @@ class FusedSites:
         return None if best is None else (self.nodes[best[1]], self.origin)
 
 
-# The generated source: the body's lines start at line _FIRST_LINE, indented by _INDENT.
+# The generated source: the body's lines start at line _FIRST_LINE, indented by _INDENT. Values
+# and helpers reach the body as the factory's variables (closure cells): keyword defaults would
+# be copied into every call's frame, one dict lookup each.
 _FACTORY = """def factory(_where, {parameters}):
-    def fused(env, _where=_where, *, {defaults}):
+    def fused(env, _where=_where):
 {body}
     return fused
 """
@@ -154,8 +157,7 @@ class _Generator:
         made = _factories.get(body)
         if made is None:
             names = [*(f"_b{i}" for i in range(len(self.values))), *_HELPERS, "_G"]
-            source = _FACTORY.format(parameters=", ".join(names), defaults=", ".join(f"{n}={n}" for n in names),
-                                     body=body)
+            source = _FACTORY.format(parameters=", ".join(names), body=body)
             try:
                 code = compile(source, "<gradlang>", "exec")
             except (SyntaxError, RecursionError, MemoryError):
