@@ -5,9 +5,8 @@ The compiler (compiler.py) asks for a fused function for each run of simple stat
 and each compound expression in code that runs repeatedly. The function is generated Python
 source over values and helpers it reaches as closure variables: no name or text of the
 program becomes Python code except attribute and keyword names, which are checked to be
-plain identifiers. Anything not handled here (f-strings, lambdas,
-comprehensions, starred arguments) stays a closure of the compiler, called from the
-generated code.
+plain identifiers. Anything not handled here (f-strings, lambdas, comprehensions, starred
+arguments, compound statements) stays the compiler's closure, called from the generated code.
 
 Errors still point at the operator, call, attribute or index that raised them: the
 function carries a `_where` default like the compiler's closures, a `FusedSites` that
