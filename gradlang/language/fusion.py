@@ -54,15 +54,35 @@ def check_callable(value):
     raise TypeError_(f"'{type_name(value)}' object is not callable")
 
 
+def _plus(a, b):
+    """a + b, its size checked first when both are sequences."""
+    if type(a) in _SEQUENCES and type(b) in _SEQUENCES:
+        return guards.add(a, b)
+    return a + b
+
+
+def _times(a, b):
+    """a * b, checked first when an int could make a sequence or an int enormous."""
+    if type(a) in _GUARDED_MUL or type(b) in _GUARDED_MUL:
+        return guards.multiply(a, b)
+    return a * b
+
+
+def _power(a, b):
+    if type(a) is int and type(b) is int:
+        return guards.power(a, b)
+    return a ** b
+
+
 # What generated code may use besides the program's own values.
 _HELPERS = {
     "_type": type, "_callable": callable, "_Tensor": Tensor, "_Namespace": Namespace, "_SEQ": _SEQUENCES,
     "_GM": _GUARDED_MUL, "_SUB": _SUBSCRIPTABLE, "_getattr": get_attribute, "_special": special_attribute,
-    "_add": guards.add, "_mul": guards.multiply, "_pow": guards.BINARY["**"], "_cc": check_callable,
+    "_plus": _plus, "_times": _times, "_power": _power, "_cc": check_callable,
     "_cs": check_subscriptable, "_BREAK": BREAK, "_CONTINUE": CONTINUE, "_RETURN": RETURN,
 }
 _GUARDED_BINARY = {"%": "_mod", "<<": "_lshift"}  # guarded, rarely used: a helper call each
-_GUARDED_INLINE = {"+": ("_add", "in _SEQ", "&"), "*": ("_mul", "in _GM", "|"), "**": ("_pow", "is int", "&")}
+_GUARDED_CALLS = {"+": "_plus", "*": "_times", "**": "_power"}
 _HELPERS.update({"_mod": guards.BINARY["%"], "_lshift": guards.BINARY["<<"]})
 
 
@@ -173,10 +193,16 @@ class _Generator:
     def statement(self, node: S.Stmt, scope) -> str:
         """One line of Python for a simple statement, located at the statement."""
         method = getattr(self, "_stmt_" + type(node).__name__, None)
+        first_temp = self.temps + 1
         text = method(node, scope) if method is not None else None
         if text is None:  # the compiler's closure of the statement (it returns no signal)
             text = f"{self._bind(self.compiler.statement_closure(node, scope))}(env)"
-        return self._located(node, text)
+        line = self._located(node, text)
+        if self.temps >= first_temp and not isinstance(node, _ENDS_RUN):
+            # What the statement's temporaries hold (a bound method of an intermediate array …)
+            # is let go with the statement, not when the run returns.
+            line += "; " + " = ".join(f"_t{i}" for i in range(first_temp, self.temps + 1)) + " = None"
+        return line
 
     def _stmt_ExprStmt(self, node: S.ExprStmt, scope) -> str:
         return self.expression(node.value, scope)
@@ -266,14 +292,10 @@ class _Generator:
         left, right = self.expression(node.left, scope), self.expression(node.right, scope)
         if op in _PLAIN_BINARY:
             return self._located(node, f"({left} {op} {right})")
-        if op in _GUARDED_BINARY:
-            return self._located(node, f"{_GUARDED_BINARY[op]}({left}, {right})")
-        # The guard runs only for operand types that could make an enormous result; `&` and
-        # `|` evaluate both sides, so each operand's text appears once.
-        helper, test, join = _GUARDED_INLINE[op]
-        a, b = self._temp(), self._temp()
-        guarded = f"(_type({a} := {left}) {test}) {join} (_type({b} := {right}) {test})"
-        return self._located(node, f"({helper}({a}, {b}) if {guarded} else {a} {op} {b})")
+        # A call, not inline code with temporaries: an operand (a big array, maybe) is let go
+        # as soon as the operation is done, as Python's own evaluation does.
+        helper = _GUARDED_BINARY.get(op) or _GUARDED_CALLS[op]
+        return self._located(node, f"{helper}({left}, {right})")
 
     def _UnaryOp(self, node: S.UnaryOp, scope) -> str | None:
         operand = self.expression(node.operand, scope)

@@ -168,3 +168,23 @@ def test_loop_and_function_bodies_are_fused_and_code_that_runs_once_is_not(monke
     assert built == []
     outcome("for i in range(2):\n    x = i + 1\n    print(x * 2)\ndef f(a):\n    return a.grad")
     assert len(built) == 2  # one run of statements each
+
+
+def test_fused_code_lets_go_of_intermediate_values_as_python_does():
+    """An operand is released when its operation is done, and whatever a statement's
+    temporaries held is released when the statement is: big intermediate arrays don't pile up."""
+    import weakref
+
+    refs: list = []
+
+    def mark(value):
+        refs.append(weakref.ref(value))
+        return value
+
+    out = io.StringIO()
+    interp = Interpreter(stdout=out, stderr=io.StringIO())
+    interp["mark"] = mark
+    interp["alive"] = lambda: refs[-1]() is not None
+    interp.run("x = ones(3)\nfor i in range(1):\n    s = [mark(x * 2) * 3, alive()]\n"
+               "    t = mark(x * 2).sum()\n    print(s[1], alive(), t.item())")
+    assert out.getvalue() == "False False 6.0\n"
