@@ -17,7 +17,6 @@ compiler keeps its closures.
 
 from __future__ import annotations
 
-import keyword
 import sys
 
 from ..core.tensor import Tensor
@@ -397,6 +396,8 @@ _ENDS_RUN = (S.Return, S.Break, S.Continue)
 
 
 def _plain_identifier(name: str) -> bool:
+    import keyword  # here: only code that runs repeatedly is fused, and a start-up needs none
+
     return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
 
 
