@@ -319,6 +319,12 @@ def _pow_scalar_values(node, g, exponent):
     if exponent == 0:
         return (np.zeros(g.shape, dtype=g.dtype),)
     dtype = x.dtype
+    if exponent == 2 and type(g) is np.ndarray and g.ndim and not any(g.strides):
+        # One value spread (a mean's or a sum's gradient): g * (2 * x) is x * (2 * g) to the
+        # bit, doubling being exact, in one pass instead of two (unless 2 * g overflows).
+        doubled = g[(0,) * g.ndim] * _TWO[dtype]
+        if np.isfinite(doubled) or not np.isfinite(g[(0,) * g.ndim]):
+            return (x * doubled,)
     return (g * (_power(x, exponent - 1) * np.asarray(exponent, dtype)),)
 
 
@@ -458,6 +464,15 @@ sign = define(
 # Constants of a value's dtype, as ops turns a Python number into one (`ops.rsub(out, 1)`).
 
 
+def _sigmoid_backward_value(g, out):
+    """(g * (1 - out)) * out, PyTorch's order; an array's products go into the one new array."""
+    if type(out) is not np.ndarray or g.shape != out.shape or g.dtype != out.dtype:
+        return (g * (_ONE[out.dtype] - out)) * out
+    result = _ONE[out.dtype] - out
+    np.multiply(g, result, out=result)
+    return np.multiply(result, out, out=result)
+
+
 def _sigmoid_forward(x):
     return _reciprocal_value(rounding.exp(-x) + _ONE[x.dtype])
 
@@ -503,7 +518,7 @@ tanh_backward = define(
 _unary("tanh", rounding.tanh, lambda g, x, out: ops.tanh_backward(g, out), "TanhBackward0",
        saves="output", chain_values=lambda g, x, out: _tanh_backward_value(g, out))
 _unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsub(out, 1)), out),
-       "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: (g * (_ONE[out.dtype] - out)) * out)
+       "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: _sigmoid_backward_value(g, out))
 _unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output",
        chain_values=lambda g, x, out: g / (out * _TWO[out.dtype]))
 def _relu_passes(out):

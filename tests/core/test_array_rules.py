@@ -75,6 +75,11 @@ CASES = [
     ("expand from 1", [([[2.0]], F32, True)], lambda a: a.expand(2, 3) * 1.5),
     ("mixed dtypes", [([1.0, 2.0], F32, True), ([0.5, 0.25], F64, True)], lambda a, b: a.double() * b),
     ("unused input", [(1.0, F32, True), (2.0, F32, True)], lambda a, b: a * 2),
+    # a mean's or a sum's gradient is one value spread: pow 2 takes it in one pass
+    ("square of a mean", [([1e-3, 0.5, -0.0, 3.0, 1e-40, -7.25], F32, True)], lambda a: T.mean(a ** 2)),
+    ("square of a sum, 2g overflowing", [([1e-3, 0.5, -0.0, 3.0], F32, True)], lambda a: T.sum(a ** 2) * 3e38),
+    ("square of a sum f64", [([1e-3, 0.5, -0.0, 3.0], F64, True)], lambda a: T.sum(a ** 2, 0) * 0.1),
+    ("sigmoid chain", [([-30.0, -1.0, -0.0, 0.5, 2.5, 30.0], F32, True)], lambda a: T.mean((T.sigmoid(a) - 0.5) ** 2)),
 ]
 
 
