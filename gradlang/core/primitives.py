@@ -453,8 +453,17 @@ def _unary(name, forward, chain, node_name, saves="input", chain_values=None):
                   elementwise=True)
 
 
+def _sign_forward(x):
+    """-1, 0 or 1; PyTorch's sign of NaN is 0 (numpy's is NaN) and of -0. is 0."""
+    if x.dtype.kind == "b":
+        return x.copy()  # a bool is its own sign
+    if x.dtype.kind != "f":
+        return np.sign(x)
+    return np.subtract(x > 0, x < 0, dtype=x.dtype)
+
+
 sign = define(
-    "sign", np.sign,
+    "sign", _sign_forward,
     vjp=lambda node, g: (ops.zeros_like(g),),
     jvp=lambda p, t: ops.zeros_like(t[0]),
     node_name="SignBackward0",
@@ -771,22 +780,77 @@ reduce_dim = define(
 )
 
 
-def _norm_vjp(node, g):
+def _vector_norm_forward(x, ord, dims, keepdim):  # noqa: A002 - PyTorch's argument name
+    """linalg.vector_norm of `x` over `dims` (None: all of it)."""
+    if ord == 2:
+        out = np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim, dtype=x.dtype))
+    elif ord == 0:
+        out = np.sum(x != 0, axis=dims, keepdims=keepdim).astype(x.dtype)
+    elif ord == 1:
+        out = np.sum(np.abs(x), axis=dims, keepdims=keepdim, dtype=x.dtype)
+    elif ord == math.inf or ord == -math.inf:
+        extreme = np.max if ord > 0 else np.min
+        out = extreme(np.abs(x), axis=dims, keepdims=keepdim)
+    else:
+        # PyTorch's bits: each |x| ** ord and the root rounded from float64 (numpy's float32 pow
+        # loop on arrays is less accurate than its scalar pow), the sum in x's dtype.
+        powered = (np.abs(x).astype(np.float64) ** ord).astype(x.dtype)
+        total = np.sum(powered, axis=dims, keepdims=keepdim, dtype=x.dtype)
+        out = (np.asarray(total, np.float64) ** np.float64(_ONE[x.dtype] / x.dtype.type(ord))).astype(x.dtype)
+    return np.asarray(out, dtype=x.dtype)
+
+
+def _vector_norm_vjp(node, g, ord, dims, keepdim):  # noqa: A002
+    """PyTorch's vector-norm gradient, case by case (its subgradients at 0 included); ord 0 has none."""
     x, out = node.saved_tensors()
-    scale = ops.div(g, out) if out.array != 0 else ops.zeros_like(g)
-    return (ops.mul(x, scale),)
+    if ord == 0:
+        return (None,)
+    shape = x.array.shape
+    g, norm = _expand_back(g, shape, dims, keepdim), _expand_back(out, shape, dims, keepdim)
+    if ord == 1:
+        return (ops.mul(ops.sign(x), g),)
+    if ord == 2:
+        return (ops.mul(g, _keep(norm.array != 0, ops.div(x, norm))),)
+    if ord == math.inf or ord == -math.inf:  # shared among the elements that tie for the extreme
+        magnitude = np.abs(x.array)
+        mask = _mask((magnitude == norm.array) | np.isnan(magnitude), x)  # a NaN is an extreme too
+        count = ops.sum(mask, dims, keepdim=True) if dims is not None else ops.sum(mask)
+        return (ops.mul(ops.sign(x), ops.mul(ops.div(g, count), mask)),)
+    magnitude = ops.abs(x)
+    if ord < 1:
+        powered = _keep(x.array != 0, ops.pow(magnitude, ord - 1))
+        return (ops.mul(ops.mul(ops.mul(ops.sign(x), powered), g), ops.pow(norm, 1 - ord)),)
+    scale = _keep(norm.array != 0, ops.div(g, ops.pow(norm, ord - 1)))
+    if ord < 2:
+        return (ops.mul(ops.mul(ops.sign(x), ops.pow(magnitude, ord - 1)), scale),)
+    return (ops.mul(ops.mul(x, ops.pow(magnitude, ord - 2)), scale),)
 
 
-def _norm_jvp(p, t):
-    out = ops.norm(p[0])
-    if out.array == 0:  # the subgradient PyTorch picks at 0, as in the VJP
+def _vector_norm_jvp(p, t, ord, dims, keepdim):  # noqa: A002
+    """The tangent: each element's derivative (the VJP's, for a gradient of ones) times its tangent, summed."""
+    out = ops.norm(p[0], ord, dims, keepdim)
+    ones = ops.ones_like(out)
+    node = _Derivative(p[0], out)
+    (derivative,) = _vector_norm_vjp(node, ones, ord, dims, keepdim)
+    if derivative is None:
         return ops.zeros_like(out)
-    return ops.div(ops.sum(ops.mul(p[0], t[0])), out)
+    product = ops.mul(derivative, t[0])
+    return ops.sum(product, dims, keepdim) if dims is not None else ops.sum(product)
 
 
-norm = define(
-    "norm", lambda x: np.sqrt(np.sum(x * x, dtype=x.dtype)),
-    _norm_vjp, _norm_jvp, "LinalgVectorNormBackward0", save_inputs=(0,), save_output=True,
+class _Derivative:
+    """What _vector_norm_vjp reads of a node, for the JVP: the input and the output."""
+
+    def __init__(self, x, out) -> None:
+        self.values = (x, out)
+
+    def saved_tensors(self) -> tuple:
+        return self.values
+
+
+vector_norm = define(
+    "vector_norm", _vector_norm_forward, _vector_norm_vjp, _vector_norm_jvp, "LinalgVectorNormBackward0",
+    save_inputs=(0,), save_output=True,
 )
 
 

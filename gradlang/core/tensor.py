@@ -474,8 +474,8 @@ class Tensor(metaclass=_TorchClass):
     def argmin(self, dim=None, keepdim=False):
         return _ops.argmin(self, dim, keepdim)
 
-    def norm(self, p=2, dim=None, keepdim=False):
-        return _ops.norm(self, p, dim, keepdim)
+    def norm(self, p=2, dim=None, keepdim=False, dtype=None):
+        return _ops.norm(self, p, dim, keepdim, dtype)
 
     def var(self, *args, **kwargs):
         return _ops.var(self, *args, **kwargs)

@@ -698,3 +698,21 @@ def test_jvp_of_a_function_returning_values_and_indices(torch, f):
         return jvp(lambda x: f(lib, x), (lib.tensor([1.0, 3.0, 3.0]),), (lib.tensor([1.0, 2.0, 5.0]),))
 
     same_outcome(torch, scenario)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.tensor([1, 2]).norm()",
+        "r = m.norm('fro', dim=(0, 1, 2))",
+        "r = m.norm('fro'), lib.norm(m, 'fro', 1), m.norm(dim=(0, 2), keepdim=True), m.norm(keepdim=True)",
+        "r = m.norm(0), m.norm(float('inf'), dim=-1), m.norm(-float('inf'), 1, True), m.norm(1.5, dtype=lib.float64)",
+        "x = m.requires_grad_(); x.norm(0).backward(); r = x.grad",
+        "x = lib.tensor([3.0, float('nan'), -3.0], requires_grad=True); x.norm(float('inf')).backward(); r = x.grad",
+        "x = lib.zeros(2, requires_grad=True); y = x.norm(dim=0); y.backward(); r = y, x.grad",
+        "r = m.norm(p=None)",
+        "r = lib.sign(lib.tensor([float('nan'), -0.0, 0.0, -1.0])), lib.sign(lib.tensor([True, False])), m.sign()",
+    ],
+)
+def test_norm_orders_dims_and_errors(torch, code):
+    same_outcome(torch, _run("m = lib.tensor([[[0.0, 1.5, -2.0], [2.0, -2.0, 0.5]]]); " + code))

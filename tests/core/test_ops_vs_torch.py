@@ -182,6 +182,22 @@ def sum_over_dims(draw):
 
 
 @st.composite
+def norm_orders(draw):
+    """Tensor.norm and torch.norm of every order PyTorch treats apart (zeros and ties come up on
+    the grid: its subgradients there), over all dims or some, kept or not."""
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
+    x = draw(floats(shape))
+    order = draw(st.sampled_from([2, 1, float("inf"), float("-inf"), 0, 3, 1.5, 0.5, -1, "fro"]))
+    keepdim = draw(st.booleans())
+    if draw(st.booleans()):
+        return Example([x], lambda m, t: t.norm(order, keepdim=keepdim), (order, keepdim))
+    most = 2 if order == "fro" else len(shape)  # 'fro' over more dims is a matrix norm's error
+    dims = tuple(draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=most, unique=True)))
+    dim = dims[0] if len(dims) == 1 and draw(st.booleans()) else dims
+    return Example([x], lambda m, t: m.norm(t, order, dim, keepdim), (order, dim, keepdim))
+
+
+@st.composite
 def matmul_pair(draw):
     n, p, k, b = (draw(st.integers(1, 4)) for _ in range(4))
     left, right = draw(
@@ -537,6 +553,7 @@ CASES = {
     "var_std": spread_case(),
     "pieces": pieces_case(),
     "norm": unary("norm", method=True),
+    "norm_orders": norm_orders(),
     "dtype": dtype_case(),
 }
 

@@ -8,15 +8,14 @@ from collections import namedtuple
 
 import numpy as np
 
-from ...errors import IndexError_, RuntimeError_, TypeError_
+from ...errors import IndexError_, NotImplementedError_, RuntimeError_, TypeError_
 from ..dtypes import DType
 from ..graph import apply
 from ..notices import warn
 from ..tensor import Tensor
-from .arithmetic import maximum, minimum, pow
+from .arithmetic import maximum, minimum
 from .dims import _dims, _wrap_dim, reduced_count
-from .elementwise import abs
-from .promotion import _as_tensor, _floating, to
+from .promotion import _as_tensor, to
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -192,11 +191,31 @@ def argmin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return _arg_extreme("min", x, dim, keepdim)
 
 
-def norm(x: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
-    if p != 2 or dim is not None:
-        powered = pow(abs(x), p)
-        return pow(sum(powered, dim, keepdim), 1.0 / p)
-    return apply(P.norm, (_floating(x),))
+def norm(x: Tensor, p=2, dim=None, keepdim: bool = False, dtype: DType | None = None) -> Tensor:
+    """torch.norm / Tensor.norm: the vector norm of order `p` ('fro' is 2) over `dim` (None: all)."""
+    x = _as_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
+    if not x.dtype.is_floating_point:
+        raise RuntimeError_(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype.short_name}"
+        )
+    if p is None:
+        p = 2
+    if isinstance(p, str):
+        given = [dim] if isinstance(dim, int) else list(dim) if dim is not None else list(range(x.ndim))
+        if p == "fro" and (dim is None or len(given) <= 2):
+            p = 2  # the Frobenius norm is the 2-norm of the elements
+        elif len(given) != 2:
+            raise RuntimeError_(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, given))}")
+        else:
+            raise NotImplementedError_(f"norm(p={p!r}): matrix norms other than 'fro' are not supported")
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError_(f"norm(): argument 'p' must be Number, not {type(p).__name__}")
+    dims = None if dim is None else _dims_or_all(dim, x.ndim)
+    if dims is None and keepdim:
+        dims = tuple(range(x.ndim))
+    return apply(P.vector_norm, (x,), {"ord": float(p), "dims": dims, "keepdim": keepdim})
 
 
 _SPREAD_OVERLOADS = (
