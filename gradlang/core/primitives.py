@@ -470,9 +470,6 @@ sign = define(
 )
 
 
-# Constants of a value's dtype, as ops turns a Python number into one (`ops.rsub(out, 1)`).
-
-
 def _sigmoid_backward_value(g, out):
     """(g * (1 - out)) * out, PyTorch's order; an array's products go into the one new array."""
     if type(out) is not np.ndarray or g.shape != out.shape or g.dtype != out.dtype:
@@ -549,10 +546,34 @@ _unary("relu", _relu_forward, lambda g, x, out: ops.threshold_backward(g, out), 
 _unary("abs", np.abs, lambda g, x, out: ops.mul(g, ops.sign(x)), "AbsBackward0",
        chain_values=lambda g, x, out: g * np.sign(x))
 
+# More of torch's elementwise functions, each gradient in PyTorch's order of operations.
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+_unary("exp2", rounding.exp2, lambda g, x, out: ops.mul(ops.mul(g, out), _LN2), "Exp2Backward0", saves="output",
+       chain_values=lambda g, x, out: g * out * out.dtype.type(_LN2))
+_unary("expm1", rounding.expm1, lambda g, x, out: ops.mul(g, ops.add(out, 1)), "Expm1Backward0", saves="output",
+       chain_values=lambda g, x, out: g * (out + _ONE[out.dtype]))
+_unary("log2", rounding.log2, lambda g, x, out: ops.div(g, ops.mul(x, _LN2)), "Log2Backward0",
+       chain_values=lambda g, x, out: g / (x * x.dtype.type(_LN2)))
+_unary("log10", rounding.log10, lambda g, x, out: ops.div(g, ops.mul(x, _LN10)), "Log10Backward0",
+       chain_values=lambda g, x, out: g / (x * x.dtype.type(_LN10)))
+_unary("sinh", rounding.sinh, lambda g, x, out: ops.mul(g, ops.cosh(x)), "SinhBackward0",
+       chain_values=lambda g, x, out: g * rounding.cosh(x))
+_unary("cosh", rounding.cosh, lambda g, x, out: ops.mul(g, ops.sinh(x)), "CoshBackward0",
+       chain_values=lambda g, x, out: g * rounding.sinh(x))
+_unary("asin", rounding.asin, lambda g, x, out: ops.mul(g, ops.rsqrt(ops.add(ops.mul(ops.neg(x), x), 1))),
+       "AsinBackward0")
+_unary("acos", rounding.acos, lambda g, x, out: ops.mul(g, ops.neg(ops.rsqrt(ops.add(ops.mul(ops.neg(x), x), 1)))),
+       "AcosBackward0")
+_unary("atan", rounding.atan, lambda g, x, out: ops.div(g, ops.add(ops.mul(x, x), 1)), "AtanBackward0",
+       chain_values=lambda g, x, out: g / (x * x + _ONE[x.dtype]))
+_unary("rsqrt", lambda x: _ONE[x.dtype] / np.sqrt(x), lambda g, x, out: ops.mul(ops.mul(g, -0.5), ops.pow(out, 3)),
+       "RsqrtBackward0", saves="output", chain_values=lambda g, x, out: g * out.dtype.type(-0.5) * _power(out, 3))
+
 # The ops the JVP rules of output-saving primitives call to recompute their output.
 PRIMITIVE_CALLS = {
     "exp": lambda x: ops.exp(x), "tan": lambda x: ops.tan(x), "tanh": lambda x: ops.tanh(x),
     "sigmoid": lambda x: ops.sigmoid(x), "sqrt": lambda x: ops.sqrt(x), "relu": lambda x: ops.relu(x),
+    "exp2": lambda x: ops.exp2(x), "expm1": lambda x: ops.expm1(x), "rsqrt": lambda x: ops.rsqrt(x),
 }
 
 

@@ -519,6 +519,36 @@ class Tensor(metaclass=_TorchClass):
     def sqrt(self):
         return _ops.sqrt(self)
 
+    def rsqrt(self):
+        return _ops.rsqrt(self)
+
+    def exp2(self):
+        return _ops.exp2(self)
+
+    def expm1(self):
+        return _ops.expm1(self)
+
+    def log2(self):
+        return _ops.log2(self)
+
+    def log10(self):
+        return _ops.log10(self)
+
+    def sinh(self):
+        return _ops.sinh(self)
+
+    def cosh(self):
+        return _ops.cosh(self)
+
+    def asin(self):
+        return _ops.asin(self)
+
+    def acos(self):
+        return _ops.acos(self)
+
+    def atan(self):
+        return _ops.atan(self)
+
     def abs(self):
         return _ops.abs(self)
 

@@ -31,6 +31,7 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 GRID = st.integers(-12, 12).map(lambda k: k / 4)  # -3.0 … 3.0 in quarters: exact in float32
 POSITIVE = st.integers(1, 24).map(lambda k: k / 8)  # 0.125 … 3.0
+INSIDE_ONE = st.integers(-3, 3).map(lambda k: k / 4)  # -0.75 … 0.75: where asin and acos are smooth
 NONZERO = st.integers(1, 12).flatmap(lambda k: st.sampled_from([k / 4, -k / 4]))
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
 
@@ -505,6 +506,16 @@ CASES = {
     "reciprocal": unary("reciprocal", NONZERO, method=True),
     "exp_method": unary("exp", method=True),
     "sigmoid_method": unary("sigmoid", method=True),
+    "exp2": unary("exp2"),
+    "expm1": unary("expm1"),
+    "log2": unary("log2", POSITIVE),
+    "log10": unary("log10", POSITIVE, method=True),
+    "sinh": unary("sinh"),
+    "cosh": unary("cosh", method=True),
+    "asin": unary("asin", INSIDE_ONE),
+    "acos": unary("acos", INSIDE_ONE, method=True),
+    "atan": unary("atan"),
+    "rsqrt": unary("rsqrt", POSITIVE, method=True),
     "clamp": clamp_case(),
     "pow": pow_case(),
     # binary with broadcasting

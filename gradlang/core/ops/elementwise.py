@@ -39,6 +39,16 @@ tan = _unary_float("tan")
 tanh = _unary_float("tanh")
 sigmoid = _unary_float("sigmoid")
 sqrt = _unary_float("sqrt")
+exp2 = _unary_float("exp2")
+expm1 = _unary_float("expm1")
+log2 = _unary_float("log2")
+log10 = _unary_float("log10")
+sinh = _unary_float("sinh")
+cosh = _unary_float("cosh")
+asin = _unary_float("asin")
+acos = _unary_float("acos")
+atan = _unary_float("atan")
+rsqrt = _unary_float("rsqrt")
 
 
 def sign(x: Tensor) -> Tensor:
