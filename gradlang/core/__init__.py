@@ -152,6 +152,7 @@ nn = _Namespace(
         relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
         log_softmax=_ops.functional_log_softmax, mse_loss=mse_loss,
         binary_cross_entropy=binary_cross_entropy, nll_loss=_ops.nll_loss, cross_entropy=_ops.cross_entropy,
+        leaky_relu=_ops.leaky_relu, elu=_ops.elu, softplus=_ops.softplus, silu=_ops.silu,
     ),
     MSELoss=MSELoss, BCELoss=BCELoss, CrossEntropyLoss=CrossEntropyLoss,
 )

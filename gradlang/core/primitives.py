@@ -569,6 +569,55 @@ _unary("atan", rounding.atan, lambda g, x, out: ops.div(g, ops.add(ops.mul(x, x)
 _unary("rsqrt", lambda x: _ONE[x.dtype] / np.sqrt(x), lambda g, x, out: ops.mul(ops.mul(g, -0.5), ops.pow(out, 3)),
        "RsqrtBackward0", saves="output", chain_values=lambda g, x, out: g * out.dtype.type(-0.5) * _power(out, 3))
 
+# torch.nn.functional's activations with parameters. Each derivative is a factor of the input
+# (in ops, so that it differentiates again), and the gradient g times it in PyTorch's order.
+def _activation(name, forward, gradient, node_name):
+    """A pointwise primitive with parameters whose `gradient(g, x, **params)` carries g back."""
+
+    def vjp(node, g, **params):
+        (x,) = node.saved_tensors()
+        return (gradient(g, x, **params),)
+
+    def jvp(p, t, **params):
+        return gradient(t[0], p[0], **params)
+
+    return define(name, forward, vjp, jvp, node_name, save_inputs=(0,))
+
+
+def _positive(x):
+    return ops.constant(x.array > 0)
+
+
+_activation(
+    "leaky_relu", lambda x, slope: np.where(x > 0, x, x * x.dtype.type(slope)),
+    lambda g, x, slope: ops.where(_positive(x), g, ops.mul(g, slope)), "LeakyReluBackward0",
+)
+_activation(  # elu's negative side is x <= 0: a NaN takes the positive side's gradient
+    "elu", lambda x, alpha: np.where(x <= 0, rounding.expm1(x) * x.dtype.type(alpha), x),
+    lambda g, x, alpha: ops.where(ops.constant(x.array <= 0), ops.mul(ops.mul(g, alpha), ops.exp(x)), g),
+    "EluBackward0",
+)
+
+
+def _softplus_forward(x, beta, threshold):
+    scaled = x * x.dtype.type(beta)
+    return np.where(scaled > threshold, x, rounding.log1p(rounding.exp(scaled)) / x.dtype.type(beta))
+
+
+def _softplus_gradient(g, x, beta, threshold):
+    z = ops.exp(ops.mul(x, beta))
+    linear = ops.constant(x.array * x.array.dtype.type(beta) > threshold)
+    return ops.where(linear, g, ops.div(ops.mul(g, z), ops.add(z, 1)))
+
+
+def _silu_gradient(g, x):
+    s = ops.sigmoid(x)
+    return ops.mul(ops.mul(g, s), ops.add(ops.mul(x, ops.rsub(s, 1)), 1))
+
+
+_activation("softplus", _softplus_forward, _softplus_gradient, "SoftplusBackward0")
+_activation("silu", lambda x: x / (rounding.exp(-x) + _ONE[x.dtype]), _silu_gradient, "SiluBackward0")
+
 # The ops the JVP rules of output-saving primitives call to recompute their output.
 PRIMITIVE_CALLS = {
     "exp": lambda x: ops.exp(x), "tan": lambda x: ops.tan(x), "tanh": lambda x: ops.tanh(x),

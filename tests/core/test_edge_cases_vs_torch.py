@@ -716,3 +716,12 @@ def test_jvp_of_a_function_returning_values_and_indices(torch, f):
 )
 def test_norm_orders_dims_and_errors(torch, code):
     same_outcome(torch, _run("m = lib.tensor([[[0.0, 1.5, -2.0], [2.0, -2.0, 0.5]]]); " + code))
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "elu", "softplus", "silu"])
+def test_activations_refuse_integers_and_keep_signed_zeros_and_nans(torch, name):
+    same_outcome(torch, _run(f"r = lib.nn.functional.{name}(lib.tensor([1, 2]))"))
+    same_outcome(torch, _run(
+        f"x = lib.tensor([-0.0, 0.0, float('nan'), float('inf'), -float('inf'), 30.0], requires_grad=True); "
+        f"y = lib.nn.functional.{name}(x); y.backward(lib.ones(6)); r = y, x.grad"
+    ))

@@ -182,6 +182,17 @@ def sum_over_dims(draw):
     return Example([x], lambda m, t: m.sum(t, dim=dims, keepdim=keepdim))
 
 
+def activation(name, *parameters):
+    """A torch.nn.functional activation, with its default parameters or others."""
+    @st.composite
+    def build(draw):
+        x = draw(floats(draw(SHAPES)))
+        kwargs = draw(st.sampled_from([{}, *parameters]))
+        return Example([x], lambda m, t: getattr(m.nn.functional, name)(t, **kwargs), kwargs)
+
+    return build()
+
+
 @st.composite
 def norm_orders(draw):
     """Tensor.norm and torch.norm of every order PyTorch treats apart (zeros and ties come up on
@@ -565,6 +576,10 @@ CASES = {
     "pieces": pieces_case(),
     "norm": unary("norm", method=True),
     "norm_orders": norm_orders(),
+    "leaky_relu": activation("leaky_relu", {"negative_slope": 0.25}),
+    "elu": activation("elu", {"alpha": 0.5}),
+    "softplus": activation("softplus", {"beta": 2.0, "threshold": 1.0}),  # the threshold met on the grid
+    "silu": activation("silu"),
     "dtype": dtype_case(),
 }
 

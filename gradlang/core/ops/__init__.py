@@ -94,12 +94,16 @@ from .elementwise import (
 from .functional import (
     binary_cross_entropy,
     cross_entropy,
+    elu,
     functional_log_softmax,
     functional_softmax,
+    leaky_relu,
     log_softmax,
     mse_loss,
     nll_loss,
+    silu,
     softmax,
+    softplus,
 )
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
 from .indexing import _normalise_index, index, index_put, index_scatter
@@ -180,4 +184,5 @@ __all__ = [
     "transpose", "unsqueeze", "view", "where", "zeros_like",
     "chunk", "cross_entropy", "narrow", "nll_loss", "select", "split", "std", "unbind", "var",
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
+    "elu", "leaky_relu", "silu", "softplus",
 ]

@@ -207,3 +207,28 @@ def _class_probability_loss(input: Tensor, target: Tensor, weight, class_dim: in
     if out.grad_fn is not None:
         rename(out.grad_fn, "DivBackward1")  # PyTorch divides by a number there
     return out
+
+
+def _activation_input(x, name: str) -> Tensor:
+    x = _as_tensor(x)
+    if not x.dtype.is_floating_point:
+        raise NotImplementedError_(f"\"{name}\" not implemented for '{x.dtype.short_name}'")
+    return x
+
+
+def leaky_relu(x, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    return apply(P.PRIMITIVES["leaky_relu"], (_activation_input(x, "leaky_relu_cpu"),), {"slope": negative_slope})
+
+
+def elu(x, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return apply(P.PRIMITIVES["elu"], (_activation_input(x, "elu_cpu"),), {"alpha": alpha})
+
+
+def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    x = _activation_input(x, "softplus_cpu")
+    return apply(P.PRIMITIVES["softplus"], (x,), {"beta": beta, "threshold": threshold})
+
+
+def silu(x, inplace: bool = False) -> Tensor:
+    return apply(P.PRIMITIVES["silu"], (_activation_input(x, "silu_cpu"),))
+
