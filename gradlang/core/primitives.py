@@ -618,6 +618,69 @@ def _silu_gradient(g, x):
 _activation("softplus", _softplus_forward, _softplus_gradient, "SoftplusBackward0")
 _activation("silu", lambda x: x / (rounding.exp(-x) + _ONE[x.dtype]), _silu_gradient, "SiluBackward0")
 
+# ---------------------------------------------------------------- scans, flips, logsumexp
+
+
+def _cumsum_forward(x, dim):
+    """PyTorch accumulates a float cumsum in float64 (its CPU accumulation type) and rounds each
+    partial sum; integers and bools add up in int64."""
+    if x.ndim == 0:
+        return x.astype(np.int64) if x.dtype.kind in "biu" else x.copy()
+    if x.dtype.kind == "f":
+        return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
+    return np.cumsum(x, axis=dim, dtype=np.int64)
+
+
+def _reversed_cumsum(g, dim):
+    """cumsum's gradient: the sums from each position to the end."""
+    if g.ndim == 0:
+        return g
+    return ops.flip(ops.cumsum(ops.flip(g, (dim,)), dim), (dim,))
+
+
+cumsum = define(
+    "cumsum", _cumsum_forward,
+    vjp=lambda node, g, dim: (_reversed_cumsum(g, dim),),
+    jvp=lambda p, t, dim: ops.cumsum(t[0], dim),
+    node_name="CumsumBackward0",
+)
+flip = define(
+    "flip", lambda x, dims: np.flip(x, dims).copy(),
+    vjp=lambda node, g, dims: (ops.flip(g, dims),),
+    jvp=lambda p, t, dims: ops.flip(t[0], dims),
+    node_name="FlipBackward0",
+)
+
+
+def _logsumexp_forward(x, dims, keepdim):
+    """log(sum(exp(x))) over `dims`, computed around the maximum (an infinite one left out) so
+    that exp cannot overflow."""
+    if x.size == 0:
+        return np.log(np.sum(np.exp(x), axis=dims, keepdims=keepdim))
+    top = np.max(x, axis=dims, keepdims=True)
+    top = np.where(np.isinf(top), _ZERO[x.dtype], top)
+    out = np.log(np.sum(rounding.exp(x - top), axis=dims, keepdims=True)) + top
+    return out if keepdim else np.squeeze(out, axis=dims)
+
+
+def _logsumexp_vjp(node, g, dims, keepdim):
+    x, out = node.saved_tensors()
+    shape = x.array.shape
+    spread = _expand_back(out, shape, dims, keepdim)
+    return (ops.mul(_expand_back(g, shape, dims, keepdim), ops.exp(ops.sub(x, spread))),)
+
+
+def _logsumexp_jvp(p, t, dims, keepdim):
+    x = p[0]
+    out = ops.logsumexp(x, dims, True)
+    return ops.sum(ops.mul(ops.exp(ops.sub(x, out)), t[0]), dims, keepdim)
+
+
+logsumexp = define(
+    "logsumexp", _logsumexp_forward, _logsumexp_vjp, _logsumexp_jvp, "LogsumexpBackward0",
+    save_inputs=(0,), save_output=True,
+)
+
 # The ops the JVP rules of output-saving primitives call to recompute their output.
 PRIMITIVE_CALLS = {
     "exp": lambda x: ops.exp(x), "tan": lambda x: ops.tan(x), "tanh": lambda x: ops.tanh(x),

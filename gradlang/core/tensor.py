@@ -522,6 +522,24 @@ class Tensor(metaclass=_TorchClass):
     def rsqrt(self):
         return _ops.rsqrt(self)
 
+    def cumsum(self, dim, dtype=None):
+        return _ops.cumsum(self, dim, dtype)
+
+    def logsumexp(self, *args, **kwargs):  # PyTorch's own message when `dim` is left out
+        return _ops.logsumexp(self, *args, **kwargs)
+
+    def flip(self, *dims):
+        return _ops.flip(self, *dims)
+
+    def outer(self, vec2):
+        return _ops.outer(self, vec2)
+
+    def masked_fill(self, mask, value):
+        return _ops.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask, value):
+        return _ops.inplace(self, _ops.masked_fill, mask, value)
+
     def exp2(self):
         return _ops.exp2(self)
 

@@ -725,3 +725,30 @@ def test_activations_refuse_integers_and_keep_signed_zeros_and_nans(torch, name)
         f"x = lib.tensor([-0.0, 0.0, float('nan'), float('inf'), -float('inf'), 30.0], requires_grad=True); "
         f"y = lib.nn.functional.{name}(x); y.backward(lib.ones(6)); r = y, x.grad"
     ))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = x.masked_fill(lib.tensor([[1., 0.], [0., 1.]]), 0.0)",
+        "r = x.masked_fill(lib.tensor([1, 0]), 0.0)",
+        "r = x.masked_fill(m, lib.tensor([1., 2.]))",
+        "r = x.masked_fill(lib.tensor([True, False, True]), 0.0)",
+        "r = lib.tensor([1, 2]).masked_fill(lib.tensor([True, False]), 2.5), x.masked_fill(m, float('nan'))",
+        "y = x * 1; y.masked_fill_(m, 7.0); y.sum().backward(); r = y, x.grad",
+        "r = lib.outer(x, x[0])",
+        "r = lib.outer(x[0], x)",
+        "r = lib.tensor([1, 2, 3]).cumsum(0), lib.tensor([True, True]).cumsum(0), lib.tensor(3.).cumsum(0)",
+        "r = x.cumsum(2)",
+        "r = x.flip(0, 0)",
+        "r = x.flip(0, 1), lib.tensor(2.).flip(0)",
+        "r = x.logsumexp()",
+        "r = lib.tensor([1, 2]).logsumexp(0), lib.tensor([-float('inf'), -float('inf')]).logsumexp(0)",
+        "r = lib.tensor([float('inf'), 1.0]).logsumexp(0), lib.tensor(2.).logsumexp(0)",
+    ],
+)
+def test_masked_fill_outer_cumsum_flip_logsumexp_edges(torch, code):
+    same_outcome(torch, _run(
+        "x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); m = lib.tensor([[True, False], [False, True]]); "
+        + code
+    ))

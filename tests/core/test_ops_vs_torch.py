@@ -182,6 +182,31 @@ def sum_over_dims(draw):
     return Example([x], lambda m, t: m.sum(t, dim=dims, keepdim=keepdim))
 
 
+def scans_and_flips(kind):
+    """cumsum along a dim, flip over some dims, logsumexp over some dims, masked_fill by a mask
+    drawn from the values (a number or a 0-d tensor), outer of two vectors."""
+    @st.composite
+    def build(draw):
+        shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+        x = draw(floats(shape))
+        dims = tuple(draw(st.lists(st.integers(-len(shape), len(shape) - 1), min_size=1, max_size=len(shape),
+                                   unique_by=lambda d: d % len(shape))))
+        keepdim = draw(st.booleans())
+        if kind == "cumsum":
+            return Example([x], lambda m, t: t.cumsum(dims[0]), dims)
+        if kind == "flip":
+            return Example([x], lambda m, t: m.flip(t, dims), dims)
+        if kind == "logsumexp":
+            return Example([x], lambda m, t: m.logsumexp(t, dims, keepdim), (dims, keepdim))
+        if kind == "outer":
+            return Example([x.reshape(-1), draw(floats((draw(st.integers(1, 4)),)))], lambda m, a, b: m.outer(a, b))
+        if kind == "masked_fill":
+            return Example([x], lambda m, t: t.masked_fill(t > 0.5, -1.25))
+        return Example([x, draw(floats(()))], lambda m, t, v: t.masked_fill(t < 0, v))
+
+    return build()
+
+
 def activation(name, *parameters):
     """A torch.nn.functional activation, with its default parameters or others."""
     @st.composite
@@ -580,6 +605,12 @@ CASES = {
     "elu": activation("elu", {"alpha": 0.5}),
     "softplus": activation("softplus", {"beta": 2.0, "threshold": 1.0}),  # the threshold met on the grid
     "silu": activation("silu"),
+    "cumsum": scans_and_flips("cumsum"),
+    "flip": scans_and_flips("flip"),
+    "logsumexp": scans_and_flips("logsumexp"),
+    "outer": scans_and_flips("outer"),
+    "masked_fill": scans_and_flips("masked_fill"),
+    "masked_fill_tensor": scans_and_flips("masked_fill_tensor"),
     "dtype": dtype_case(),
 }
 

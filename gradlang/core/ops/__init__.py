@@ -78,6 +78,7 @@ from .elementwise import (
     log1p,
     log2,
     log10,
+    masked_fill,
     relu,
     rsqrt,
     sigmoid,
@@ -108,7 +109,7 @@ from .functional import (
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
 from .indexing import _normalise_index, index, index_put, index_scatter
 from .joining import cat, concat, stack
-from .linalg import bmm, dot, matmul, mm, mT, mv
+from .linalg import bmm, dot, matmul, mm, mT, mv, outer
 from .promotion import (
     UnsupportedOperand,
     _as_tensor,
@@ -121,7 +122,23 @@ from .promotion import (
     _scalar,
     to,
 )
-from .reductions import MaxResult, MinResult, amax, amin, argmax, argmin, max, mean, min, norm, std, sum, var
+from .reductions import (
+    MaxResult,
+    MinResult,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    cumsum,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    std,
+    sum,
+    var,
+)
 from .shape import (
     T,
     _share_storage,
@@ -131,6 +148,7 @@ from .shape import (
     contiguous,
     expand,
     flatten,
+    flip,
     narrow,
     permute,
     reshape,
@@ -185,4 +203,5 @@ __all__ = [
     "chunk", "cross_entropy", "narrow", "nll_loss", "select", "split", "std", "unbind", "var",
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
     "elu", "leaky_relu", "silu", "softplus",
+    "cumsum", "flip", "logsumexp", "masked_fill", "outer",
 ]

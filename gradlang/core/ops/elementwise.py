@@ -3,6 +3,8 @@ clamp (with PyTorch's Clamp/ClampMin/ClampMax names) and where."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import NotImplementedError_, RuntimeError_
 from .. import dtypes, limits
 from ..dtypes import result_type
@@ -162,3 +164,23 @@ def _broadcast_in_order(operands: tuple[Tensor, ...]) -> None:
     shape = operands[0].array.shape
     for operand in operands[1:]:
         shape = broadcast_shapes(shape, operand.array.shape)
+
+
+def masked_fill(x: Tensor, mask: Tensor, value) -> Tensor:
+    """`value` where `mask` holds, `x` elsewhere, in x's dtype: MaskedFillBackward0 for a number,
+    MaskedFillBackward1 for a 0-d tensor (whose gradient sums the masked places)."""
+    mask = _as_tensor(mask)
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError_(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.cpp_name}")
+    given = isinstance(value, Tensor)
+    if given and value.ndim:
+        raise RuntimeError_(
+            f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
+        )
+    broadcast_shapes(mask.array.shape, x.array.shape)
+    keep = Tensor._wrap(~mask.array)
+    out = where(keep, x, _coerce(value, x.dtype) if given else Tensor._wrap(np.asarray(value).astype(x.array.dtype)))
+    if out.grad_fn is not None:
+        rename(out.grad_fn, "MaskedFillBackward1" if given and value.requires_grad else "MaskedFillBackward0")
+    return out
+

@@ -207,3 +207,13 @@ def mT(x: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
     if x.ndim < 2:
         raise RuntimeError_(f"tensor.mT is only supported on matrices or batches of matrices. Got {x.ndim}-D tensor.")
     return transpose(x, -2, -1)
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """The outer product of two vectors: a as a column times b (MulBackward0, as in PyTorch)."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    for name, v in (("self", a), ("vec2", b)):
+        if v.ndim != 1:
+            raise RuntimeError_(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    return reshape(a, -1, 1) * b
+

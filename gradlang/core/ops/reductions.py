@@ -9,6 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from ...errors import IndexError_, NotImplementedError_, RuntimeError_, TypeError_
+from .. import dtypes
 from ..dtypes import DType
 from ..graph import apply
 from ..notices import warn
@@ -17,6 +18,7 @@ from .arithmetic import maximum, minimum
 from .dims import _dims, _wrap_dim, reduced_count
 from .promotion import _as_tensor, to
 
+_REQUIRED = object()  # an argument PyTorch requires, left out
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
 
@@ -289,3 +291,27 @@ def var(x: Tensor, *args, **kwargs) -> Tensor:
 def std(x: Tensor, *args, **kwargs) -> Tensor:
     """The standard deviation: var's square root."""
     return _spread("std", x, args, kwargs)
+
+
+def cumsum(x: Tensor, dim, dtype: DType | None = None) -> Tensor:
+    """Running sums along `dim` (CumsumBackward0); integers and bools sum in int64."""
+    x = _as_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError_(f"cumsum(): argument 'dim' must be int, not {type(dim).__name__}")
+    return apply(P.cumsum, (x,), {"dim": _wrap_dim(dim, x.ndim)})
+
+
+def logsumexp(x: Tensor, dim=_REQUIRED, keepdim: bool = False) -> Tensor:
+    """log(sum(exp(x))) over `dim` (one or several dims), without overflow (LogsumexpBackward0)."""
+    if dim is _REQUIRED:
+        raise TypeError_('logsumexp() missing 1 required positional arguments: "dim"')
+    x = _as_tensor(x)
+    if not x.dtype.is_floating_point:
+        x = to(x, dtypes.DEFAULT_FLOAT)
+    dims = _dims_or_all(dim, x.ndim)
+    if dims is None:  # a 0-d tensor: its own logsumexp
+        dims = ()
+    return apply(P.logsumexp, (x,), {"dims": dims, "keepdim": keepdim})
+

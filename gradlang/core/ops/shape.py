@@ -394,3 +394,14 @@ def select(x: Tensor, dim: int, index) -> Tensor:
             f"select(): index {position} out of range for tensor of size {list(x.array.shape)} at dimension {dim}"
         )
     return _view_along(x, dim, position, "SelectBackward0")
+
+
+def flip(x: Tensor, *dims) -> Tensor:
+    """The elements in reverse order along each of `dims` (a copy: FlipBackward0)."""
+    given = dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims
+    wrapped = [_wrap_dim(d, x.ndim) for d in given]
+    for i, d in enumerate(wrapped):
+        if d in wrapped[:i]:
+            raise RuntimeError_(f"dim {d} appears multiple times in the list of dims")
+    return apply(P.flip, (x,), {"dims": tuple(wrapped) if x.ndim else ()})
+
