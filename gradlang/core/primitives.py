@@ -618,6 +618,120 @@ def _silu_gradient(g, x):
 _activation("softplus", _softplus_forward, _softplus_gradient, "SoftplusBackward0")
 _activation("silu", lambda x: x / (rounding.exp(-x) + _ONE[x.dtype]), _silu_gradient, "SiluBackward0")
 
+# ---------------------------------------------------------------- atan2, hypot, lerp, addcmul, erf, gelu
+
+
+def _atan2_scale(a, b):
+    """1 / (a² + b²), 0 where both are 0 (PyTorch's gradient there is 0, not nan)."""
+    denominator = ops.add(ops.mul(a, a), ops.mul(b, b))
+    return _keep(denominator.array != 0, ops.reciprocal(denominator))
+
+
+def _atan2_vjp(node, g):
+    a, b = node.saved_tensors()
+    scale = _atan2_scale(a, b)
+    return _binary_grads(node, lambda: ops.mul(ops.mul(g, b), scale), lambda: ops.mul(ops.mul(g, ops.neg(a)), scale))
+
+
+def _atan2_jvp(p, t):
+    """Forward mode divides by a² + b² without the reverse rule's mask (nan at 0, as PyTorch)."""
+    a, b = p
+    return ops.div(ops.sub(ops.mul(t[0], b), ops.mul(t[1], a)), ops.add(ops.mul(a, a), ops.mul(b, b)))
+
+
+atan2 = define("atan2", rounding.atan2, _atan2_vjp, _atan2_jvp, "Atan2Backward0", save_inputs=(0, 1))
+
+
+def _hypot_vjp(node, g):
+    a, b, out = node.saved_tensors()
+    return _binary_grads(node, lambda: ops.div(ops.mul(g, a), out), lambda: ops.div(ops.mul(g, b), out))
+
+
+hypot = define(
+    "hypot", lambda a, b: np.hypot(a, b),
+    _hypot_vjp,
+    jvp=lambda p, t: ops.div(ops.add(ops.mul(t[0], p[0]), ops.mul(t[1], p[1])), ops.hypot(p[0], p[1])),
+    node_name="HypotBackward0", save_inputs=(0, 1), save_output=True,
+)
+
+
+def _lerp_forward(start, end, weight):
+    """PyTorch's two-sided formula: exact at both ends."""
+    w = np.asarray(weight, dtype=start.dtype)
+    return np.where(np.abs(w) < 0.5, start + w * (end - start), end - (end - start) * (_ONE[start.dtype] - w))
+
+
+def _lerp_vjp(node, g, weight=None):
+    saved = node.saved_tensors()
+    w = weight if weight is not None else saved[2]
+    grads = [ops.mul(g, ops.rsub(w, 1)), ops.mul(g, w)]
+    if weight is None:
+        grads.append(ops.mul(g, ops.sub(saved[1], saved[0])))
+    return _n_ary_grads(node, grads)
+
+
+def _lerp_jvp(p, t, weight=None):
+    w = weight if weight is not None else p[2]
+    out = ops.add(ops.mul(t[0], ops.rsub(w, 1)), ops.mul(t[1], w))
+    return out if weight is not None else ops.add(out, ops.mul(t[2], ops.sub(p[1], p[0])))
+
+
+lerp = define("lerp", lambda s, e, weight: _lerp_forward(s, e, weight), _lerp_vjp, _lerp_jvp, "LerpBackward0",
+              save_inputs=(0, 1))
+lerp_tensor = define("lerp_tensor", _lerp_forward, _lerp_vjp, _lerp_jvp, "LerpBackward1", save_inputs=(0, 1, 2))
+
+
+def _n_ary_grads(node, grads: list) -> tuple:
+    """Each gradient summed back to its input's shape, None where the input needs none."""
+    return tuple(None if not node.needs_grad(i) else ops.sum_to(g, node.input_shape(i)) for i, g in enumerate(grads))
+
+
+def _addcmul_forward(x, t1, t2, value):
+    return x + x.dtype.type(value) * t1 * t2
+
+
+def _addcmul_vjp(node, g, value):
+    x, t1, t2 = node.saved_tensors()
+    return _n_ary_grads(node, [g, ops.mul(ops.mul(g, t2), value), ops.mul(ops.mul(g, t1), value)])
+
+
+addcmul = define(
+    "addcmul", _addcmul_forward, _addcmul_vjp,
+    jvp=lambda p, t, value: ops.add(t[0], ops.mul(ops.add(ops.mul(t[1], p[2]), ops.mul(p[1], t[2])), value)),
+    node_name="AddcmulBackward0", save_inputs=(0, 1, 2),
+)
+
+_TWO_OVER_ROOT_PI = 2.0 / math.sqrt(math.pi)
+_unary("erf", rounding.erf, lambda g, x, out: ops.mul(ops.mul(ops.exp(ops.neg(ops.pow(x, 2))), _TWO_OVER_ROOT_PI), g),
+       "ErfBackward0")
+
+
+def _gelu_forward(x, approximate):
+    if approximate == "tanh":
+        inner = x.dtype.type(math.sqrt(2.0 / math.pi)) * (x + x.dtype.type(0.044715) * x * x * x)
+        return x.dtype.type(0.5) * x * (_ONE[x.dtype] + rounding.tanh(inner))
+    return x * x.dtype.type(0.5) * (_ONE[x.dtype] + rounding.erf(x * x.dtype.type(math.sqrt(0.5))))
+
+
+def _gelu_derivative(x, approximate):
+    if approximate == "tanh":
+        beta, kappa = math.sqrt(2.0 / math.pi), 0.044715
+        square = ops.mul(x, x)
+        tanh_inner = ops.tanh(ops.mul(ops.add(x, ops.mul(ops.mul(square, x), kappa)), beta))
+        left = ops.mul(x, 0.5)
+        right = ops.add(tanh_inner, 1)
+        slope = ops.mul(ops.mul(ops.mul(left, ops.rsub(ops.mul(tanh_inner, tanh_inner), 1)), beta),
+                        ops.add(ops.mul(square, 3 * kappa), 1))
+        return ops.add(ops.mul(right, 0.5), slope)
+    cdf = ops.mul(ops.add(ops.erf(ops.mul(x, math.sqrt(0.5))), 1), 0.5)
+    pdf = ops.mul(ops.exp(ops.mul(ops.mul(x, x), -0.5)), 2.0 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
+    return ops.add(cdf, ops.mul(x, pdf))
+
+
+_activation("gelu", _gelu_forward, lambda g, x, approximate: ops.mul(g, _gelu_derivative(x, approximate)),
+            "GeluBackward0")
+
+
 # ---------------------------------------------------------------- scans, flips, logsumexp
 
 

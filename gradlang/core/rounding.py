@@ -58,3 +58,23 @@ tanh = rounded(np.tanh, math.tanh)
 exp2, expm1, log2, log10 = rounded(np.exp2), rounded(np.expm1), rounded(np.log2), rounded(np.log10)
 sinh, cosh, atan = rounded(np.sinh), rounded(np.cosh), rounded(np.arctan)
 asin, acos = rounded(np.arcsin), rounded(np.arccos)
+
+
+def _erf_float64(x: np.ndarray) -> np.ndarray:
+    """erf elementwise in float64 (numpy has no erf: Python's math.erf on each element)."""
+    return np.frompyfunc(math.erf, 1, 1)(np.asarray(x, np.float64)).astype(np.float64)
+
+
+def erf(x):
+    """erf rounded from float64 (numpy scalars through a one-element array, as `rounded` does)."""
+    if type(x) is not np.ndarray:
+        return erf(np.asarray(x).reshape(1))[0]
+    return _erf_float64(x).astype(x.dtype)
+
+
+def atan2(a, b):
+    """atan2 of float32 arrays rounded from float64 (up to ROUNDED_LIMIT elements)."""
+    if type(a) is np.ndarray and a.dtype == _float32 and a.size <= ROUNDED_LIMIT:
+        return np.arctan2(a, b, dtype=_float64).astype(_float32)
+    return np.arctan2(a, b)
+

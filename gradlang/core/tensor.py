@@ -522,6 +522,21 @@ class Tensor(metaclass=_TorchClass):
     def rsqrt(self):
         return _ops.rsqrt(self)
 
+    def erf(self):
+        return _ops.erf(self)
+
+    def atan2(self, other):
+        return _ops.atan2(self, other)
+
+    def hypot(self, other):
+        return _ops.hypot(self, other)
+
+    def lerp(self, end, weight):
+        return _ops.lerp(self, end, weight)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _ops.addcmul(self, tensor1, tensor2, value=value)
+
     def cumsum(self, dim, dtype=None):
         return _ops.cumsum(self, dim, dtype)
 

@@ -752,3 +752,26 @@ def test_masked_fill_outer_cumsum_flip_logsumexp_edges(torch, code):
         "x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); m = lib.tensor([[True, False], [False, True]]); "
         + code
     ))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = lib.atan2(lib.tensor([1, 2]), lib.tensor([1, 1])), lib.atan2(a, b.double())",
+        "r = lib.hypot(lib.tensor([3]), lib.tensor([4]))",
+        "y = lib.atan2(a, b); y.sum().backward(); r = y, a.grad, b.grad",
+        "y = lib.hypot(a, b); y.sum().backward(); r = y, a.grad, b.grad",
+        "r = lib.lerp(lib.tensor([1, 2]), lib.tensor([3, 4]), 0.5)",
+        "r = lib.lerp(a, b.double(), 0.5)",
+        "r = lib.lerp(a, b, lib.tensor(0.5, dtype=lib.float64)), lib.lerp(a, b, 1.0), lib.lerp(a, b, 0.0)",
+        "r = lib.addcmul(lib.tensor([1, 2]), lib.tensor([1, 2]), lib.tensor([1.5, 2])), lib.addcmul(a, b, b, value=0.5)",
+        "r = lib.erf(lib.tensor([1, 2])), lib.erf(lib.tensor([float('inf'), -float('inf'), float('nan'), -0.0]))",
+        "r = lib.nn.functional.gelu(lib.tensor([1, 2]))",
+        "r = lib.nn.functional.gelu(a, approximate='x')",
+    ],
+)
+def test_atan2_hypot_lerp_addcmul_erf_gelu_edges(torch, code):
+    same_outcome(torch, _run(
+        "a = lib.tensor([1.0, -2.0, 0.0, 0.5], requires_grad=True); b = lib.tensor([3.0, 0.0, 0.0, -1.5], requires_grad=True); "
+        + code
+    ))

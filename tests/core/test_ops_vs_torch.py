@@ -207,6 +207,30 @@ def scans_and_flips(kind):
     return build()
 
 
+@st.composite
+def three_broadcast(draw):
+    shapes = draw(mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3)).input_shapes
+    return [draw(floats(shape)) for shape in shapes]
+
+
+def lerp_case(tensor_weight: bool):
+    @st.composite
+    def build(draw):
+        if tensor_weight:
+            return Example(draw(three_broadcast()), lambda m, s, e, w: m.lerp(s, e, w))
+        start, end = draw(broadcast_pair())
+        weight = draw(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, 1.5, -0.5]))
+        return Example([start, end], lambda m, s, e: s.lerp(e, weight), weight)
+
+    return build()
+
+
+@st.composite
+def addcmul_case(draw):
+    value = draw(st.sampled_from([1, 0.5, -2]))
+    return Example(draw(three_broadcast()), lambda m, x, a, b: m.addcmul(x, a, b, value=value), value)
+
+
 def activation(name, *parameters):
     """A torch.nn.functional activation, with its default parameters or others."""
     @st.composite
@@ -605,6 +629,13 @@ CASES = {
     "elu": activation("elu", {"alpha": 0.5}),
     "softplus": activation("softplus", {"beta": 2.0, "threshold": 1.0}),  # the threshold met on the grid
     "silu": activation("silu"),
+    "gelu": activation("gelu", {"approximate": "tanh"}),
+    "erf": unary("erf"),
+    "atan2": binary(lambda m, a, b: m.atan2(a, b)),
+    "hypot": binary(lambda m, a, b: m.hypot(a, b), NONZERO, NONZERO),
+    "lerp": lerp_case(tensor_weight=False),
+    "lerp_tensor": lerp_case(tensor_weight=True),
+    "addcmul": addcmul_case(),
     "cumsum": scans_and_flips("cumsum"),
     "flip": scans_and_flips("flip"),
     "logsumexp": scans_and_flips("logsumexp"),

@@ -26,9 +26,13 @@ from . import (
 )
 from .arithmetic import (
     add,
+    addcmul,
+    atan2,
     div,
     floor_divide,
+    hypot,
     integer_remainder,
+    lerp,
     maximum,
     minimum,
     mul,
@@ -71,6 +75,7 @@ from .elementwise import (
     clamp_min,
     cos,
     cosh,
+    erf,
     exp,
     exp2,
     expm1,
@@ -98,6 +103,7 @@ from .functional import (
     elu,
     functional_log_softmax,
     functional_softmax,
+    gelu,
     leaky_relu,
     log_softmax,
     mse_loss,
@@ -204,4 +210,5 @@ __all__ = [
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
     "elu", "leaky_relu", "silu", "softplus",
     "cumsum", "flip", "logsumexp", "masked_fill", "outer",
+    "addcmul", "atan2", "erf", "gelu", "hypot", "lerp",
 ]

@@ -12,7 +12,18 @@ from .. import dtypes
 from ..dtypes import result_type
 from ..graph import apply
 from ..tensor import Tensor
-from .promotion import UnsupportedOperand, _as_tensor, _binary, _coerce, _floating, _is_number, _nograd_binary
+from .promotion import (
+    UnsupportedOperand,
+    _as_tensor,
+    _binary,
+    _broadcast_shape,
+    _coerce,
+    _floating,
+    _is_number,
+    _nograd_binary,
+    broadcast_shapes,
+    to,
+)
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -180,3 +191,43 @@ def remainder(a, b) -> Tensor:
     if isinstance(b, Tensor):
         return _binary(P.remainder, a, b)
     return _binary(P.remainder, a, b, name="RemainderBackward0")
+
+
+def atan2(a, b) -> Tensor:
+    """The angle of the point (b, a), elementwise, with broadcasting (integers give floats)."""
+    return _binary(P.atan2, _as_tensor(a), _as_tensor(b), floating=True)
+
+
+def hypot(a, b) -> Tensor:
+    a, b = _as_tensor(a), _as_tensor(b)
+    dtype = result_type((a, b))
+    if not dtype.is_floating_point:
+        raise NotImplementedError_(f"\"hypot_cpu\" not implemented for '{dtype.short_name}'")
+    return _binary(P.hypot, a, b)
+
+
+def lerp(start: Tensor, end: Tensor, weight) -> Tensor:
+    """start + weight * (end - start), by PyTorch's formula that is exact at both ends."""
+    start, end = _as_tensor(start), _as_tensor(end)
+    given = isinstance(weight, Tensor)
+    if not start.dtype.is_floating_point:
+        kernel = "lerp_kernel_tensor" if given else "lerp_kernel_scalar"
+        raise NotImplementedError_(f"\"{kernel}\" not implemented for '{start.dtype.short_name}'")
+    if end.dtype is not start.dtype:
+        raise RuntimeError_(f"expected dtype {start.dtype.cpp_name} for `end` but got dtype {end.dtype.cpp_name}")
+    if not given:
+        _broadcast_shape(start, end)
+        return apply(P.lerp, (start, end), {"weight": weight})
+    weight = weight if weight.dtype is start.dtype else to(weight, start.dtype)
+    broadcast_shapes(broadcast_shapes(start.array.shape, end.array.shape), weight.array.shape)
+    return apply(P.lerp_tensor, (start, end, weight))
+
+
+def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    """x + value * tensor1 * tensor2, the three broadcast together."""
+    operands = (_as_tensor(x), _as_tensor(tensor1), _as_tensor(tensor2))
+    dtype = result_type(operands)
+    x, tensor1, tensor2 = (_coerce(t, dtype) for t in operands)
+    broadcast_shapes(broadcast_shapes(x.array.shape, tensor1.array.shape), tensor2.array.shape)
+    return apply(P.addcmul, (x, tensor1, tensor2), {"value": value})
+

@@ -51,6 +51,7 @@ asin = _unary_float("asin")
 acos = _unary_float("acos")
 atan = _unary_float("atan")
 rsqrt = _unary_float("rsqrt")
+erf = _unary_float("erf")
 
 
 def sign(x: Tensor) -> Tensor:

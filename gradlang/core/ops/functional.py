@@ -232,3 +232,11 @@ def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 def silu(x, inplace: bool = False) -> Tensor:
     return apply(P.PRIMITIVES["silu"], (_activation_input(x, "silu_cpu"),))
 
+
+def gelu(x, approximate: str = "none") -> Tensor:
+    """x times the normal distribution's CDF at x ('none'), or its tanh approximation ('tanh')."""
+    x = _activation_input(x, "GeluKernelImpl")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError_("approximate argument must be either none or tanh.")
+    return apply(P.PRIMITIVES["gelu"], (x,), {"approximate": approximate})
+
