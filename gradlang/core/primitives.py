@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import ops, rounding
+from . import grad_mode, ops, rounding
 from .graph import _ALWAYS, _CROSSED, _FIRST
 from .ops.dims import reduced_count
 
@@ -730,6 +730,55 @@ def _gelu_derivative(x, approximate):
 
 _activation("gelu", _gelu_forward, lambda g, x, approximate: ops.mul(g, _gelu_derivative(x, approximate)),
             "GeluBackward0")
+
+
+# ---------------------------------------------------------------- prod
+
+
+def _prod_forward(x, dim, keepdim):
+    """A float product over everything accumulates in float64 (PyTorch's CPU accumulation type);
+    integers and bools multiply in int64."""
+    if x.dtype.kind in "biu":
+        return np.asarray(np.prod(x, axis=dim, keepdims=keepdim, dtype=np.int64))
+    if dim is None:
+        return np.asarray(np.prod(x, dtype=np.float64), dtype=x.dtype)
+    return np.asarray(np.prod(x, axis=dim, keepdims=keepdim))
+
+
+def _product_of_others(x: np.ndarray, axis: int) -> np.ndarray:
+    """For each element, the product of the others along `axis`: the running products of those
+    before it and of those after it (each rounded from float64, as PyTorch's cumprod), multiplied."""
+    def exclusive(values):  # [1, v0, v0*v1, ...], one shorter than values plus one
+        ones = np.ones_like(np.take(values, [0], axis=axis))
+        shifted = np.concatenate([ones, np.take(values, np.arange(values.shape[axis] - 1), axis=axis)], axis=axis)
+        return np.cumprod(shifted, axis=axis, dtype=np.float64).astype(x.dtype)
+
+    return exclusive(x) * np.flip(exclusive(np.flip(x, axis)), axis)
+
+
+def _prod_vjp(node, g, dim, keepdim):
+    x, out = node.saved_tensors()
+    if x.ndim == 0:
+        return (g,)
+    dims = None if dim is None else (dim,)
+    g = _expand_back(g, x.array.shape, dims, keepdim)
+    if not (x.array == 0).any():
+        return (ops.mul(g, ops.div(_expand_back(out, x.array.shape, dims, keepdim), x)),)
+    if dim is None and np.count_nonzero(x.array == 0) > 1 and not grad_mode.is_grad_enabled():
+        return (ops.zeros_like(x),)  # two zeros: every product of the others has one (PyTorch's shortcut)
+    # A zero: each gradient is the product of the other elements (not out / x, which would be 0 / 0).
+    flat = x.array.reshape(-1) if dim is None else x.array
+    others = _product_of_others(flat, 0 if dim is None else dim).reshape(x.array.shape)
+    return (ops.mul(g, ops.constant(others)),)
+
+
+def _prod_jvp(p, t, dim, keepdim):
+    out = ops.prod(p[0], dim, keepdim)
+    (derivative,) = _prod_vjp(_Derivative(p[0], out), ops.ones_like(out), dim, keepdim)
+    return ops.sum(ops.mul(derivative, t[0]), dim, keepdim) if dim is not None else ops.sum(ops.mul(derivative, t[0]))
+
+
+prod = define("prod", _prod_forward, _prod_vjp, _prod_jvp, "ProdBackward0", save_inputs=(0,), save_output=True)
 
 
 # ---------------------------------------------------------------- scans, flips, logsumexp

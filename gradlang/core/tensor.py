@@ -522,6 +522,36 @@ class Tensor(metaclass=_TorchClass):
     def rsqrt(self):
         return _ops.rsqrt(self)
 
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        return _ops.prod(self, dim, keepdim, dtype)
+
+    def dist(self, other, p=2):
+        return _ops.dist(self, other, p)
+
+    def index_select(self, dim, index):
+        return _ops.index_select(self, dim, index)
+
+    def gather(self, dim, index):
+        return _ops.gather(self, dim, index)
+
+    def diag(self, diagonal=0):
+        return _ops.diag(self, diagonal)
+
+    def trace(self):
+        return _ops.trace(self)
+
+    def repeat(self, *sizes):
+        return _ops.repeat(self, *sizes)
+
+    def tile(self, *sizes):
+        return _ops.tile(self, *sizes)
+
+    def tril(self, diagonal=0):
+        return _ops.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return _ops.triu(self, diagonal)
+
     def erf(self):
         return _ops.erf(self)
 

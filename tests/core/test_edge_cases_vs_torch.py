@@ -775,3 +775,30 @@ def test_atan2_hypot_lerp_addcmul_erf_gelu_edges(torch, code):
         "a = lib.tensor([1.0, -2.0, 0.0, 0.5], requires_grad=True); b = lib.tensor([3.0, 0.0, 0.0, -1.5], requires_grad=True); "
         + code
     ))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = x.prod(), lib.tensor([1, 2, 3]).prod(), lib.tensor([True, True]).prod(), lib.tensor(3.).prod(0)",
+        "y = lib.tensor([[0., 0., 0.], [0., 0., -0.25]], requires_grad=True); (y.prod() * -1.5).backward(); r = y.grad",
+        "y = lib.tensor([[0., 2., 0.], [3., 0., 5.]], requires_grad=True); y.prod(1).sum().backward(); r = y.grad",
+        "r = x.repeat(2), x.repeat(-1, 1)",
+        "r = x.repeat()",
+        "r = x.repeat(0, 1), lib.tensor(3.).repeat(()), lib.ones(2).tile(()), x.tile(2, 1, 1)",
+        "r = lib.trace(x[0])",
+        "r = lib.tril(x[0])",
+        "r = lib.ones(2, 3, 4).diag()",
+        "r = lib.tensor(1.).diag()",
+        "r = x.diag(5), x.diag(-1), x[0].diag(-2)",
+        "r = x.index_select(1, lib.tensor([[0]]))",
+        "r = x.index_select(1, lib.tensor([0.]))",
+        "r = x.index_select(1, lib.tensor([5]))",
+        "r = x.index_select(1, lib.tensor(1)), lib.tensor(5.).index_select(0, lib.tensor([0]))",
+        "r = x.gather(1, lib.tensor([[3]]))",
+        "r = x.gather(1, lib.tensor([0, 1]))",
+        "r = x.gather(-1, lib.tensor([[2]])), x.dist(lib.zeros(3), float('inf'))",
+    ],
+)
+def test_prod_repeat_and_matrix_part_edges(torch, code):
+    same_outcome(torch, _run("x = lib.tensor([[1., 2., 0.], [3., 4., 5.]], requires_grad=True); " + code))

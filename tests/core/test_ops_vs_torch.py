@@ -231,6 +231,55 @@ def addcmul_case(draw):
     return Example(draw(three_broadcast()), lambda m, x, a, b: m.addcmul(x, a, b, value=value), value)
 
 
+@st.composite
+def prod_case(draw):
+    """prod over everything or one dim; zeros come up on the grid (one, or several)."""
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
+    x = draw(floats(shape, st.integers(-6, 6).map(lambda k: k / 4)))
+    if draw(st.booleans()):
+        return Example([x], lambda m, t: t.prod())
+    dim, keepdim = draw(st.integers(-len(shape), len(shape) - 1)), draw(st.booleans())
+    return Example([x], lambda m, t: m.prod(t, dim, keepdim), (dim, keepdim))
+
+
+@st.composite
+def repeat_case(draw):
+    shape = draw(array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
+    sizes = tuple(draw(st.lists(st.integers(1, 3), min_size=max(1, len(shape)), max_size=len(shape) + 1)))
+    x = draw(floats(shape))
+    if draw(st.booleans()):
+        return Example([x], lambda m, t: t.repeat(*sizes), sizes)
+    return Example([x], lambda m, t: m.tile(t, sizes[1:] or sizes), sizes)
+
+
+@st.composite
+def matrix_parts(draw):
+    """tril/triu, diag of a vector or a matrix, trace, index_select, gather, dist."""
+    n, k = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    matrix = draw(floats((n, k)))
+    offset = draw(st.integers(-2, 2))
+    kind = draw(st.sampled_from(["tril", "triu", "diag", "diag_vector", "trace", "index_select", "gather", "dist"]))
+    if kind in ("tril", "triu"):
+        return Example([matrix], lambda m, t: getattr(t, kind)(offset), (kind, offset))
+    if kind == "diag":
+        return Example([matrix], lambda m, t: m.diag(t, offset), (kind, offset))
+    if kind == "diag_vector":
+        return Example([matrix[0]], lambda m, t: t.diag(offset), (kind, offset))
+    if kind == "trace":
+        return Example([matrix], lambda m, t: t.trace(), kind)
+    dim = draw(st.integers(0, 1))
+    if kind == "index_select":
+        picks = draw(st.lists(st.integers(0, matrix.shape[dim] - 1), min_size=1, max_size=4))
+        return Example([matrix], lambda m, t: t.index_select(dim, m.tensor(picks)), (kind, dim, picks))
+    if kind == "gather":
+        rows = draw(st.integers(1, matrix.shape[0] if dim == 1 else 4))
+        columns = draw(st.integers(1, matrix.shape[1] if dim == 0 else 4))
+        picks = draw(arrays(np.int64, (rows, columns), elements=st.integers(0, matrix.shape[dim] - 1))).tolist()
+        return Example([matrix], lambda m, t: m.gather(t, dim, m.tensor(picks)), (kind, dim, picks))
+    order = draw(st.sampled_from([2, 1, float("inf")]))
+    return Example([matrix, draw(floats((n, k)))], lambda m, a, b: m.dist(a, b, order), (kind, order))
+
+
 def activation(name, *parameters):
     """A torch.nn.functional activation, with its default parameters or others."""
     @st.composite
@@ -636,6 +685,9 @@ CASES = {
     "lerp": lerp_case(tensor_weight=False),
     "lerp_tensor": lerp_case(tensor_weight=True),
     "addcmul": addcmul_case(),
+    "prod": prod_case(),
+    "repeat": repeat_case(),
+    "matrix_parts": matrix_parts(),
     "cumsum": scans_and_flips("cumsum"),
     "flip": scans_and_flips("flip"),
     "logsumexp": scans_and_flips("logsumexp"),

@@ -95,6 +95,8 @@ from .elementwise import (
     tanh,
     tanh_backward,
     threshold_backward,
+    tril,
+    triu,
     where,
 )
 from .functional import (
@@ -113,7 +115,7 @@ from .functional import (
     softplus,
 )
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
-from .indexing import _normalise_index, index, index_put, index_scatter
+from .indexing import _normalise_index, diag, gather, index, index_put, index_scatter, index_select, trace
 from .joining import cat, concat, stack
 from .linalg import bmm, dot, matmul, mm, mT, mv, outer
 from .promotion import (
@@ -136,11 +138,13 @@ from .reductions import (
     argmax,
     argmin,
     cumsum,
+    dist,
     logsumexp,
     max,
     mean,
     min,
     norm,
+    prod,
     std,
     sum,
     var,
@@ -157,12 +161,14 @@ from .shape import (
     flip,
     narrow,
     permute,
+    repeat,
     reshape,
     select,
     split,
     squeeze,
     sum_to,
     t,
+    tile,
     transpose,
     unbind,
     unsqueeze,
@@ -211,4 +217,5 @@ __all__ = [
     "elu", "leaky_relu", "silu", "softplus",
     "cumsum", "flip", "logsumexp", "masked_fill", "outer",
     "addcmul", "atan2", "erf", "gelu", "hypot", "lerp",
+    "diag", "dist", "gather", "index_select", "prod", "repeat", "tile", "trace", "tril", "triu",
 ]

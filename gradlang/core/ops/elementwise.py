@@ -185,3 +185,26 @@ def masked_fill(x: Tensor, mask: Tensor, value) -> Tensor:
         rename(out.grad_fn, "MaskedFillBackward1" if given and value.requires_grad else "MaskedFillBackward0")
     return out
 
+
+def _triangle(x: Tensor, diagonal: int, lower: bool) -> Tensor:
+    name = "tril" if lower else "triu"
+    if x.ndim < 2:
+        raise RuntimeError_(f"{name}: input tensor must have at least 2 dimensions")
+    rows, columns = x.array.shape[-2:]
+    keep = (np.tri(rows, columns, diagonal, dtype=bool) if lower
+            else ~np.tri(rows, columns, diagonal - 1, dtype=bool))
+    out = where(Tensor._wrap(keep), x, Tensor._wrap(np.zeros((), x.array.dtype)))
+    if out.grad_fn is not None:
+        rename(out.grad_fn, "TrilBackward0" if lower else "TriuBackward0")
+    return out
+
+
+def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (on and below `diagonal`) of the last two dims; zeros elsewhere."""
+    return _triangle(x, diagonal, lower=True)
+
+
+def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (on and above `diagonal`) of the last two dims; zeros elsewhere."""
+    return _triangle(x, diagonal, lower=False)
+

@@ -7,10 +7,12 @@ import builtins
 
 import numpy as np
 
-from ...errors import IndexError_, TypeError_, ValueError_
+from ...errors import IndexError_, RuntimeError_, TypeError_, ValueError_
 from .. import dtypes
-from ..graph import apply
+from ..graph import apply, rename
 from ..tensor import Tensor
+from .dims import _wrap_dim
+from .reductions import sum
 from .shape import _share_storage
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
@@ -147,3 +149,80 @@ def index_scatter(g: Tensor, key, shape) -> Tensor:
 def index_put(x: Tensor, key, value, name: str | None = None) -> Tensor:
     """The functional form of `x[key] = value` (CopySlices, or as `name` says)."""
     return apply(P.index_put, (x, value), {"index": key}, name)
+
+
+def _renamed(out: Tensor, name: str) -> Tensor:
+    if out.grad_fn is not None:
+        rename(out.grad_fn, name)
+    return out
+
+
+def _integer_index(index, op: str) -> np.ndarray:
+    if not isinstance(index, Tensor) or index.array.dtype.kind not in "iu":
+        raise RuntimeError_(f"{op}(): Expected dtype int32 or int64 for index")
+    return index.array.astype(np.int64)
+
+
+def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The entries of `index` along `dim` (IndexSelectBackward0: gradients add up at repeats)."""
+    picks = _integer_index(index, "index_select")
+    if picks.ndim > 1:
+        raise IndexError_("index_select(): Index is supposed to be a vector")
+    dim = _wrap_dim(dim, x.ndim)
+    size = x.array.shape[dim] if x.ndim else 1
+    bad = picks[(picks < 0) | (picks >= size)]
+    if bad.size:
+        raise RuntimeError_(f"INDICES element is out of DATA bounds, id={bad[0]} axis_dim={size}")
+    # a 0-d tensor is its own only entry: picking it keeps it 0-d (picks are 0 there, checked above)
+    key = (slice(None),) * dim + (picks.reshape(-1),) if x.ndim else ()
+    return _renamed(apply(P.index, (x,), {"index": key}), "IndexSelectBackward0")
+
+
+def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """out[i][j] = x[i][index[i][j]] for dim 1 (and alike): GatherBackward0."""
+    picks = _integer_index(index, "gather")
+    dim = _wrap_dim(dim, x.ndim)
+    if picks.ndim != x.ndim:
+        raise RuntimeError_("Index tensor must have the same number of dimensions as input tensor")
+    if x.ndim == 0:
+        if picks != 0:
+            raise RuntimeError_(f"index {picks} is out of bounds for dimension 0 with size 1")
+        return _renamed(apply(P.index, (x,), {"index": ()}), "GatherBackward0")
+    for d, (n, m) in enumerate(zip(picks.shape, x.array.shape)):
+        if d != dim and n > m:
+            raise RuntimeError_(f"Size does not match at dimension {d} expected index {list(picks.shape)} to be no "
+                                f"larger than self {list(x.array.shape)} apart from dimension {dim}")
+    size = x.array.shape[dim]
+    bad = picks[(picks < -size) | (picks >= size)]
+    if bad.size:
+        raise RuntimeError_(f"index {bad[0]} is out of bounds for dimension {dim} with size {size}")
+    axes = np.ogrid[tuple(slice(n) for n in picks.shape)]
+    key = tuple(picks if d == dim else axes[d] for d in range(picks.ndim))
+    return _renamed(apply(P.index, (x,), {"index": key}), "GatherBackward0")
+
+
+def _diagonal_key(rows: int, columns: int, offset: int) -> tuple:
+    length = max(0, min(rows, columns - offset) if offset >= 0 else min(rows + offset, columns))
+    start_row, start_column = max(0, -offset), max(0, offset)
+    return (np.arange(length) + start_row, np.arange(length) + start_column)
+
+
+def diag(x: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector's diagonal matrix (DiagEmbedBackward0), or a matrix's diagonal as a vector."""
+    if x.ndim == 1:
+        n = x.array.shape[0] + abs(diagonal)
+        out = index_scatter(x, _diagonal_key(n, n, diagonal), (n, n))
+        return _renamed(out, "DiagEmbedBackward0")
+    if x.ndim != 2:
+        raise RuntimeError_("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
+    key = _diagonal_key(*x.array.shape, diagonal)
+    return _renamed(apply(P.index, (x,), {"index": key}), "DiagonalBackward0_copy")
+
+
+def trace(x: Tensor) -> Tensor:
+    """The sum of a matrix's diagonal (TraceBackward0)."""
+    if x.ndim != 2:
+        raise RuntimeError_(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    on_diagonal = apply(P.index, (x,), {"index": _diagonal_key(*x.array.shape, 0)})
+    return _renamed(sum(on_diagonal), "TraceBackward0")
+

@@ -11,7 +11,7 @@ import numpy as np
 from ...errors import IndexError_, NotImplementedError_, RuntimeError_, TypeError_
 from .. import dtypes
 from ..dtypes import DType
-from ..graph import apply
+from ..graph import apply, rename
 from ..notices import warn
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum
@@ -314,4 +314,24 @@ def logsumexp(x: Tensor, dim=_REQUIRED, keepdim: bool = False) -> Tensor:
     if dims is None:  # a 0-d tensor: its own logsumexp
         dims = ()
     return apply(P.logsumexp, (x,), {"dims": dims, "keepdim": keepdim})
+
+
+def prod(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None) -> Tensor:
+    """The product of the elements (ProdBackward0), or along `dim` (ProdBackward1)."""
+    x = _as_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
+    if dim is None:
+        return apply(P.prod, (x,), {"dim": None, "keepdim": False})
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError_(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    return apply(P.prod, (x,), {"dim": _wrap_dim(dim, x.ndim) if x.ndim else None, "keepdim": keepdim}, "ProdBackward1")
+
+
+def dist(a: Tensor, b: Tensor, p=2) -> Tensor:
+    """The p-norm of a - b (DistBackward0)."""
+    out = norm(_as_tensor(a) - _as_tensor(b), p)
+    if out.grad_fn is not None:
+        rename(out.grad_fn, "DistBackward0")
+    return out
 

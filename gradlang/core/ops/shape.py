@@ -10,7 +10,7 @@ import numpy as np
 
 from ...errors import IndexError_, RuntimeError_, TypeError_
 from .. import limits
-from ..graph import apply
+from ..graph import apply, rename
 from ..notices import warn_once
 from ..tensor import Tensor
 from .dims import _dims, _wrap_dim
@@ -404,4 +404,32 @@ def flip(x: Tensor, *dims) -> Tensor:
         if d in wrapped[:i]:
             raise RuntimeError_(f"dim {d} appears multiple times in the list of dims")
     return apply(P.flip, (x,), {"dims": tuple(wrapped) if x.ndim else ()})
+
+
+def repeat(x: Tensor, *sizes) -> Tensor:
+    """x tiled `sizes` times along each dim (new leading dims for extra sizes): RepeatBackward0,
+    made as an expanded view copied out, so the gradient sums over the copies."""
+    if not sizes:
+        raise TypeError_('repeat() missing 1 required positional arguments: "repeats"')
+    sizes = _sizes(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError_(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    shape = (1,) * (len(sizes) - x.ndim) + x.array.shape
+    result = tuple(s * n for s, n in zip(sizes, shape))
+    if any(n < 0 for n in result):
+        raise RuntimeError_(f"Trying to create tensor with negative dimension {min(result)}: {list(result)}")
+    interleaved = reshape(x, *[n for d in shape for n in (1, d)])
+    spread = expand(interleaved, *[n for s, d in zip(sizes, shape) for n in (s, d)])
+    out = clone(reshape(spread, *result))  # always new memory, as PyTorch's repeat
+    if out.grad_fn is not None:
+        rename(out.grad_fn, "RepeatBackward0")
+    return out
+
+
+def tile(x: Tensor, *sizes) -> Tensor:
+    """repeat, with sizes padded by leading ones when fewer than x's dims."""
+    sizes = _sizes(sizes)
+    return repeat(x, (1,) * (x.ndim - len(sizes)) + tuple(sizes))
 
