@@ -66,6 +66,7 @@ from .ops import (  # noqa: E402
     clone,
     cos,
     cosh,
+    cross,
     cumsum,
     diag,
     dist,
@@ -120,6 +121,7 @@ from .ops import (  # noqa: E402
     relu,
     remainder,
     reshape,
+    roll,
     rsqrt,
     rsub,
     select,
@@ -166,6 +168,7 @@ negative = neg
 absolute = abs
 
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward)
+linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(
     functional=_Namespace(
         relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
@@ -194,4 +197,5 @@ __all__ = [
     "cumsum", "flip", "logsumexp", "masked_fill", "outer",
     "addcmul", "atan2", "erf", "hypot", "lerp",
     "diag", "dist", "gather", "index_select", "prod", "tile", "trace", "tril", "triu",
+    "cross", "linalg", "roll",
 ]

@@ -781,6 +781,29 @@ def _prod_jvp(p, t, dim, keepdim):
 prod = define("prod", _prod_forward, _prod_vjp, _prod_jvp, "ProdBackward0", save_inputs=(0,), save_output=True)
 
 
+# ---------------------------------------------------------------- roll, cross
+
+
+roll = define(
+    "roll", lambda x, shifts, dims: np.roll(x, shifts, dims),
+    vjp=lambda node, g, shifts, dims: (ops.roll(g, tuple(-s for s in shifts) if dims is not None else -shifts, dims),),
+    jvp=lambda p, t, shifts, dims: ops.roll(t[0], shifts, dims),
+    node_name="RollBackward0",
+)
+
+
+def _cross_vjp(node, g, dim):
+    a, b = node.saved_tensors()
+    return _binary_grads(node, lambda: ops.cross(b, g, dim), lambda: ops.cross(g, a, dim))
+
+
+cross = define(
+    "cross", lambda a, b, dim: np.cross(a, b, axis=dim), _cross_vjp,
+    jvp=lambda p, t, dim: ops.add(ops.cross(t[0], p[1], dim), ops.cross(p[0], t[1], dim)),
+    node_name="LinalgCrossBackward0", save_inputs=(0, 1), saved_for={0: (1,), 1: (0,)},
+)
+
+
 # ---------------------------------------------------------------- scans, flips, logsumexp
 
 

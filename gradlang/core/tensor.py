@@ -552,6 +552,12 @@ class Tensor(metaclass=_TorchClass):
     def triu(self, diagonal=0):
         return _ops.triu(self, diagonal)
 
+    def roll(self, shifts, dims=None):
+        return _ops.roll(self, shifts, dims)
+
+    def cross(self, other, dim=None):
+        return _ops.cross(self, other, dim)
+
     def erf(self):
         return _ops.erf(self)
 

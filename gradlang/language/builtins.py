@@ -215,14 +215,15 @@ FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
 NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "BCELoss": T.nn.BCELoss,
                             "CrossEntropyLoss": T.nn.CrossEntropyLoss})
 FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
-TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC})
+LINALG = Namespace("torch.linalg", dict(vars(T.linalg)))
+TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC, "linalg": LINALG})
 
 MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not name.startswith("_")})
 MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for name in ("factorial", "comb", "perm")})
 
 MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
-    "torch.func": FUNC,
+    "torch.func": FUNC, "torch.linalg": LINALG,
 }
 
 

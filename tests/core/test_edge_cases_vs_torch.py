@@ -802,3 +802,20 @@ def test_atan2_hypot_lerp_addcmul_erf_gelu_edges(torch, code):
 )
 def test_prod_repeat_and_matrix_part_edges(torch, code):
     same_outcome(torch, _run("x = lib.tensor([[1., 2., 0.], [3., 4., 5.]], requires_grad=True); " + code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "r = x.roll(1, (0, 1))",
+        "r = x.roll((2,)), lib.roll(x, shifts=2)",
+        "r = lib.cross(x, x)",
+        "r = lib.linalg.cross(x[:, :2], x[:, :2])",
+        "r = lib.cross(x, x[0])",
+        "r = lib.linalg.cross(x, x.flip(1).double())",
+        "r = lib.linalg.vector_norm(x, 'fro')",
+        "r = lib.linalg.norm(x, 1, dim=(1, 0)), lib.linalg.norm(x, 'fro', dim=(1, 0)), lib.linalg.norm(x[0], 1)",
+    ],
+)
+def test_roll_cross_and_linalg_edges(torch, code):
+    same_outcome(torch, _run("x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=True); " + code))

@@ -280,6 +280,32 @@ def matrix_parts(draw):
     return Example([matrix, draw(floats((n, k)))], lambda m, a, b: m.dist(a, b, order), (kind, order))
 
 
+@st.composite
+def roll_cross_linalg(draw):
+    """roll by shifts over dims (or flattened), cross of 3-vectors along a dim, torch.linalg's norms."""
+    kind = draw(st.sampled_from(["roll", "roll_flat", "cross", "matrix_norm", "vector_norm"]))
+    if kind == "cross":
+        batch = draw(st.integers(1, 3))
+        dim = draw(st.sampled_from([0, -1, 1]))
+        shape = (3, batch) if dim == 0 else (batch, 3)
+        return Example([draw(floats(shape)), draw(floats(shape))], lambda m, a, b: m.linalg.cross(a, b, dim=dim), dim)
+    shape = draw(array_shapes(min_dims=1 if kind != "matrix_norm" else 2, max_dims=2, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    if kind == "roll_flat":
+        shift = draw(st.integers(-5, 5))
+        return Example([x], lambda m, t: m.roll(t, shift), shift)
+    if kind == "roll":
+        dims = tuple(draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True)))
+        shifts = tuple(draw(st.integers(-5, 5)) for _ in dims)
+        return Example([x], lambda m, t: t.roll(shifts, dims), (shifts, dims))
+    order = draw(st.sampled_from([None, "fro", 1, -1, float("inf"), float("-inf")] if kind == "matrix_norm"
+                                 else [2, 1, 3, float("inf")]))
+    keepdim = draw(st.booleans())
+    if kind == "matrix_norm":
+        return Example([x], lambda m, t: m.linalg.norm(t, order, keepdim=keepdim), (order, keepdim))
+    return Example([x], lambda m, t: m.linalg.vector_norm(t, order, keepdim=keepdim), (order, keepdim))
+
+
 def activation(name, *parameters):
     """A torch.nn.functional activation, with its default parameters or others."""
     @st.composite
@@ -688,6 +714,7 @@ CASES = {
     "prod": prod_case(),
     "repeat": repeat_case(),
     "matrix_parts": matrix_parts(),
+    "roll_cross_linalg": roll_cross_linalg(),
     "cumsum": scans_and_flips("cumsum"),
     "flip": scans_and_flips("flip"),
     "logsumexp": scans_and_flips("logsumexp"),

@@ -117,7 +117,7 @@ from .functional import (
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
 from .indexing import _normalise_index, diag, gather, index, index_put, index_scatter, index_select, trace
 from .joining import cat, concat, stack
-from .linalg import bmm, dot, matmul, mm, mT, mv, outer
+from .linalg import bmm, cross, dot, linalg_cross, matmul, mm, mT, mv, outer
 from .promotion import (
     UnsupportedOperand,
     _as_tensor,
@@ -139,6 +139,8 @@ from .reductions import (
     argmin,
     cumsum,
     dist,
+    linalg_norm,
+    linalg_vector_norm,
     logsumexp,
     max,
     mean,
@@ -163,6 +165,7 @@ from .shape import (
     permute,
     repeat,
     reshape,
+    roll,
     select,
     split,
     squeeze,
@@ -218,4 +221,5 @@ __all__ = [
     "cumsum", "flip", "logsumexp", "masked_fill", "outer",
     "addcmul", "atan2", "erf", "gelu", "hypot", "lerp",
     "diag", "dist", "gather", "index_select", "prod", "repeat", "tile", "trace", "tril", "triu",
+    "cross", "linalg_cross", "linalg_norm", "linalg_vector_norm", "roll",
 ]

@@ -11,6 +11,7 @@ from ...errors import IndexError_, NotImplementedError_, RuntimeError_
 from .. import limits
 from ..dtypes import DType, bool_, promote_types
 from ..graph import apply
+from ..notices import warn_once
 from ..tensor import Tensor
 from .promotion import _as_tensor, broadcast_shapes, to
 from .shape import reshape, squeeze, transpose, unsqueeze
@@ -216,4 +217,36 @@ def outer(a: Tensor, b: Tensor) -> Tensor:
         if v.ndim != 1:
             raise RuntimeError_(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
     return reshape(a, -1, 1) * b
+
+
+_CROSS_DIM_WARNING = (
+    "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim explicitly or "
+    "simply use torch.linalg.cross.\nThe default value of dim will change to agree with that of linalg.cross in a "
+    "future release."
+)
+
+
+def cross(a: Tensor, b: Tensor, dim=None) -> Tensor:
+    """torch.cross: the cross product of 3-vectors along `dim` (without one: the first dim of size 3,
+    with PyTorch's deprecation warning)."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if dim is None:
+        warn_once(_CROSS_DIM_WARNING, UserWarning)
+        dim = next((d for d, n in enumerate(broadcast_shapes(a.array.shape, b.array.shape)) if n == 3), -1)
+    return linalg_cross(a, b, dim)
+
+
+def linalg_cross(a: Tensor, b: Tensor, dim: int = -1) -> Tensor:
+    """torch.linalg.cross (LinalgCrossBackward0)."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if a.ndim != b.ndim:
+        raise RuntimeError_("linalg.cross: inputs must have the same number of dimensions.")
+    shape = broadcast_shapes(a.array.shape, b.array.shape)
+    axis = dim % len(shape) if shape else 0
+    if not shape or a.array.shape[axis] != 3 or b.array.shape[axis] != 3:
+        sizes = (a.array.shape[axis] if a.ndim else 0, b.array.shape[axis] if b.ndim else 0)
+        raise RuntimeError_(f"linalg.cross: inputs dimension {dim} must have length 3. Got {sizes[0]} and {sizes[1]}")
+    if a.dtype is not b.dtype:
+        raise RuntimeError_(f"expected scalar type {a.dtype.short_name} but found {b.dtype.short_name}")
+    return apply(P.cross, (a, b), {"dim": axis})
 

@@ -3,6 +3,7 @@ norm, and var and std."""
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections import namedtuple
 
@@ -334,4 +335,33 @@ def dist(a: Tensor, b: Tensor, p=2) -> Tensor:
     if out.grad_fn is not None:
         rename(out.grad_fn, "DistBackward0")
     return out
+
+
+def linalg_vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype: DType | None = None) -> Tensor:  # noqa: A002
+    """torch.linalg.vector_norm: the vector norm of order `ord` over `dim` (None: all elements)."""
+    if isinstance(ord, str):
+        raise TypeError_("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
+    return norm(x, ord, dim, keepdim, dtype)
+
+
+def linalg_norm(x: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype: DType | None = None) -> Tensor:  # noqa: A002
+    """torch.linalg.norm: the 2-norm (Frobenius for a matrix) when `ord` is None, a vector norm
+    for a vector or one dim, and the matrix norms 'fro', 1, -1, inf and -inf for matrices."""
+    x = _as_tensor(x)
+    if ord is None:
+        return norm(x, 2, dim, keepdim, dtype)
+    matrix_dims = dim if dim is not None and not isinstance(dim, int) else (None if dim is not None or x.ndim != 2
+                                                                             else (0, 1))
+    if matrix_dims is None:
+        return linalg_vector_norm(x, ord, dim, keepdim, dtype=dtype)
+    rows, columns = (_wrap_dim(d, x.ndim) for d in matrix_dims)
+    if ord == "fro":
+        return norm(x, 2, (rows, columns), keepdim, dtype)
+    if ord in (1, -1, math.inf, -math.inf):  # the largest or smallest absolute column (1) or row (inf) sum
+        summed, other = (rows, columns) if ord in (1, -1) else (columns, rows)
+        sums = sum(abs(x if dtype is None else to(x, dtype)), summed, keepdim=keepdim)
+        if not keepdim and other > summed:
+            other -= 1  # the summed dim is gone
+        return (amax if ord > 0 else amin)(sums, other, keepdim=keepdim)
+    raise NotImplementedError_(f"linalg.norm: the matrix norm of order {ord!r} is not supported")
 

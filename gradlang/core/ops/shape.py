@@ -433,3 +433,18 @@ def tile(x: Tensor, *sizes) -> Tensor:
     sizes = _sizes(sizes)
     return repeat(x, (1,) * (x.ndim - len(sizes)) + tuple(sizes))
 
+
+def roll(x: Tensor, shifts, dims=None) -> Tensor:
+    """The elements shifted round along `dims` (the flattened tensor when None): RollBackward0."""
+    if dims is None:
+        if not isinstance(shifts, int):
+            if len(shifts) != 1:
+                raise RuntimeError_(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+            shifts = shifts[0]
+        return apply(P.roll, (x,), {"shifts": int(shifts), "dims": None})
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError_(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return apply(P.roll, (x,), {"shifts": shifts, "dims": tuple(_wrap_dim(d, x.ndim) for d in dims)})
+
