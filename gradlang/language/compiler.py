@@ -50,8 +50,6 @@ truth = operator.truth
 # Ints, strings and lists that one operation could make enormous (`10**10**10`) are checked first.
 BINARY.update(guards.BINARY)
 IN_PLACE.update(guards.IN_PLACE)
-_GUARDED_MUL = frozenset({int, bool, str, list, tuple})
-_SEQUENCES = frozenset({str, list, tuple})
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
 
 FUSION = fusion.AVAILABLE  # tests turn it off to compare both evaluators
@@ -930,48 +928,15 @@ class Compiler:
     def expr_BinOp(self, node: S.BinOp, scope):
         left, right = self.expression(node.left, scope), self.expression(node.right, scope)
         op = node.op
-        if op == "+":
-            guarded_add = guards.add
-
-            def add(env, _where=(node, self.origin)):
-                a = left(env)
-                if type(a) in _SEQUENCES:
-                    return guarded_add(a, right(env))
-                return a + right(env)
-            run = add
-        elif op == "-":
+        if op == "-":
             def sub(env, _where=(node, self.origin)):
                 return left(env) - right(env)
-            run = sub
-        elif op == "*":
-            guarded_mul = guards.multiply
+            return sub
+        function = BINARY[op]  # guards' for the operators that could make enormous values
 
-            def mul(env, _where=(node, self.origin)):
-                a, b = left(env), right(env)
-                if type(a) in _GUARDED_MUL or type(b) in _GUARDED_MUL:
-                    return guarded_mul(a, b)
-                return a * b
-            run = mul
-        elif op == "/":
-            def div(env, _where=(node, self.origin)):
-                return left(env) / right(env)
-            run = div
-        elif op == "**":
-            guarded_power = guards.power
-
-            def power(env, _where=(node, self.origin)):
-                a, b = left(env), right(env)
-                if type(a) is int and type(b) is int:
-                    return guarded_power(a, b)
-                return a ** b
-            run = power
-        else:
-            function = BINARY[op]
-
-            def binary(env, _where=(node, self.origin)):
-                return function(left(env), right(env))
-            run = binary
-        return run
+        def binary(env, _where=(node, self.origin)):
+            return function(left(env), right(env))
+        return binary
 
     def expr_UnaryOp(self, node: S.UnaryOp, scope):
         operand = self.expression(node.operand, scope)

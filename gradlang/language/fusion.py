@@ -27,13 +27,18 @@ from .builtins import SPECIAL_ATTRIBUTES, special_attribute
 from .runtime import BREAK, CONTINUE, RETURN
 from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, type_name
 
-AVAILABLE = sys.version_info >= (3, 11)
 
-_SEQUENCES = frozenset({str, list, tuple})
-_GUARDED_MUL = frozenset({int, bool, str, list, tuple})
+def _columns_recorded() -> bool:
+    """Whether compiled code knows its instructions' columns: Python 3.11 and later, unless
+    PYTHONNODEBUGRANGES or -X no_debug_ranges turned them off."""
+    if sys.version_info < (3, 11):
+        return False
+    return any(column is not None for _, _, column, _ in compile("a + b", "", "eval").co_positions())
+
+
+AVAILABLE = _columns_recorded()
+
 _SUBSCRIPTABLE = frozenset({Tensor, list, tuple, dict, str})
-# Operators that need no guard: their text goes into the generated source as it is.
-_PLAIN_BINARY = frozenset({"-", "/", "//", "@", "&", "|", "^", ">>"})
 _COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!=", "is", "is not", "in", "not in"})
 _UNARY = frozenset({"-", "+", "~"})
 # Marks around a located node's text while it is being generated: START index OPEN ... CLOSE.
@@ -53,36 +58,15 @@ def check_callable(value):
     raise TypeError_(f"'{type_name(value)}' object is not callable")
 
 
-def _plus(a, b):
-    """a + b, its size checked first when both are sequences."""
-    if type(a) in _SEQUENCES and type(b) in _SEQUENCES:
-        return guards.add(a, b)
-    return a + b
-
-
-def _times(a, b):
-    """a * b, checked first when an int could make a sequence or an int enormous."""
-    if type(a) in _GUARDED_MUL or type(b) in _GUARDED_MUL:
-        return guards.multiply(a, b)
-    return a * b
-
-
-def _power(a, b):
-    if type(a) is int and type(b) is int:
-        return guards.power(a, b)
-    return a ** b
-
-
 # What generated code may use besides the program's own values.
 _HELPERS = {
-    "_type": type, "_callable": callable, "_Tensor": Tensor, "_Namespace": Namespace, "_SEQ": _SEQUENCES,
-    "_GM": _GUARDED_MUL, "_SUB": _SUBSCRIPTABLE, "_getattr": get_attribute, "_special": special_attribute,
-    "_plus": _plus, "_times": _times, "_power": _power, "_cc": check_callable,
-    "_cs": check_subscriptable, "_BREAK": BREAK, "_CONTINUE": CONTINUE, "_RETURN": RETURN,
+    "_type": type, "_callable": callable, "_Tensor": Tensor, "_Namespace": Namespace, "_SUB": _SUBSCRIPTABLE,
+    "_getattr": get_attribute, "_special": special_attribute, "_cc": check_callable, "_cs": check_subscriptable,
+    "_BREAK": BREAK, "_CONTINUE": CONTINUE, "_RETURN": RETURN,
 }
-_GUARDED_BINARY = {"%": "_mod", "<<": "_lshift"}  # guarded, rarely used: a helper call each
-_GUARDED_CALLS = {"+": "_plus", "*": "_times", "**": "_power"}
-_HELPERS.update({"_mod": guards.BINARY["%"], "_lshift": guards.BINARY["<<"]})
+# The operators that could make an enormous value (guards.py) are calls; the others are inline.
+_GUARDED = {op: f"_guarded{i}" for i, op in enumerate(guards.BINARY)}
+_HELPERS.update({name: guards.BINARY[op] for op, name in _GUARDED.items()})
 
 
 class FusedSites:
@@ -168,6 +152,7 @@ class _Generator:
         self.values: list = []  # bound as _b0, _b1, ...: each appears once in the text
         self.sites: list = []
         self.temps = 0
+        self.holds = False  # whether the statement being generated uses the holder `_h`
 
     def build(self, lines: list[str]):
         """The fused function whose body is `lines` (marked text, see _located), or None."""
@@ -193,14 +178,16 @@ class _Generator:
         """One line of Python for a simple statement, located at the statement."""
         method = getattr(self, "_stmt_" + type(node).__name__, None)
         first_temp = self.temps + 1
+        self.holds = False
         text = method(node, scope) if method is not None else None
         if text is None:  # the compiler's closure of the statement (it returns no signal)
             text = f"{self._bind(self.compiler.statement_closure(node, scope))}(env)"
         line = self._located(node, text)
-        if self.temps >= first_temp and not isinstance(node, _ENDS_RUN):
-            # What the statement's temporaries hold (a bound method of an intermediate array …)
-            # is let go with the statement, not when the run returns.
-            line += "; " + " = ".join(f"_t{i}" for i in range(first_temp, self.temps + 1)) + " = None"
+        temporaries = [f"_t{i}" for i in range(first_temp, self.temps + 1)] + (["_h"] if self.holds else [])
+        if temporaries and not isinstance(node, _ENDS_RUN):
+            # What the statement's temporaries hold (the last bound method or holder …) is let
+            # go with the statement, not when the run returns.
+            line += "; " + " = ".join(temporaries) + " = None"
         return line
 
     def _stmt_ExprStmt(self, node: S.ExprStmt, scope) -> str:
@@ -231,9 +218,9 @@ class _Generator:
         if isinstance(target, S.Name):
             depth = self.compiler._resolve(target.id, scope)
             if depth is None:
-                return f"_G[{target.id!r}] = {value}"
+                return f"_G[{ascii(target.id)}] = {value}"
             if depth == 0:
-                return f"env.vars[{target.id!r}] = {value}"
+                return f"env.vars[{ascii(target.id)}] = {value}"
         return f"{self._bind(self.compiler.store(target, scope))}(env, {value})"
 
     def _stmt_AugAssign(self, node: S.AugAssign, scope) -> str | None:
@@ -259,6 +246,14 @@ class _Generator:
         self.temps += 1
         return f"_t{self.temps}"
 
+    def _holder(self) -> str:
+        """The one temporary for the value an attribute, index or call is taken from. Each
+        use replaces the last one's value, which Python has on its stack by then, so an
+        intermediate (`(a * b).sum()`) is let go as soon as the next one is taken, as with
+        closures, instead of when the statement ends."""
+        self.holds = True
+        return "_h"
+
     def _located(self, node: S.Node, text: str) -> str:
         self.sites.append(node)
         return f"{_START}{len(self.sites) - 1}{_OPEN}{text}{_CLOSE}"
@@ -279,7 +274,7 @@ class _Generator:
         depth = self.compiler._resolve(node.id, scope)
         if depth is not None and depth != 0:
             return None
-        key = repr(node.id)
+        key = ascii(node.id)
         missing = self._closure(node, scope)  # a built-in, or the NameError with its hint
         if depth is None:
             return f"(_G[{key}] if {key} in _G else {missing})"
@@ -289,12 +284,11 @@ class _Generator:
     def _BinOp(self, node: S.BinOp, scope) -> str | None:
         op = node.op
         left, right = self.expression(node.left, scope), self.expression(node.right, scope)
-        if op in _PLAIN_BINARY:
+        if op not in _GUARDED:
             return self._located(node, f"({left} {op} {right})")
         # A call, not inline code with temporaries: an operand (a big array, maybe) is let go
         # as soon as the operation is done, as Python's own evaluation does.
-        helper = _GUARDED_BINARY.get(op) or _GUARDED_CALLS[op]
-        return self._located(node, f"{helper}({left}, {right})")
+        return self._located(node, f"{_GUARDED[op]}({left}, {right})")
 
     def _UnaryOp(self, node: S.UnaryOp, scope) -> str | None:
         operand = self.expression(node.operand, scope)
@@ -323,10 +317,10 @@ class _Generator:
         attr = node.attr
         if attr.startswith("_") and attr not in SPECIAL_ATTRIBUTES:
             return None  # always an AttributeError: the compiler's closure says so
-        holder, key = self.expression(node.value, scope), repr(attr)
+        holder, key = self.expression(node.value, scope), ascii(attr)
         if attr in SPECIAL_ATTRIBUTES:
             return self._located(node, f"_special({holder}, {key})")
-        t = self._temp()
+        t = self._holder()
 
         def member(first: str) -> str:
             """A module's member read inline; other values go through the sandbox (_getattr)."""
@@ -341,7 +335,7 @@ class _Generator:
         index = self._index(node.index, scope)
         if index is None:
             return None
-        t = self._temp()
+        t = self._holder()
         holder = self.expression(node.value, scope)
         return self._located(node, f"({t} if _type({t} := {holder}) in _SUB else _cs({t}))[{index}]")
 
@@ -365,7 +359,7 @@ class _Generator:
         names = [k.arg for k in node.keywords]
         if any(name is None or not _plain_identifier(name) for name in names) or len(set(names)) != len(names):
             return None  # `**mapping`, or a repeated keyword the compiler's closure reports at the call
-        t = self._temp()
+        t = self._holder()
         function = self.expression(node.func, scope)
         arguments = [self.expression(a, scope) for a in node.args]
         arguments += [f"{k.arg}={self.expression(k.value, scope)}" for k in node.keywords]

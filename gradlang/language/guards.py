@@ -13,6 +13,7 @@ import operator
 import re
 
 from ..core import limits
+from ..core.tensor import Tensor
 from ..errors import MemoryError_, OverflowError_
 
 MAX_INT_BITS = 1 << 20  # about 315 000 decimal digits; each operation on such ints stays under ~0.2 s
@@ -98,8 +99,27 @@ def _guarded(check, op):
     return run
 
 
-add = _guarded(check_add, operator.add)
-multiply = _guarded(check_multiply, operator.mul)
+def add(a, b):
+    """a + b, a concatenation's size checked first (a tensor's `+` is never one)."""
+    if type(a) is not Tensor:
+        check_add(a, b)
+    return a + b
+
+
+def multiply(a, b):
+    """a * b, a repetition's or a big integer product's size checked first (not for tensors)."""
+    if type(a) is not Tensor and type(b) is not Tensor:
+        check_multiply(a, b)
+    return a * b
+
+
+def raise_power(a, b):
+    """a ** b, checked first when both are ints (the only way to an enormous result)."""
+    if type(a) is int and type(b) is int:
+        check_power(a, b)
+    return a ** b
+
+
 lshift = _guarded(check_lshift, operator.lshift)
 
 
@@ -110,7 +130,7 @@ def power(a, b, modulus=None):
     return pow(a, b, modulus)
 
 
-BINARY = {"+": add, "*": multiply, "**": _guarded(check_power, operator.pow), "<<": lshift,
+BINARY = {"+": add, "*": multiply, "**": raise_power, "<<": lshift,
           "%": _guarded(check_modulo, operator.mod)}
 # `x += y` on a tensor stays in place: the in-place operators, checked the same way.
 IN_PLACE = {"+": _guarded(check_add, operator.iadd), "*": _guarded(check_multiply, operator.imul),

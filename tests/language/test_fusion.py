@@ -153,6 +153,12 @@ def test_nesting_deeper_than_pythons_parser_allows_falls_back_to_closures():
     assert (out, failure) == ("190\n", None)
 
 
+def test_errors_point_at_the_right_statement_when_names_are_not_ascii():
+    source = "def f():\n    é = ones(3)\n    x = é + ones(4)\nf()"
+    _out, _err, (kind, _message, line, column, _end) = outcome(source)
+    assert (kind, line, column) == ("RuntimeError", 3, 9)
+
+
 def test_generated_code_has_no_text_of_the_program():
     """Names, strings and numbers reach the generated code as values, never as source."""
     source = "k = \"') or __import__('os') #\"\nfor i in range(1):\n    d = {k: 1}\n    print(d[k] + len(k))"
@@ -171,8 +177,9 @@ def test_loop_and_function_bodies_are_fused_and_code_that_runs_once_is_not(monke
 
 
 def test_fused_code_lets_go_of_intermediate_values_as_python_does():
-    """An operand is released when its operation is done, and whatever a statement's
-    temporaries held is released when the statement is: big intermediate arrays don't pile up."""
+    """An operand is released when its operation is done, a value an attribute, index or call
+    was taken from when the next one is, and whatever is left when the statement ends: big
+    intermediate arrays don't pile up."""
     import weakref
 
     refs: list = []
@@ -186,5 +193,6 @@ def test_fused_code_lets_go_of_intermediate_values_as_python_does():
     interp["mark"] = mark
     interp["alive"] = lambda: refs[-1]() is not None
     interp.run("x = ones(3)\nfor i in range(1):\n    s = [mark(x * 2) * 3, alive()]\n"
-               "    t = mark(x * 2).sum()\n    print(s[1], alive(), t.item())")
-    assert out.getvalue() == "False False 6.0\n"
+               "    t = mark(x * 2).sum()\n    print(s[1], alive(), t.item())\n"
+               "    u = [mark(x * 2).sum(), alive(), float(mark(x * 3)[0]), alive()]\n    print(u[1], u[3])")
+    assert out.getvalue() == "False False 6.0\nFalse False\n"
