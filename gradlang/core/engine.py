@@ -15,7 +15,6 @@ import numpy as np
 from ..errors import RuntimeError_, TypeError_
 from . import hooks
 from .forward_mode import active_levels as _active_levels
-from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, no_grad, run_without_grad
 from .graph import _FREED, apply
 from .notices import warn_once
@@ -87,13 +86,8 @@ def run_backward(
         node = out.grad_fn
         if node is not None and out.array.shape == ():
             # `loss.backward()`, the common case: gradient 1 as a numpy scalar, straight to the loop.
-            enabled = _grad_state.enabled
-            _grad_state.enabled = False
-            try:
-                _propagate_arrays({node: _ONE[out.array.dtype]}, [(node.order, node)], None, None, None,
-                                  retain_graph)
-            finally:
-                _grad_state.enabled = enabled
+            run_without_grad(_propagate_arrays, {node: _ONE[out.array.dtype]}, [(node.order, node)], None, None,
+                             None, retain_graph)
             return None
     grads = _initial_grads(outputs, grad_outputs)
     # Gradients on their way: per node, or per leaf tensor (delivered once every node has run).

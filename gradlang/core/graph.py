@@ -157,6 +157,13 @@ def rename(node: Node, name: str) -> None:
     node.__class__ = node_class(name)
 
 
+def renamed(out: Tensor, name: str) -> Tensor:
+    """`out`, its node (if it was recorded) named `name`: for an op made of others."""
+    if out.grad_fn is not None:
+        rename(out.grad_fn, name)
+    return out
+
+
 class AccumulateGrad:
     """How a leaf shows up in `next_functions` (gradients for it are accumulated, not passed on)."""
 

@@ -319,12 +319,6 @@ def _pow_scalar_values(node, g, exponent):
     if exponent == 0:
         return (np.zeros(g.shape, dtype=g.dtype),)
     dtype = x.dtype
-    if exponent == 2 and type(g) is np.ndarray and g.ndim and not any(g.strides):
-        # One value spread (a mean's or a sum's gradient): g * (2 * x) is x * (2 * g) to the
-        # bit, doubling being exact, in one pass instead of two (unless 2 * g overflows).
-        doubled = g[(0,) * g.ndim] * _TWO[dtype]
-        if np.isfinite(doubled) or not np.isfinite(g[(0,) * g.ndim]):
-            return (x * doubled,)
     return (g * (_power(x, exponent - 1) * np.asarray(exponent, dtype)),)
 
 
@@ -472,7 +466,7 @@ sign = define(
 
 def _sigmoid_backward_value(g, out):
     """(g * (1 - out)) * out, PyTorch's order; an array's products go into the one new array."""
-    if type(out) is not np.ndarray or g.shape != out.shape or g.dtype != out.dtype:
+    if type(out) is not np.ndarray or not out.ndim or g.shape != out.shape or g.dtype != out.dtype:
         return (g * (_ONE[out.dtype] - out)) * out
     result = _ONE[out.dtype] - out
     np.multiply(g, result, out=result)
@@ -661,18 +655,23 @@ def _lerp_forward(start, end, weight):
     return np.where(np.abs(w) < 0.5, start + w * (end - start), end - (end - start) * (_ONE[start.dtype] - w))
 
 
+def _lerp_complement(weight):
+    """1 - weight: in Python's double for a number weight (as PyTorch's scalar), else a tensor op."""
+    return 1 - weight if isinstance(weight, (int, float)) else ops.rsub(weight, 1)
+
+
 def _lerp_vjp(node, g, weight=None):
     saved = node.saved_tensors()
     w = weight if weight is not None else saved[2]
-    grads = [ops.mul(g, ops.rsub(w, 1)), ops.mul(g, w)]
+    grads = [lambda: ops.mul(g, _lerp_complement(w)), lambda: ops.mul(g, w)]
     if weight is None:
-        grads.append(ops.mul(g, ops.sub(saved[1], saved[0])))
+        grads.append(lambda: ops.mul(g, ops.sub(saved[1], saved[0])))
     return _n_ary_grads(node, grads)
 
 
 def _lerp_jvp(p, t, weight=None):
     w = weight if weight is not None else p[2]
-    out = ops.add(ops.mul(t[0], ops.rsub(w, 1)), ops.mul(t[1], w))
+    out = ops.add(ops.mul(t[0], _lerp_complement(w)), ops.mul(t[1], w))
     return out if weight is not None else ops.add(out, ops.mul(t[2], ops.sub(p[1], p[0])))
 
 
@@ -682,8 +681,9 @@ lerp_tensor = define("lerp_tensor", _lerp_forward, _lerp_vjp, _lerp_jvp, "LerpBa
 
 
 def _n_ary_grads(node, grads: list) -> tuple:
-    """Each gradient summed back to its input's shape, None where the input needs none."""
-    return tuple(None if not node.needs_grad(i) else ops.sum_to(g, node.input_shape(i)) for i, g in enumerate(grads))
+    """Each gradient (made only where its input needs one) summed back to that input's shape."""
+    return tuple(ops.sum_to(grad(), node.input_shape(i)) if node.needs_grad(i) else None
+                 for i, grad in enumerate(grads))
 
 
 def _addcmul_forward(x, t1, t2, value):
@@ -692,7 +692,8 @@ def _addcmul_forward(x, t1, t2, value):
 
 def _addcmul_vjp(node, g, value):
     x, t1, t2 = node.saved_tensors()
-    return _n_ary_grads(node, [g, ops.mul(ops.mul(g, t2), value), ops.mul(ops.mul(g, t1), value)])
+    return _n_ary_grads(node, [lambda: g, lambda: ops.mul(ops.mul(g, t2), value),
+                               lambda: ops.mul(ops.mul(g, t1), value)])
 
 
 addcmul = define(

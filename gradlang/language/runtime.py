@@ -57,7 +57,6 @@ class Limits:
             raise TimeoutError_(f"the program ran longer than {self.timeout} seconds (timeout)")
 
 
-_new = object.__new__
 REQUIRED = object()  # the default of a keyword-only parameter that has none
 
 
@@ -141,10 +140,7 @@ class Function:
             variables = dict(zip(self.positional, args))
         else:
             variables = self.bind(args, kwargs)
-        env = _new(Env)  # Env(variables, self.closure), without an __init__ call
-        env.vars = variables
-        env.outer = self.closure
-        env.returned = None
+        env = Env(variables, self.closure)
         limits.depth += 1
         try:
             if self.is_lambda:

@@ -819,3 +819,27 @@ def test_prod_repeat_and_matrix_part_edges(torch, code):
 )
 def test_roll_cross_and_linalg_edges(torch, code):
     same_outcome(torch, _run("x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=True); " + code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "a = lib.tensor([1., 2.], dtype=lib.float64, requires_grad=True); b = lib.tensor([3., 5.], dtype=lib.float64, "
+        "requires_grad=True); lib.lerp(a, b, 0.7).sum().backward(); r = a.grad.tolist(), b.grad.tolist()",
+        "a = lib.tensor([1., 2.], requires_grad=True); lib.lerp(a, a * 4, 0.5488).sum().backward(); r = a.grad.tolist()",
+        "y = x * 1; r = lib.nn.functional.leaky_relu(y, 0.1, inplace=True), y; r[0].sum().backward(); r = r, x.grad",
+        "y = x * 1; r = lib.nn.functional.elu(y, inplace=True), lib.nn.functional.silu(y * 1, inplace=True)",
+        "r = lib.nn.functional.silu(x, inplace=True)",
+        "r = x.gather(0, lib.tensor([-1]))",
+        "r = lib.tensor(5.).index_select(0, lib.tensor([0, 0]))",
+        "r = lib.tensor([[True, False], [False, True]]).trace()",
+        "r = lib.linalg.norm(lib.ones(2, 2, 2), 1)",
+        "r = lib.ones(0).norm(float('inf'))",
+        "r = lib.ones(0).norm(-float('inf')), lib.ones(0, 3).norm(float('inf'), dim=1)",
+        "r = lib.linalg.cross(lib.ones(2, 3), lib.ones(2, 3), dim=5)",
+        "e = lib.ones(0, requires_grad=True); (e ** 2).sum().backward(); r = e.grad",
+        "h = lib.tensor([3e38, 1.0], requires_grad=True); (h ** 2).mean().backward(); r = h.grad",
+    ],
+)
+def test_review_findings_stay_fixed(torch, code):
+    same_outcome(torch, _run("x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True); " + code))

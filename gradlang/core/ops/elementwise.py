@@ -8,7 +8,7 @@ import numpy as np
 from ...errors import NotImplementedError_, RuntimeError_
 from .. import dtypes, limits
 from ..dtypes import result_type
-from ..graph import apply, rename
+from ..graph import apply, renamed
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum
 from .promotion import _as_tensor, _coerce, _floating, broadcast_shapes, to
@@ -87,8 +87,8 @@ def _bound(value, x: Tensor):
     if value is None or isinstance(value, Tensor):
         return value
     dtype = x.array.dtype
-    if not value:
-        return dtype.type(value)  # 0. and -0. are equal keys: not kept
+    if not value or value != value:
+        return dtype.type(value)  # 0. and -0. are equal keys, and a NaN matches no key: not kept
     key = (value, type(value), dtype)  # 1 and 1.0 and True are equal keys: the type tells them apart
     found = _BOUNDS.get(key)
     if found is None:
@@ -113,9 +113,7 @@ def _clamp_to_tensors(x: Tensor, low, high, name: str) -> Tensor:
         out = maximum(out, _as_tensor(low))
     if high is not None:
         out = minimum(out, _as_tensor(high))
-    if out.grad_fn is not None:
-        rename(out.grad_fn, name)
-    return out
+    return renamed(out, name)
 
 
 _PLAIN_BOUNDS = (float, int, type(None))
@@ -181,9 +179,7 @@ def masked_fill(x: Tensor, mask: Tensor, value) -> Tensor:
     broadcast_shapes(mask.array.shape, x.array.shape)
     keep = Tensor._wrap(~mask.array)
     out = where(keep, x, _coerce(value, x.dtype) if given else Tensor._wrap(np.asarray(value).astype(x.array.dtype)))
-    if out.grad_fn is not None:
-        rename(out.grad_fn, "MaskedFillBackward1" if given and value.requires_grad else "MaskedFillBackward0")
-    return out
+    return renamed(out, "MaskedFillBackward1" if given and value.requires_grad else "MaskedFillBackward0")
 
 
 def _triangle(x: Tensor, diagonal: int, lower: bool) -> Tensor:
@@ -194,9 +190,7 @@ def _triangle(x: Tensor, diagonal: int, lower: bool) -> Tensor:
     keep = (np.tri(rows, columns, diagonal, dtype=bool) if lower
             else ~np.tri(rows, columns, diagonal - 1, dtype=bool))
     out = where(Tensor._wrap(keep), x, Tensor._wrap(np.zeros((), x.array.dtype)))
-    if out.grad_fn is not None:
-        rename(out.grad_fn, "TrilBackward0" if lower else "TriuBackward0")
-    return out
+    return renamed(out, "TrilBackward0" if lower else "TriuBackward0")
 
 
 def tril(x: Tensor, diagonal: int = 0) -> Tensor:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from ...errors import AttributeError_, IndexError_, NotImplementedError_, RuntimeError_, TypeError_, ValueError_
 from ..dtypes import DType, result_type
-from ..graph import apply, rename
+from ..graph import apply, renamed
 from ..notices import warn
 from ..tensor import Tensor
 from .arithmetic import div, mul, neg
 from .dims import _wrap_dim
+from .in_place import inplace as run_in_place
 from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
 from .reductions import sum as sum_
 
@@ -203,10 +204,7 @@ def _class_probability_loss(input: Tensor, target: Tensor, weight, class_dim: in
     if reduction == "sum":
         return total
     items = input.numel() // input.shape[class_dim] if input.ndim else 1
-    out = div(total, items)
-    if out.grad_fn is not None:
-        rename(out.grad_fn, "DivBackward1")  # PyTorch divides by a number there
-    return out
+    return renamed(div(total, items), "DivBackward1")  # PyTorch divides by a number there
 
 
 def _activation_input(x, name: str) -> Tensor:
@@ -216,12 +214,22 @@ def _activation_input(x, name: str) -> Tensor:
     return x
 
 
+def _activated(x, name: str, params: dict | None, kernel: str, inplace: bool, in_place_name: str) -> Tensor:
+    """The activation `name` of x; with inplace=True written into x (PyTorch's `name_`, whose
+    node is named `in_place_name`)."""
+    x = _activation_input(x, kernel)
+    prim = P.PRIMITIVES[name]
+    if not inplace:
+        return apply(prim, (x,), params)
+    return renamed(run_in_place(x, lambda t: apply(prim, (t,), params)), in_place_name)
+
+
 def leaky_relu(x, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    return apply(P.PRIMITIVES["leaky_relu"], (_activation_input(x, "leaky_relu_cpu"),), {"slope": negative_slope})
+    return _activated(x, "leaky_relu", {"slope": negative_slope}, "leaky_relu_cpu", inplace, "LeakyReluBackward1")
 
 
 def elu(x, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    return apply(P.PRIMITIVES["elu"], (_activation_input(x, "elu_cpu"),), {"alpha": alpha})
+    return _activated(x, "elu", {"alpha": alpha}, "elu_cpu", inplace, "EluBackward1")
 
 
 def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -230,7 +238,7 @@ def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 
 def silu(x, inplace: bool = False) -> Tensor:
-    return apply(P.PRIMITIVES["silu"], (_activation_input(x, "silu_cpu"),))
+    return _activated(x, "silu", None, "silu_cpu", inplace, "SiluBackward0")
 
 
 def gelu(x, approximate: str = "none") -> Tensor:

@@ -9,7 +9,7 @@ from ...errors import RuntimeError_, TypeError_
 from ..forward_mode import active_levels as _active_levels
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
-from ..graph import rename
+from ..graph import renamed
 from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
@@ -27,10 +27,7 @@ def copy_values(target: Tensor, source, name: str = "CopyBackwards") -> Tensor:
     """
     source = _coerce(_as_tensor(source), target.dtype)
     _broadcast_shape(target, source)
-    out = where(Tensor._wrap(np.zeros(target.array.shape, dtype=bool)), target, source)
-    if out.grad_fn is not None:
-        rename(out.grad_fn, name)
-    return out
+    return renamed(where(Tensor._wrap(np.zeros(target.array.shape, dtype=bool)), target, source), name)
 
 
 OVERLAP_ERROR = (

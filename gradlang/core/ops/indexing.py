@@ -7,9 +7,9 @@ import builtins
 
 import numpy as np
 
-from ...errors import IndexError_, RuntimeError_, TypeError_, ValueError_
+from ...errors import IndexError_, NotImplementedError_, RuntimeError_, TypeError_, ValueError_
 from .. import dtypes
-from ..graph import apply, rename
+from ..graph import apply, renamed
 from ..tensor import Tensor
 from .dims import _wrap_dim
 from .reductions import sum
@@ -151,12 +151,6 @@ def index_put(x: Tensor, key, value, name: str | None = None) -> Tensor:
     return apply(P.index_put, (x, value), {"index": key}, name)
 
 
-def _renamed(out: Tensor, name: str) -> Tensor:
-    if out.grad_fn is not None:
-        rename(out.grad_fn, name)
-    return out
-
-
 def _integer_index(index, op: str) -> np.ndarray:
     if not isinstance(index, Tensor) or index.array.dtype.kind not in "iu":
         raise RuntimeError_(f"{op}(): Expected dtype int32 or int64 for index")
@@ -173,9 +167,11 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
     bad = picks[(picks < 0) | (picks >= size)]
     if bad.size:
         raise RuntimeError_(f"INDICES element is out of DATA bounds, id={bad[0]} axis_dim={size}")
+    if x.ndim == 0 and picks.size != 1:
+        raise RuntimeError_(f"index_select(): Index to scalar can have only 1 value, got {picks.size} value(s)")
     # a 0-d tensor is its own only entry: picking it keeps it 0-d (picks are 0 there, checked above)
     key = (slice(None),) * dim + (picks.reshape(-1),) if x.ndim else ()
-    return _renamed(apply(P.index, (x,), {"index": key}), "IndexSelectBackward0")
+    return renamed(apply(P.index, (x,), {"index": key}), "IndexSelectBackward0")
 
 
 def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -187,18 +183,18 @@ def gather(x: Tensor, dim: int, index: Tensor) -> Tensor:
     if x.ndim == 0:
         if picks != 0:
             raise RuntimeError_(f"index {picks} is out of bounds for dimension 0 with size 1")
-        return _renamed(apply(P.index, (x,), {"index": ()}), "GatherBackward0")
+        return renamed(apply(P.index, (x,), {"index": ()}), "GatherBackward0")
     for d, (n, m) in enumerate(zip(picks.shape, x.array.shape)):
         if d != dim and n > m:
             raise RuntimeError_(f"Size does not match at dimension {d} expected index {list(picks.shape)} to be no "
                                 f"larger than self {list(x.array.shape)} apart from dimension {dim}")
     size = x.array.shape[dim]
-    bad = picks[(picks < -size) | (picks >= size)]
+    bad = picks[(picks < 0) | (picks >= size)]
     if bad.size:
         raise RuntimeError_(f"index {bad[0]} is out of bounds for dimension {dim} with size {size}")
     axes = np.ogrid[tuple(slice(n) for n in picks.shape)]
     key = tuple(picks if d == dim else axes[d] for d in range(picks.ndim))
-    return _renamed(apply(P.index, (x,), {"index": key}), "GatherBackward0")
+    return renamed(apply(P.index, (x,), {"index": key}), "GatherBackward0")
 
 
 def _diagonal_key(rows: int, columns: int, offset: int) -> tuple:
@@ -212,17 +208,19 @@ def diag(x: Tensor, diagonal: int = 0) -> Tensor:
     if x.ndim == 1:
         n = x.array.shape[0] + abs(diagonal)
         out = index_scatter(x, _diagonal_key(n, n, diagonal), (n, n))
-        return _renamed(out, "DiagEmbedBackward0")
+        return renamed(out, "DiagEmbedBackward0")
     if x.ndim != 2:
         raise RuntimeError_("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
     key = _diagonal_key(*x.array.shape, diagonal)
-    return _renamed(apply(P.index, (x,), {"index": key}), "DiagonalBackward0_copy")
+    return renamed(apply(P.index, (x,), {"index": key}), "DiagonalBackward0_copy")
 
 
 def trace(x: Tensor) -> Tensor:
     """The sum of a matrix's diagonal (TraceBackward0)."""
     if x.ndim != 2:
         raise RuntimeError_(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    if x.array.dtype.kind == "b":
+        raise NotImplementedError_("\"trace\" not implemented for 'Bool'")
     on_diagonal = apply(P.index, (x,), {"index": _diagonal_key(*x.array.shape, 0)})
-    return _renamed(sum(on_diagonal), "TraceBackward0")
+    return renamed(sum(on_diagonal), "TraceBackward0")
 

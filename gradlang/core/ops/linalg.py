@@ -13,6 +13,7 @@ from ..dtypes import DType, bool_, promote_types
 from ..graph import apply
 from ..notices import warn_once
 from ..tensor import Tensor
+from .dims import _wrap_dim
 from .promotion import _as_tensor, broadcast_shapes, to
 from .shape import reshape, squeeze, transpose, unsqueeze
 
@@ -242,7 +243,7 @@ def linalg_cross(a: Tensor, b: Tensor, dim: int = -1) -> Tensor:
     if a.ndim != b.ndim:
         raise RuntimeError_("linalg.cross: inputs must have the same number of dimensions.")
     shape = broadcast_shapes(a.array.shape, b.array.shape)
-    axis = dim % len(shape) if shape else 0
+    axis = _wrap_dim(dim, len(shape))
     if not shape or a.array.shape[axis] != 3 or b.array.shape[axis] != 3:
         sizes = (a.array.shape[axis] if a.ndim else 0, b.array.shape[axis] if b.ndim else 0)
         raise RuntimeError_(f"linalg.cross: inputs dimension {dim} must have length 3. Got {sizes[0]} and {sizes[1]}")

@@ -12,7 +12,7 @@ import numpy as np
 from ...errors import IndexError_, NotImplementedError_, RuntimeError_, TypeError_
 from .. import dtypes
 from ..dtypes import DType
-from ..graph import apply, rename
+from ..graph import apply, renamed
 from ..notices import warn
 from ..tensor import Tensor
 from .arithmetic import maximum, minimum
@@ -218,6 +218,10 @@ def norm(x: Tensor, p=2, dim=None, keepdim: bool = False, dtype: DType | None = 
     dims = None if dim is None else _dims_or_all(dim, x.ndim)
     if dims is None and keepdim:
         dims = tuple(range(x.ndim))
+    if p in (math.inf, -math.inf) and reduced_count(x.array.shape, dims) == 0:
+        sign = "" if p > 0 else "-"
+        raise RuntimeError_(f"linalg.vector_norm cannot compute the {sign}inf norm on an empty tensor because the "
+                            "operation does not have an identity")
     return apply(P.vector_norm, (x,), {"ord": float(p), "dims": dims, "keepdim": keepdim})
 
 
@@ -331,10 +335,7 @@ def prod(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None)
 
 def dist(a: Tensor, b: Tensor, p=2) -> Tensor:
     """The p-norm of a - b (DistBackward0)."""
-    out = norm(_as_tensor(a) - _as_tensor(b), p)
-    if out.grad_fn is not None:
-        rename(out.grad_fn, "DistBackward0")
-    return out
+    return renamed(norm(_as_tensor(a) - _as_tensor(b), p), "DistBackward0")
 
 
 def linalg_vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype: DType | None = None) -> Tensor:  # noqa: A002
@@ -350,6 +351,10 @@ def linalg_norm(x: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype: 
     x = _as_tensor(x)
     if ord is None:
         return norm(x, 2, dim, keepdim, dtype)
+    if dim is None and x.ndim not in (1, 2):
+        raise RuntimeError_(
+            f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {x.ndim}D."
+        )
     matrix_dims = dim if dim is not None and not isinstance(dim, int) else (None if dim is not None or x.ndim != 2
                                                                              else (0, 1))
     if matrix_dims is None:

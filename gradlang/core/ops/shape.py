@@ -10,7 +10,7 @@ import numpy as np
 
 from ...errors import IndexError_, RuntimeError_, TypeError_
 from .. import limits
-from ..graph import apply, rename
+from ..graph import apply, renamed
 from ..notices import warn_once
 from ..tensor import Tensor
 from .dims import _dims, _wrap_dim
@@ -422,10 +422,7 @@ def repeat(x: Tensor, *sizes) -> Tensor:
         raise RuntimeError_(f"Trying to create tensor with negative dimension {min(result)}: {list(result)}")
     interleaved = reshape(x, *[n for d in shape for n in (1, d)])
     spread = expand(interleaved, *[n for s, d in zip(sizes, shape) for n in (s, d)])
-    out = clone(reshape(spread, *result))  # always new memory, as PyTorch's repeat
-    if out.grad_fn is not None:
-        rename(out.grad_fn, "RepeatBackward0")
-    return out
+    return renamed(clone(reshape(spread, *result)), "RepeatBackward0")  # new memory, as PyTorch's repeat
 
 
 def tile(x: Tensor, *sizes) -> Tensor:
