@@ -485,3 +485,18 @@ def test_every_node_class_has_a_docstring_and_slots():
     for cls in classes:
         assert cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("), cls
         assert "__slots__" in vars(cls), cls
+
+
+def test_a_repeated_f_string_field_is_parsed_once_and_placed_where_it_stands(monkeypatch):
+    from gradlang.language import parser
+
+    source = ('print(f"{loss.item():.4f} {w[0] + 1}")\nfor k in range(2):\n'
+              '    print(f"step {k}: {loss.item():.4f}", f"{w[0] + 1}")\n')
+    monkeypatch.setattr(parser, "_FIELDS", {})
+    fresh = dump(parse(source), positions=True)
+    assert set(parser._FIELDS) == {"loss.item()", "w[0] + 1"}
+    for _ in range(2):  # the fields now come from the cache, moved to each place
+        assert dump(parse(source), positions=True) == fresh
+    monkeypatch.setattr(parser, "_FIELDS_KEPT", 0)  # and without it, the same tree
+    monkeypatch.setattr(parser, "_FIELDS", {})
+    assert dump(parse(source), positions=True) == fresh
