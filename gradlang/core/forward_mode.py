@@ -80,9 +80,10 @@ def propagate(prim: Primitive, inputs: tuple, params: dict, result: Tensor) -> N
         tangents = tuple(
             (t._duals.get(level) if t._duals else None) if t.dtype.is_floating_point else None for t in inputs
         )
-        tangents = tuple(
-            tangent if tangent is not None else ops.zeros_like(t) for t, tangent in zip(inputs, tangents)
-        )
+        if not getattr(prim.jvp, "takes_missing", False):  # other rules see zeros for missing tangents
+            tangents = tuple(
+                tangent if tangent is not None else ops.zeros_like(t) for t, tangent in zip(inputs, tangents)
+            )
         _hidden.add(level)
         try:
             out_tangent = prim.jvp(inputs, tangents, **params)

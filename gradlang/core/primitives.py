@@ -81,6 +81,29 @@ class _ScalarsOf(dict):
 
 _ZERO, _ONE, _TWO = _ScalarsOf(0), _ScalarsOf(1), _ScalarsOf(2)
 
+
+def takes_missing_tangents(jvp: Callable) -> Callable:
+    """Mark a JVP rule that is given None for an input without a tangent (forward_mode.py)."""
+    jvp.takes_missing = True
+    return jvp
+
+
+def _sum_of_terms(*terms: Callable) -> Callable:
+    """A JVP rule with one term per input, `term(primals, tangent)`, summed over the inputs that
+    carry a tangent: the others are left out, as in PyTorch (a missing tangent is no zero: a
+    zero would make 0 * inf a NaN)."""
+
+    @takes_missing_tangents
+    def jvp(p, t):
+        total = None
+        for tangent, term in zip(t, terms):
+            if tangent is not None:
+                part = term(p, tangent)
+                total = part if total is None else ops.add(total, part)
+        return total
+
+    return jvp
+
 def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_output=False,
            saved_for=None, vjp_array=None, elementwise=False) -> Primitive:
     users = saved_for or {}
@@ -165,13 +188,13 @@ def _sub_values(node, g):
 add = define(
     "add", operator.add,
     vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: g),
-    jvp=lambda p, t: ops.add(t[0], t[1]),
+    jvp=_sum_of_terms(lambda p, ta: ta, lambda p, tb: tb),
     node_name="AddBackward0", vjp_array=_add_values, elementwise=True,
 )
 sub = define(
     "sub", operator.sub,
     vjp=lambda node, g: _binary_grads(node, lambda: g, lambda: ops.neg(g)),
-    jvp=lambda p, t: ops.sub(t[0], t[1]),
+    jvp=_sum_of_terms(lambda p, ta: ta, lambda p, tb: ops.neg(tb)),
     node_name="SubBackward0", vjp_array=_sub_values, elementwise=True,
 )
 
@@ -194,7 +217,7 @@ def _mul_values(node, g):
 
 mul = define(
     "mul", operator.mul, _mul_vjp,
-    jvp=lambda p, t: ops.add(ops.mul(t[0], p[1]), ops.mul(p[0], t[1])),
+    jvp=_sum_of_terms(lambda p, ta: ops.mul(ta, p[1]), lambda p, tb: ops.mul(p[0], tb)),
     node_name="MulBackward0", save_inputs=(0, 1), saved_for=_CROSS, vjp_array=_mul_values, elementwise=True,
 )
 
@@ -226,9 +249,13 @@ def _div_vjp(node, g):
     return _binary_grads(node, lambda: ops.div(g, b), lambda: ops.mul(ops.neg(g), ops.div(ops.div(a, b), b)))
 
 
+@takes_missing_tangents
 def _div_jvp(p, t):
     a, b = p
-    return ops.div(ops.sub(t[0], ops.mul(ops.div(a, b), t[1])), b)
+    if t[1] is None:
+        return ops.div(t[0], b)
+    scaled = ops.mul(ops.div(a, b), t[1])
+    return ops.div(ops.neg(scaled) if t[0] is None else ops.sub(t[0], scaled), b)
 
 
 def _div_values(node, g):
@@ -354,11 +381,10 @@ def _pow_vjp(node, g):
     )
 
 
-def _pow_jvp(p, t):
-    base, exponent = p
-    out = ops.pow(base, exponent)
-    d_base = _pow_base_chain(t[0], base, exponent)
-    return ops.add(d_base, ops.mul(t[1], _log_base_factor(base, exponent, out)))
+_pow_jvp = _sum_of_terms(
+    lambda p, t_base: _pow_base_chain(t_base, *p),
+    lambda p, t_exponent: ops.mul(t_exponent, _log_base_factor(p[0], p[1], ops.pow(*p))),
+)
 
 
 def _pow_forward(base, exponent):
@@ -1227,6 +1253,7 @@ def _matmul_vjp(node, g):
 
 
 def _product_jvp(p, t):
+    # Zeros for a missing tangent here, as PyTorch's forward formula for products (0 * inf is NaN)
     return ops.add(ops.matmul(t[0], p[1]), ops.matmul(p[0], t[1]))
 
 

@@ -513,3 +513,28 @@ def test_gradcheck_fails_on_a_nan_jacobian(f):
         T.gradcheck(f, (x,))
     result = T.gradcheck(f, (x,), raise_exception=False)
     assert not result.ok and math.isnan(result.max_error)
+
+
+INF = float("inf")
+CONSTANT_PARTNERS = {
+    "x * c": lambda lib, x: x * lib.tensor([INF, 1.0, 2.0]),
+    "c * x": lambda lib, x: lib.tensor([2.0, 0.0, 1.0]) * x,
+    "x / c": lambda lib, x: x / lib.tensor([0.0, 1.0, 2.0]),
+    "c / x": lambda lib, x: lib.tensor([0.0, 1.0, 2.0]) / x,
+    "c ** x": lambda lib, x: lib.tensor([0.0, 2.0, INF]) ** x,
+    "x ** c": lambda lib, x: x ** lib.tensor([2.0, 0.5, 1.0]),
+    "x + c": lambda lib, x: x + lib.tensor([INF, -INF, 1.0]),
+    "c - x": lambda lib, x: lib.tensor([INF, -INF, 1.0]) - x,
+    "c @ x": lambda lib, x: lib.tensor([[INF, 1.0, 0.0]]) @ x,  # products do use zeros (NaN here, as in torch)
+}
+
+
+@pytest.mark.parametrize("name", CONSTANT_PARTNERS)
+def test_jvp_leaves_out_the_tangents_constants_do_not_have(torch, name):
+    # An input without a tangent is left out of PyTorch's forward formulas, not taken as zeros:
+    # with an infinite primal, a zero tangent would make 0 * inf a NaN.
+    f = CONSTANT_PARTNERS[name]
+    x, v = [INF, 0.0, 3.0], [1.0, 1.0, 1.0]
+    _, ours = T.jvp(lambda a: f(T, a), (T.tensor(x),), (T.tensor(v),))
+    _, theirs = torch.func.jvp(lambda a: f(torch, a), (torch.tensor(x),), (torch.tensor(v),))
+    assert repr(ours) == repr(theirs)
