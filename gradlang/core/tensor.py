@@ -87,6 +87,7 @@ class Tensor(metaclass=_TorchClass):
         "array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base",
         "_views",  # set only on a base that has autograd views (ops.shape._share_storage)
         "_hooks",  # set only on a leaf with gradient hooks (hooks.py)
+        "_output_of_many",  # set only on a view from split/chunk/unbind, or a view of one (ops.shape)
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators

@@ -707,7 +707,24 @@ _PAIR = 'a = lib.tensor([1.0, -2.0, 0.0, 0.5], requires_grad=True); b = lib.tens
 _WITH_A_ZERO = 'x = lib.tensor([[1., 2., 0.], [3., 4., 5.]], requires_grad=True); '
 _THREE_COLUMNS = 'x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=True); '
 _VECTOR = 'x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True); '
+_FOUR = 'x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True); '
 BEYOND_THE_CONTRACT = [
+    # views and in-place: what PyTorch refuses, and what a view made under no_grad is
+    (_FOUR, "y = x * 1; a, b = y.split(2); b.mul_(2)"),
+    (_FOUR, "y = x * 1; a, b = y.split([1, 3]); a.mul_(2)"),
+    (_FOUR, "y = x * 1; p = y.chunk(3); p[1].add_(1)"),
+    (_FOUR, "y = x * 1; u = y.unbind(); u[2].add_(1)"),
+    (_FOUR, "a, b = x.split(2); a.mul_(2)"),
+    (_FOUR, "y = x * 1; a, b = y.split(2); a.zero_()"),
+    (_FOUR, "y = x * 1; a, b = y.split(2); a[0] = 5."),
+    (_FOUR, "y = x * 1; a, b = y.split(2); c = a[0:1]; c.mul_(2)"),
+    (_FOUR, "y = x * 1; a, b = y.split(2)\nwith lib.no_grad():\n    a.mul_(2)\nr = y"),
+    (_FOUR, "y = x.detach().clone(); a, b = y.split(2); a.mul_(2); r = y"),
+    (_FOUR, "y = x * 1; y.add_(y[0])"),
+    (_FOUR, "y = x.detach().clone(); y.add_(y[1:2])"),
+    (_FOUR, "y = x.detach().clone().view(2, 2); y.mul_(y.t())"),
+    (_FOUR, "y = x.detach().clone(); y.add_(y); y[:2].add_(y[2:]); y.add_(y.view(4)); r = y"),
+    (_FOUR, "with lib.no_grad():\n    v = x[0]\n    w = x.view(2, 2)\n    c = x[[0, 1]]\nr = v, w, c, v.is_leaf, v.grad_fn"),
     (_NORMS, 'r = lib.tensor([1, 2]).norm()'),
     (_NORMS, "r = m.norm('fro', dim=(0, 1, 2))"),
     (_NORMS, "r = m.norm('fro'), lib.norm(m, 'fro', 1), m.norm(dim=(0, 2), keepdim=True), m.norm(keepdim=True)"),

@@ -53,11 +53,44 @@ def check_inplace(target: Tensor, overlap_allowed: bool = False) -> None:
         raise RuntimeError_(OVERLAP_ERROR)
     if not _grad_state.enabled:
         return
+    _refuse_output_of_many(target)
     if target.requires_grad and target.grad_fn is None:
         raise RuntimeError_("a leaf Variable that requires grad is being used in an in-place operation.")
     base = target._base
     if base is not None and base.requires_grad and base.grad_fn is None:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def _refuse_partial_overlap(written: np.ndarray, read: np.ndarray) -> None:
+    """PyTorch refuses an in-place op whose other operand shares some, not all, of the memory
+    it writes (`y.add_(y[0])`): the result would depend on the order of the writes."""
+    if not np.may_share_memory(written, read):
+        return
+    same = (written.__array_interface__["data"][0] == read.__array_interface__["data"][0]
+            and written.shape == read.shape and written.strides == read.strides)
+    if not same and np.shares_memory(written, read):
+        raise RuntimeError_(
+            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def _refuse_output_of_many(target: Tensor, made_by: str | None = None) -> None:
+    """PyTorch's refusal to change in place, while autograd records, a view from an op that
+    returns several (or a view of one). `made_by` names the view op when it is not the
+    target's own (an assignment into it selects or slices first)."""
+    output = getattr(target, "_output_of_many", None)
+    if output is None or not target._requires_grad:
+        return
+    if made_by is None:
+        made_by = target.grad_fn.name().removesuffix("Backward0") if target.grad_fn is not None else "View"
+    else:
+        output = 0
+    raise RuntimeError_(
+        f"Output {output} of {made_by} is a view and is being modified inplace. This view is the output of a "
+        "function that returns multiple views. Such functions do not allow the output views to be modified "
+        "inplace. You should replace the inplace operation by an out-of-place one."
+    )
 
 
 def write(array: np.ndarray, key, values) -> None:
@@ -129,9 +162,12 @@ def _write_into(target: Tensor, result: Tensor) -> None:
 def inplace(target: Tensor, op, *args) -> Tensor:
     """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
     check_inplace(target)
-    if not _grad_state.enabled:  # the SGD step's case: nothing records anyway
-        if _updated_scalar(target, op, args):
-            return target
+    if not _grad_state.enabled and _updated_scalar(target, op, args):  # the SGD step's case
+        return target
+    for arg in args:
+        if type(arg) is Tensor and arg is not target:
+            _refuse_partial_overlap(target.array, arg.array)
+    if not _grad_state.enabled:  # nothing records anyway
         result = op(target, *args)
     elif target._requires_grad or _any_requires_grad(args):
         _store_recorded(target, op(_snapshot(target), *args))
@@ -222,6 +258,8 @@ def setitem(target: Tensor, key, value) -> None:
     message is then the plain one and the node is CopyBackwards (FillBackward3 for a 0-d value).
     """
     whole = _selects_everything(target, key)
+    if _grad_state.enabled:  # an assignment first selects (an index) or slices (anything else)
+        _refuse_output_of_many(target, "Select" if isinstance(key, int) else "Slice")
     if _grad_state.enabled and target.requires_grad and target.grad_fn is None and not whole:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     check_inplace(target, overlap_allowed=True)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ...errors import IndexError_, RuntimeError_, TypeError_
 from .. import limits
+from ..grad_mode import _state as _grad_state
 from ..graph import apply, renamed
 from ..notices import warn_once
 from ..tensor import Tensor
@@ -32,6 +33,10 @@ def _share_storage(view: Tensor, base: Tensor) -> Tensor:
                 root._views.add(view)
             except AttributeError:
                 root._views = WeakSet((view,))
+        if getattr(base, "_output_of_many", None) is not None:
+            view._output_of_many = 0  # a view of one: in-place refused all the same (in_place.py)
+        if base._requires_grad and not view._requires_grad and not _grad_state.enabled:
+            view._requires_grad = True  # made under no_grad: a leaf that requires grad, as in PyTorch
     return view
 
 
@@ -265,7 +270,15 @@ def _pieces(x: Tensor, dim: int, sizes, name: str) -> tuple:
     for size in sizes:
         out.append(_view_along(x, dim, slice(start, start + size), name))
         start += size
-    return tuple(out)
+    return _outputs_of_many(out)
+
+
+def _outputs_of_many(views) -> tuple:
+    """The views of one op that returns several (split, chunk, unbind): PyTorch refuses to change
+    them in place while they take part in autograd, each numbered in the message."""
+    for i, view in enumerate(views):
+        view._output_of_many = i
+    return tuple(views)
 
 
 def split(x: Tensor, split_size, dim: int = 0) -> tuple:
@@ -345,7 +358,7 @@ def unbind(x: Tensor, dim: int = 0) -> tuple:
     if x.ndim == 0:
         raise IndexError_("Dimension specified as 0 but tensor has no dimensions")
     dim = _wrap_dim(dim, x.ndim)
-    return tuple(_view_along(x, dim, i, "UnbindBackward0") for i in range(x.array.shape[dim]))
+    return _outputs_of_many([_view_along(x, dim, i, "UnbindBackward0") for i in range(x.array.shape[dim])])
 
 
 def narrow(x: Tensor, dim: int, start, length) -> Tensor:
