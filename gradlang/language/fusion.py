@@ -11,8 +11,8 @@ arguments, compound statements) stays the compiler's closure, called from the ge
 Errors still point at the operator, call, attribute or index that raised them: the
 function carries a `_where` default like the compiler's closures, a `FusedSites` that
 maps the instruction that raised (Python 3.11's column positions) to the AST node whose
-generated text encloses it most closely. Python 3.10 has no column positions: there the
-compiler keeps its closures.
+generated text encloses it most closely. Where Python records no columns (3.10, or
+PYTHONNODEBUGRANGES) the compiler keeps its closures.
 """
 
 from __future__ import annotations
