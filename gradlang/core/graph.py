@@ -60,7 +60,8 @@ class Node:
     # - hooks: the output's gradient hooks (hooks.py), else None.
 
     def name(self) -> str:
-        return self._name
+        """PyTorch's name() for the node: C++ nodes outside the generated ones are namespaced."""
+        return _CPP_NODES.get(self._name, self._name)
 
     def needs_grad(self, index: int) -> bool:
         return self.edges[index] is not None
@@ -127,9 +128,11 @@ class Node:
         from .tensor import Tensor
 
         result = []
+        scalar_operand = self._name in _SCALAR_OPERAND_NODES
         for edge in self.edges:
             if edge is None:
-                result.append((None, 0))
+                if not scalar_operand:
+                    result.append((None, 0))
             elif isinstance(edge, Tensor):
                 result.append((AccumulateGrad(edge), 0))
             else:
@@ -141,6 +144,12 @@ class Node:
 
 
 _NODE_CLASSES: dict[str, type[Node]] = {}
+# Nodes of PyTorch overloads that take their number as a Scalar, not as a tensor input: their
+# next_functions have no entry for it (`1 - x` is rsub(x, 1): RsubBackward1 has one edge).
+_SCALAR_OPERAND_NODES = frozenset({"RsubBackward1", "PowBackward2", "MaskedFillBackward0", "TrilBackward0",
+                                   "TriuBackward0"})
+# Nodes PyTorch writes by hand in C++ (not generated from derivatives.yaml): name() says so.
+_CPP_NODES = {name: f"torch::autograd::{name}" for name in ("CopySlices", "CopyBackwards")}
 
 
 def node_class(name: str) -> type[Node]:
@@ -173,7 +182,7 @@ class AccumulateGrad:
         self.variable = variable
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        return "torch::autograd::AccumulateGrad"
 
     next_functions = ()
 
@@ -214,7 +223,7 @@ def version_error(tensor: Tensor, expected: int, producer: Node | None) -> Runti
     shape = ", ".join(str(n) for n in tensor.array.shape)
     what = f"[torch.{tensor.dtype.legacy_name} [{shape}]]"
     if producer is not None:
-        name = producer.name()
+        name = producer._name
         op, _, overload = name.rpartition("Backward")
         # PyTorch names the op without "Backward0" (MaxBackward1 is Max1); other nodes by their C++ name
         op = op + overload.lstrip("0") if op and overload.isdigit() else f"torch::autograd::{name}"

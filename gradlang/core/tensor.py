@@ -292,7 +292,7 @@ class Tensor(metaclass=_TorchClass):
         from .printing import tensor_repr
 
         leaf_flag = self._requires_grad and self.grad_fn is None
-        name = self.grad_fn.name() if self.grad_fn is not None else None
+        name = type(self.grad_fn).__name__ if self.grad_fn is not None else None  # the class, as PyTorch prints
         return tensor_repr(self.array, self.dtype.name, requires_grad=leaf_flag, grad_fn_name=name)
 
     __str__ = __repr__

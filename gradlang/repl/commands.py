@@ -131,7 +131,7 @@ def show_vars(interpreter, console: Console) -> None:
     for name in names:
         value = interpreter.globals[name]
         if isinstance(value, Tensor):
-            grad_fn = value.grad_fn.name() if value.grad_fn is not None else ""
+            grad_fn = type(value.grad_fn).__name__ if value.grad_fn is not None else ""
             style = "green" if value.requires_grad and value.is_leaf else None
             table.add_row(Text(name, style=style or "cyan"), "Tensor", str(list(value.shape)), str(value.dtype),
                           str(value.requires_grad), grad_fn, _one_line(value))

@@ -83,7 +83,7 @@ def _label(function, key: tuple, holders: _Holders, number: int | None, is_outpu
     is_leaf = key[0] == "leaf"
     tensor = function.variable if is_leaf else holders.tensors.get(key)
     label = Text()
-    label.append(function.name(), style="bold green" if is_leaf else "bold")
+    label.append(type(function).__name__, style="bold green" if is_leaf else "bold")
     if number is not None:
         label.append(f" #{number}", style="magenta")
     names = holders.names.get(key)
@@ -133,7 +133,7 @@ def graph_tree(tensor: Tensor, bindings: dict, expression: str, width: int = 80)
         function, parent, depth = stack.pop()
         key = _key(function)
         if key in shown:
-            reference = Text(f"↑ {function.name()} #{number_for(key)}", style="magenta")
+            reference = Text(f"↑ {type(function).__name__} #{number_for(key)}", style="magenta")
             reference.append(" (shown above)", style="dim")
             parent.add(reference)
             continue

@@ -815,3 +815,19 @@ def test_activations_refuse_integers_and_keep_signed_zeros_and_nans(torch, name)
         f"x = lib.tensor([-0.0, 0.0, float('nan'), float('inf'), -float('inf'), 30.0], requires_grad=True); "
         f"y = lib.nn.functional.{name}(x); y.backward(lib.ones(6)); r = y, x.grad"
     ))
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["x * 2", "2 * x", "2 + x", "1 - x", "2 ** x", "2 / x", "x.masked_fill(x > 1, 0.)", "x.masked_fill(x > 1, lib.tensor(2.))",
+     "x.unsqueeze(0).tril()", "lib.where(x > 1, x, 0.)", "x.detach() * x"],
+)
+def test_next_functions_and_names_as_torch(torch, expression):
+    # The entries of next_functions, their order (a scalar operand of a Scalar overload has none)
+    # and name(): PyTorch's C++ nodes are namespaced ("torch::autograd::AccumulateGrad").
+    same_outcome(torch, _run(
+        "x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True); f = (" + expression + ").grad_fn; "
+        "r = f.name(), [(g.name() if g is not None else None, i) for g, i in f.next_functions]"
+    ))
+    same_outcome(torch, _run("x = lib.tensor([1.0, 2.0]) * 1; x.requires_grad_(); y = x * 1; y[0] = 5.0; "
+                             "r = y.grad_fn.name(), type(y.grad_fn).__name__"))

@@ -179,7 +179,7 @@ def masked_fill(x: Tensor, mask: Tensor, value) -> Tensor:
     broadcast_shapes(mask.array.shape, x.array.shape)
     keep = Tensor._wrap(~mask.array)
     out = where(keep, x, _coerce(value, x.dtype) if given else Tensor._wrap(np.asarray(value).astype(x.array.dtype)))
-    return renamed(out, "MaskedFillBackward1" if given and value.requires_grad else "MaskedFillBackward0")
+    return renamed(out, "MaskedFillBackward1" if given else "MaskedFillBackward0")
 
 
 def _triangle(x: Tensor, diagonal: int, lower: bool) -> Tensor:

@@ -86,7 +86,9 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
     elif tb is Tensor and (ta is float or ta is int):
         dtype = b.array.dtype
         if dtype.kind == "f":
-            return _with_number(prim, b, _asarray(a, dtype), name, number_first=True)
+            # `2 * x` is x.__rmul__(2), mul(x, 2) for PyTorch: the tensor first for a commutative op
+            first = prim.name != "mul" and prim.name != "add"
+            return _with_number(prim, b, _asarray(a, dtype), name, number_first=first)
     if not isinstance(a, Tensor):
         a, b = b, a  # only for the checks: the order below is restored
         swapped = True
