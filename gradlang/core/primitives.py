@@ -924,6 +924,73 @@ def _clamp_scalar(value, low, high):
     return value
 
 
+def _clamp_bounds(bounds: tuple, slots: tuple) -> tuple:
+    """(low, high) from a tensor clamp's extra inputs, by what each slot holds (None: neither)."""
+    named = dict(zip(slots, bounds))
+    return named.get("low"), named.get("high")
+
+
+def _clamp_tensors_forward(x, *bounds, slots):
+    low, high = _clamp_bounds(bounds, slots)
+    # numpy's maximum and minimum keep their second operand on ties and pass NaNs on from either.
+    out = x if low is None else np.maximum(low, x)
+    if high is not None:
+        out = np.minimum(high, out)
+    return out.copy() if out is x else out
+
+
+def _clamp_tensors_masks(x, low, high) -> list:
+    """Where clamp with tensor bounds sends the gradient: to x within the bounds (inclusive), to a
+    bound where x passed it; with both bounds, min wins only below max and max wins above min
+    or when the bounds cross (PyTorch's clamp_backward_min_max)."""
+    if low is not None and high is not None:
+        return [(x >= low) & (x <= high), (x < low) & (low < high), (x > high) | (high < low)]
+    if low is not None:
+        return [x >= low, x < low, None]
+    return [x <= high, None, x > high]
+
+
+def _clamp_tensors_vjp(node, g, slots):
+    x, *bounds = node.saved_tensors()
+    low, high = _clamp_bounds(tuple(b.array for b in bounds), slots)
+    masks = dict(zip(("x", "low", "high"), _clamp_tensors_masks(x.array, low, high)))
+    grads = [lambda: _keep(masks["x"], g)]
+    grads += [lambda slot=slot: _keep(masks[slot], g) if slot in masks and masks[slot] is not None else None
+              for slot in slots]
+    return _n_ary_grads(node, grads)
+
+
+def _clamp_tensors_jvp(p, t, slots):
+    """PyTorch's clamp tangents: clamp's own (ClampBackward0) go to a bound only strictly past it,
+    or to max where the bounds cross; clamp_min/clamp_max's keep x's tangent at a tie."""
+    x, *bounds = p
+    low, high = _clamp_bounds(tuple(b.array for b in bounds), slots)
+    t_low, t_high = _clamp_bounds(t[1:], slots)
+
+    def pick(condition, a, b):  # where() broadcasts each tangent to the output's shape
+        return ops.where(ops.constant(condition), a, b)
+
+    xs = x.array
+    if low is not None and high is not None:
+        return pick(low > high, t_high, pick(xs < low, t_low, pick(xs > high, t_high, t[0])))
+    own = len(slots) == 2  # clamp itself (three inputs), not clamp_min / clamp_max
+    if low is not None:
+        return pick(xs > low if own else xs >= low, t[0], t_low)
+    return pick(xs < high if own else xs <= high, t[0], t_high)
+
+
+# clamp with tensor bounds: x and its one or two bounds (a placeholder where clamp has none, so
+# that ClampBackward0 lists self, min and max, as PyTorch's).
+clamp_tensors = define(
+    "clamp_tensors", _clamp_tensors_forward, _clamp_tensors_vjp, _clamp_tensors_jvp, "ClampBackward0",
+    save_inputs=(0, 1, 2),
+)
+clamp_tensor = define(  # clamp_min / clamp_max with a tensor bound: x and that bound
+    "clamp_tensor", _clamp_tensors_forward, _clamp_tensors_vjp, _clamp_tensors_jvp, "ClampMinBackward1",
+    save_inputs=(0, 1),
+)
+
+
 def _clamp_pass(x, low, high):
     """Where clamp lets the gradient through: bounds inclusive, as in PyTorch."""
     keep = np.ones(x.array.shape, dtype=bool)

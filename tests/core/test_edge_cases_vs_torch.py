@@ -709,6 +709,12 @@ _THREE_COLUMNS = 'x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=Tr
 _VECTOR = 'x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True); '
 _FOUR = 'x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True); '
 BEYOND_THE_CONTRACT = [
+    # clamp by tensors: gradients at ties and crossed bounds, and no mixing of tensors and numbers
+    (_FOUR, "lo = lib.tensor([1., 0., 1., 5.], requires_grad=True); hi = lib.tensor([3., 2., 3., 4.], "
+            "requires_grad=True); y = lib.clamp(x, min=lo, max=hi); y.sum().backward(); r = y, x.grad, lo.grad, hi.grad"),
+    (_FOUR, "lo = lib.tensor([1., 0., 1., 5.], requires_grad=True); y = lib.clamp(x, min=lo); y.sum().backward(); "
+            "r = y, x.grad, lo.grad, [f is None for f, _ in y.grad_fn.next_functions]"),
+    (_FOUR, "r = lib.clamp(x, min=x * 0, max=1.5)"),
     # views and in-place: what PyTorch refuses, and what a view made under no_grad is
     (_FOUR, "y = x * 1; a, b = y.split(2); b.mul_(2)"),
     (_FOUR, "y = x * 1; a, b = y.split([1, 3]); a.mul_(2)"),

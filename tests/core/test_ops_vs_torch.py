@@ -364,6 +364,31 @@ def clamp_case(draw):
     return Example([x], lambda m, t: m.clamp(t, min=low, max=high))
 
 
+def clamp_by_tensors(which: str):
+    """clamp between tensor bounds (ClampBackward0), clamp_min / clamp_max by a tensor: on the grid,
+    ties between x and a bound, and crossed bounds, come up often."""
+    @st.composite
+    def bound_for(draw, shape):  # a shape that broadcasts to x's (PyTorch's backward needs that)
+        kept = shape[draw(st.integers(0, len(shape))):]
+        return tuple(n if draw(st.booleans()) else 1 for n in kept)
+
+    @st.composite
+    def build(draw):
+        shape = draw(SHAPES)
+        x = draw(floats(shape))
+        if which == "both":
+            low, high = draw(floats(draw(bound_for(shape)))), draw(floats(draw(bound_for(shape))))
+            return Example([x, low, high], lambda m, t, lo, hi: m.clamp(t, min=lo, max=hi))
+        bound = draw(floats(draw(bound_for(shape))))
+        if which == "min":
+            return Example([x, bound], lambda m, t, low: t.clamp_min(low))
+        if which == "max":
+            return Example([x, bound], lambda m, t, high: m.clamp_max(t, high))
+        return Example([x, bound], lambda m, t, low: m.clamp(t, min=low))
+
+    return build()
+
+
 @st.composite
 def where_case(draw):
     shapes = draw(mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3)).input_shapes
@@ -651,6 +676,10 @@ CASES = {
     "atan": unary("atan"),
     "rsqrt": unary("rsqrt", POSITIVE, method=True),
     "clamp": clamp_case(),
+    "clamp_tensors": clamp_by_tensors("both"),
+    "clamp_min_tensor": clamp_by_tensors("min"),
+    "clamp_max_tensor": clamp_by_tensors("max"),
+    "clamp_one_tensor": clamp_by_tensors("one"),
     "pow": pow_case(),
     # binary with broadcasting
     "add": binary(lambda m, a, b: a + b),

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import NotImplementedError_, RuntimeError_
+from ...errors import NotImplementedError_, RuntimeError_, TypeError_
 from .. import dtypes, limits
 from ..dtypes import result_type
 from ..graph import apply, renamed
 from ..tensor import Tensor
-from .arithmetic import maximum, minimum
 from .promotion import _as_tensor, _coerce, _floating, broadcast_shapes, to
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
@@ -102,18 +101,38 @@ def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's ar
     if min is None and max is None:
         raise RuntimeError_("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if not all(bound is None or isinstance(bound, Tensor) for bound in (min, max)):
+            # PyTorch has a clamp of tensors by tensors and one by numbers, none that mixes them
+            got = ", ".join(f"{key}={type(bound).__name__}" for key, bound in (("max", max), ("min", min))
+                            if bound is not None)
+            raise TypeError_(
+                f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but expected one of:\n"
+                " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+                " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
+            )
         return _clamp_to_tensors(x, min, max, "ClampBackward0")
     return _clamp_to_numbers(x, min, max)
 
 
 def _clamp_to_tensors(x: Tensor, low, high, name: str) -> Tensor:
-    """clamp with a tensor bound: a maximum and a minimum, under clamp's grad_fn name."""
-    out = x
-    if low is not None:
-        out = maximum(out, _as_tensor(low))
-    if high is not None:
-        out = minimum(out, _as_tensor(high))
-    return renamed(out, name)
+    """clamp with a tensor bound (ClampBackward0, ClampMinBackward1, ClampMaxBackward1), in the
+    dtype all three promote to. clamp itself always has three inputs: a missing bound is a
+    placeholder that nothing reads."""
+    given = [bound for bound in (low, high) if bound is not None]
+    dtype = result_type([x, *given])
+    x = _coerce(x, dtype)
+    bounds = [None if bound is None else _coerce(_as_tensor(bound), dtype) for bound in (low, high)]
+    _broadcast_in_order((x, *[b for b in bounds if b is not None]))
+    if name == "ClampBackward0":
+        slots = tuple(slot if bound is not None else None for slot, bound in zip(("low", "high"), bounds))
+        inputs = (x, *(bound if bound is not None else _PLACEHOLDER for bound in bounds))
+    else:
+        slots = ("low",) if low is not None else ("high",)
+        inputs = (x, bounds[0] if low is not None else bounds[1])
+    return apply(P.clamp_tensors if len(inputs) == 3 else P.clamp_tensor, inputs, {"slots": slots}, name)
+
+
+_PLACEHOLDER = Tensor._wrap(np.zeros((), np.float32))  # a missing bound's input: never read
 
 
 _PLAIN_BOUNDS = (float, int, type(None))
