@@ -89,16 +89,16 @@ def takes_missing_tangents(jvp: Callable) -> Callable:
 
 
 def _sum_of_terms(*terms: Callable) -> Callable:
-    """A JVP rule with one term per input, `term(primals, tangent)`, summed over the inputs that
-    carry a tangent: the others are left out, as in PyTorch (a missing tangent is no zero: a
-    zero would make 0 * inf a NaN)."""
+    """A JVP rule with one term per input, `term(primals, tangent, **params)`, summed over the
+    inputs that carry a tangent: the others are left out, as in PyTorch (a missing tangent is no
+    zero: a zero would make 0 * inf a NaN)."""
 
     @takes_missing_tangents
-    def jvp(p, t):
+    def jvp(p, t, **params):
         total = None
         for tangent, term in zip(t, terms):
             if tangent is not None:
-                part = term(p, tangent)
+                part = term(p, tangent, **params)
                 total = part if total is None else ops.add(total, part)
         return total
 
@@ -239,7 +239,7 @@ def _remainder_vjp(node, g):
 
 remainder = define(
     "remainder", _remainder_forward, _remainder_vjp,
-    jvp=lambda p, t: ops.sub(t[0], ops.mul(t[1], ops.floor_divide(p[0], p[1]))),
+    jvp=_sum_of_terms(lambda p, ta: ta, lambda p, tb: ops.neg(ops.mul(tb, ops.floor_divide(p[0], p[1])))),
     node_name="RemainderBackward1", save_inputs=(0, 1), saved_for={0: (1,), 1: (1,)},
 )
 
@@ -724,7 +724,8 @@ def _addcmul_vjp(node, g, value):
 
 addcmul = define(
     "addcmul", _addcmul_forward, _addcmul_vjp,
-    jvp=lambda p, t, value: ops.add(t[0], ops.mul(ops.add(ops.mul(t[1], p[2]), ops.mul(p[1], t[2])), value)),
+    jvp=_sum_of_terms(lambda p, tx, value: tx, lambda p, t1, value: ops.mul(ops.mul(t1, p[2]), value),
+                      lambda p, t2, value: ops.mul(ops.mul(p[1], t2), value)),
     node_name="AddcmulBackward0", save_inputs=(0, 1, 2),
 )
 
@@ -826,7 +827,7 @@ def _cross_vjp(node, g, dim):
 
 cross = define(
     "cross", lambda a, b, dim: np.cross(a, b, axis=dim), _cross_vjp,
-    jvp=lambda p, t, dim: ops.add(ops.cross(t[0], p[1], dim), ops.cross(p[0], t[1], dim)),
+    jvp=_sum_of_terms(lambda p, ta, dim: ops.cross(ta, p[1], dim), lambda p, tb, dim: ops.cross(p[0], tb, dim)),
     node_name="LinalgCrossBackward0", save_inputs=(0, 1), saved_for={0: (1,), 1: (0,)},
 )
 
@@ -1535,9 +1536,13 @@ def _bce_vjp(node, g, reduction):
     return grad_p, grad_target
 
 
+_bce_slope = _sum_of_terms(lambda p, tp: _bce_input_grad(tp, p[0], p[1], "none"),
+                           lambda p, tt: _bce_target_grad(tt, p[0], "none"))
+
+
+@takes_missing_tangents
 def _bce_jvp(p, t, reduction):
-    slope = ops.add(_bce_input_grad(t[0], p[0], p[1], "none"), _bce_target_grad(t[1], p[0], "none"))
-    return _reduce_loss(slope, reduction)
+    return _reduce_loss(_bce_slope(p, t), reduction)
 
 
 binary_cross_entropy = define(

@@ -526,6 +526,13 @@ CONSTANT_PARTNERS = {
     "x + c": lambda lib, x: x + lib.tensor([INF, -INF, 1.0]),
     "c - x": lambda lib, x: lib.tensor([INF, -INF, 1.0]) - x,
     "c @ x": lambda lib, x: lib.tensor([[INF, 1.0, 0.0]]) @ x,  # products do use zeros (NaN here, as in torch)
+    "addcmul": lambda lib, x: lib.addcmul(x, lib.tensor([INF, 1.0, 0.0]), lib.tensor([0.0, 1.0, 2.0])),
+    "cross": lambda lib, x: lib.linalg.cross(x, lib.tensor([INF, 1.0, 0.0])),
+    "x % c": lambda lib, x: x % lib.tensor([INF, 2.0, 1.0]),
+    "bce": lambda lib, x: lib.nn.functional.binary_cross_entropy(lib.sigmoid(x), lib.tensor([0.0, 1.0, 0.5]),
+                                                                 reduction="none"),
+    "maximum": lambda lib, x: lib.maximum(x, lib.tensor([INF, 1.0, -INF])),
+    "clamp by tensors": lambda lib, x: lib.clamp(x, min=lib.tensor([INF, 0.0, -INF])),
 }
 
 
