@@ -85,7 +85,7 @@ class Tensor(metaclass=_TorchClass):
 
     __slots__ = (
         "array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base",
-        "_views",  # set only on a base that has autograd views (ops.shape._share_storage)
+        "_views",  # set only on a base that has views: weak references to them (ops.shape._share_storage)
         "_hooks",  # set only on a leaf with gradient hooks (hooks.py)
         "_output_of_many",  # set only on a view from split/chunk/unbind, or a view of one (ops.shape)
         "__weakref__",

@@ -731,6 +731,10 @@ BEYOND_THE_CONTRACT = [
     (_FOUR, "y = x.detach().clone().view(2, 2); y.mul_(y.t())"),
     (_FOUR, "y = x.detach().clone(); y.add_(y); y[:2].add_(y[2:]); y.add_(y.view(4)); r = y"),
     (_FOUR, "with lib.no_grad():\n    v = x[0]\n    w = x.view(2, 2)\n    c = x[[0, 1]]\nr = v, w, c, v.is_leaf, v.grad_fn"),
+    # a view taken before its base had any history follows it when the base gets one
+    (_FOUR, "b = lib.zeros(2, 2); v = b[0]; w = b[1, :1]; b[1].copy_(x[:2]); (v.sum() + w.sum() * 3).backward(); "
+            "r = type(v.grad_fn).__name__, type(w.grad_fn).__name__, w, x.grad"),
+    (_FOUR, "b = lib.zeros(4); v = b[1:]; b.add_(x); (v * 2).sum().backward(); r = v, v.requires_grad, x.grad"),
     (_NORMS, 'r = lib.tensor([1, 2]).norm()'),
     (_NORMS, "r = m.norm('fro', dim=(0, 1, 2))"),
     (_NORMS, "r = m.norm('fro'), lib.norm(m, 'fro', 1), m.norm(dim=(0, 2), keepdim=True), m.norm(keepdim=True)"),

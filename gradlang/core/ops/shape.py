@@ -4,7 +4,7 @@ and alias; a view shares its base's version counter."""
 from __future__ import annotations
 
 import builtins
-from weakref import WeakSet
+from weakref import ref as _weak
 
 import numpy as np
 
@@ -21,23 +21,33 @@ P = None  # the primitive registry module, bound by ops._bind_primitives (primit
 
 
 def _share_storage(view: Tensor, base: Tensor) -> Tensor:
-    """Views of a tensor share its version counter and remember their root base. A base with a
-    history also keeps (weakly) its views: an in-place change through one of them, or of the
-    base, rewrites the others' history (ops.view_history). A leaf needs none: with grad on,
-    PyTorch refuses in-place changes of a leaf that requires grad and of its views."""
+    """Views of a tensor share its version counter and remember their root base. The base also
+    keeps (weakly) its views: an in-place change through one of them, or of the base, rewrites
+    the others' history (ops.view_history), even a plain tensor's that gets its first history
+    that way. A leaf that requires grad needs none: with grad on, PyTorch refuses in-place
+    changes of such a leaf and of its views."""
     if np.may_share_memory(view.array, base.array):
         view._version = base._version
         root = view._base = base._base if base._base is not None else base
-        if root.grad_fn is not None:
+        if root.grad_fn is not None or not root._requires_grad:
             try:
-                root._views.add(view)
+                views = root._views
             except AttributeError:
-                root._views = WeakSet((view,))
+                views = root._views = []
+            views.append(_weak(view))  # a weak reference without a callback: cheap to make and drop
+            count = len(views)
+            if count >= _VIEWS_PRUNED_FROM and not count & (count - 1):
+                # the dead ones go at each power of two, not one by one: amortised O(1) however
+                # many views stay alive
+                views[:] = [ref for ref in views if ref() is not None]
         if getattr(base, "_output_of_many", None) is not None:
             view._output_of_many = 0  # a view of one: in-place refused all the same (in_place.py)
         if base._requires_grad and not view._requires_grad and not _grad_state.enabled:
             view._requires_grad = True  # made under no_grad: a leaf that requires grad, as in PyTorch
     return view
+
+
+_VIEWS_PRUNED_FROM = 64
 
 
 def _infer_shape(shape, numel: int) -> tuple[int, ...]:

@@ -50,8 +50,9 @@ def _rebuild_views(base: Tensor, done: Tensor | None) -> None:
     views = getattr(base, "_views", None)
     if not views or not base._requires_grad:
         return
-    for view in list(views):
-        if view is done:
+    for ref in list(views):
+        view = ref()
+        if view is None or view is done:
             continue
         region = _region_in(view.array, base.array)
         if region is not None:
