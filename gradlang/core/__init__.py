@@ -174,6 +174,7 @@ nn = _Namespace(
         relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
         log_softmax=_ops.functional_log_softmax, mse_loss=mse_loss,
         binary_cross_entropy=binary_cross_entropy, nll_loss=_ops.nll_loss, cross_entropy=_ops.cross_entropy,
+        binary_cross_entropy_with_logits=_ops.binary_cross_entropy_with_logits,
         leaky_relu=_ops.leaky_relu, elu=_ops.elu, softplus=_ops.softplus, silu=_ops.silu, gelu=_ops.gelu,
     ),
     MSELoss=MSELoss, BCELoss=BCELoss, CrossEntropyLoss=CrossEntropyLoss,

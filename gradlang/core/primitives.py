@@ -1552,6 +1552,66 @@ binary_cross_entropy = define(
 )
 
 
+def _log_sigmoid_value(x):
+    """log(sigmoid(x)) without overflow: min(x, 0) - log1p(exp(-|x|)), as PyTorch computes it."""
+    return np.minimum(x, _ZERO[x.dtype]) - rounding.log1p(rounding.exp(-np.abs(x)))
+
+
+def _bce_logits_forward(x, target, reduction, weight, pos_weight):
+    log_sigmoid = _log_sigmoid_value(x)
+    if pos_weight is not None:
+        log_sigmoid = log_sigmoid * ((pos_weight - _ONE[x.dtype]) * target + _ONE[x.dtype])
+    losses = (_ONE[x.dtype] - target) * x - log_sigmoid
+    if weight is not None:
+        losses = losses * weight
+    return _reduce_loss_values(losses, reduction)
+
+
+def _bce_logits_input_grad(g, x, target, reduction, weight, pos_weight):
+    """(sigmoid(x) - target) * g (with pos_weight: ((w t + 1 - t) sigmoid(x) - w t) * g), times
+    weight, then / n for a mean: PyTorch's order."""
+    if pos_weight is None:
+        grad = ops.mul(ops.sub(ops.sigmoid(x), target), g)
+    else:
+        weighted = ops.mul(ops.constant(pos_weight), target)
+        grad = ops.mul(ops.sub(ops.mul(ops.sub(ops.add(weighted, 1), target), ops.sigmoid(x)), weighted), g)
+    if weight is not None:
+        grad = ops.mul(grad, ops.constant(weight))
+    return ops.div(grad, max(1, x.numel())) if reduction == "mean" else grad
+
+
+def _bce_logits_target_grad(g, x, reduction, weight, pos_weight):
+    if pos_weight is None:
+        grad = ops.mul(ops.neg(x), g)
+    else:
+        positive, negative = (ops.constant(_log_sigmoid_value(v)) for v in (x.array, -x.array))
+        grad = ops.mul(ops.sub(negative, ops.mul(positive, ops.constant(pos_weight))), g)
+    if weight is not None:
+        grad = ops.mul(grad, ops.constant(weight))
+    return ops.div(grad, max(1, x.numel())) if reduction == "mean" else grad
+
+
+def _bce_logits_vjp(node, g, reduction, weight, pos_weight):
+    x, target = node.saved_tensors()
+    g = _expand_back(g, x.array.shape, None, False) if reduction != "none" else g
+    return (
+        _bce_logits_input_grad(g, x, target, reduction, weight, pos_weight) if node.needs_grad(0) else None,
+        _bce_logits_target_grad(g, x, reduction, weight, pos_weight) if node.needs_grad(1) else None,
+    )
+
+
+def _bce_logits_jvp(p, t, reduction, weight, pos_weight):
+    slope = ops.add(_bce_logits_input_grad(t[0], p[0], p[1], "none", weight, pos_weight),
+                    _bce_logits_target_grad(t[1], p[0], "none", weight, pos_weight))
+    return _reduce_loss(slope, reduction)
+
+
+binary_cross_entropy_with_logits = define(
+    "binary_cross_entropy_with_logits", _bce_logits_forward, _bce_logits_vjp, _bce_logits_jvp,
+    "BinaryCrossEntropyWithLogitsBackward0", save_inputs=(0, 1),
+)
+
+
 # ---------------------------------------------------------------- spread: var and std
 
 

@@ -708,7 +708,14 @@ _WITH_A_ZERO = 'x = lib.tensor([[1., 2., 0.], [3., 4., 5.]], requires_grad=True)
 _THREE_COLUMNS = 'x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=True); '
 _VECTOR = 'x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True); '
 _FOUR = 'x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True); '
+_LOGITS = "F = lib.nn.functional; "
 BEYOND_THE_CONTRACT = [
+    (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3), lib.ones(2))"),
+    (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3, dtype=lib.int64), lib.ones(3, dtype=lib.int64))"),
+    (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3), lib.ones(3, dtype=lib.int64))"),
+    (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3), [1, 1, 1])"),
+    (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.tensor([100., -100., 0.]), lib.tensor([0., 1., 0.5]), "
+              "reduction='none'), F.binary_cross_entropy_with_logits(lib.ones(2), lib.zeros(2), size_average=False)"),
     # clamp by tensors: gradients at ties and crossed bounds, and no mixing of tensors and numbers
     (_FOUR, "lo = lib.tensor([1., 0., 1., 5.], requires_grad=True); hi = lib.tensor([3., 2., 3., 4.], "
             "requires_grad=True); y = lib.clamp(x, min=lo, max=hi); y.sum().backward(); r = y, x.grad, lo.grad, hi.grad"),

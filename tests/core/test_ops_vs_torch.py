@@ -573,6 +573,24 @@ def losses(draw):
 
 
 @st.composite
+def logits_loss(draw):
+    """binary_cross_entropy_with_logits: input and target both differentiated, every reduction,
+    with or without weight and pos_weight."""
+    shape = draw(array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4))
+    logits = draw(floats(shape))
+    target = draw(arrays(np.float32, shape, elements=st.sampled_from([0.0, 1.0, 0.5, 0.25])))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    weight = draw(st.none() | floats(shape[-1:], POSITIVE))
+    pos_weight = draw(st.none() | floats(shape[-1:], POSITIVE))
+
+    def fn(m, x, t):
+        extra = {k: None if v is None else m.tensor(v) for k, v in (("weight", weight), ("pos_weight", pos_weight))}
+        return m.nn.functional.binary_cross_entropy_with_logits(x, t, reduction=reduction, **extra)
+
+    return Example([logits, target], fn, (reduction, weight, pos_weight))
+
+
+@st.composite
 def spread_case(draw):
     """var and std over all dims or one, with unbiased or a correction."""
     shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))
@@ -723,6 +741,7 @@ CASES = {
     "setitem": setitem_case(),
     "stack_cat": join_case(),
     "losses": losses(),
+    "logits_loss": logits_loss(),
     "class_losses": class_losses(),
     "var_std": spread_case(),
     "pieces": pieces_case(),

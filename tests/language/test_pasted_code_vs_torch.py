@@ -21,6 +21,32 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "PyTorch's own autograd tutorial": """
+import torch
+x = torch.ones(5)  # input tensor
+y = torch.zeros(3)  # expected output
+w = torch.ones(5, 3, requires_grad=True) * 0.1
+w.retain_grad()
+b = torch.linspace(-1, 1, 3, requires_grad=True)
+z = torch.matmul(x, w)+b
+loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+print(f"Gradient function for loss = {type(loss.grad_fn).__name__}")
+loss.backward()
+print(w.grad)
+print(b.grad)
+with torch.no_grad():
+    z = torch.matmul(x, w)+b
+print(z.requires_grad, z.detach().requires_grad)
+inp = torch.eye(4, 5, requires_grad=True)
+out = (inp+1).pow(2).t()
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"First call\\n{inp.grad}")
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"\\nSecond call\\n{inp.grad}")
+inp.grad.zero_()
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"\\nCall after zeroing gradients\\n{inp.grad}")
+""",
     "builtin max and min compare": """
 import torch
 x = torch.tensor(-3.0, requires_grad=True)

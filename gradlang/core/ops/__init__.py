@@ -101,6 +101,7 @@ from .elementwise import (
 )
 from .functional import (
     binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     cross_entropy,
     elu,
     functional_log_softmax,
@@ -222,4 +223,5 @@ __all__ = [
     "addcmul", "atan2", "erf", "gelu", "hypot", "lerp",
     "diag", "dist", "gather", "index_select", "prod", "repeat", "tile", "trace", "tril", "triu",
     "cross", "linalg_cross", "linalg_norm", "linalg_vector_norm", "roll",
+    "binary_cross_entropy_with_logits",
 ]

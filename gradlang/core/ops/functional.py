@@ -3,6 +3,8 @@ out) and the loss functions mse_loss, binary_cross_entropy, nll_loss and cross_e
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import AttributeError_, IndexError_, NotImplementedError_, RuntimeError_, TypeError_, ValueError_
 from ..dtypes import DType, result_type
 from ..graph import apply, renamed
@@ -98,6 +100,30 @@ def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean")
     if target.dtype is not input.dtype:
         raise RuntimeError_(f"Found dtype {target.dtype.short_name} but expected {input.dtype.short_name}")
     return apply(P.binary_cross_entropy, (input, target), {"reduction": reduction})
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+                                     size_average=None, reduce=None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """binary_cross_entropy of sigmoid(input), computed from the logits without overflow."""
+    reduction = _checked_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if not isinstance(target, Tensor):
+        raise AttributeError_(f"'{type(target).__name__}' object has no attribute 'size'")
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError_(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError_(f'"log_sigmoid_cpu" not implemented for \'{input.dtype.short_name}\'')
+    if not target.dtype.is_floating_point:
+        raise RuntimeError_(
+            f"result type {input.dtype.short_name} can't be cast to the desired output type {target.dtype.short_name}"
+        )
+    extra = {name: None if value is None else np.broadcast_to(_as_tensor(value).array.astype(input.array.dtype),
+                                                               input.array.shape)
+             for name, value in (("weight", weight), ("pos_weight", pos_weight))}
+    return apply(P.PRIMITIVES["binary_cross_entropy_with_logits"], (input, _coerce(target, input.dtype)),
+                 {"reduction": reduction, **extra})
 
 
 def _legacy_reduction(size_average, reduce, reduction: str, stacklevel: int = 3) -> str:
