@@ -1508,6 +1508,83 @@ mse_loss = define(
 )
 
 
+def _log_sigmoid_value(x):
+    """log(sigmoid(x)) without overflow: min(x, 0) - log1p(exp(-|x|)), as PyTorch computes it."""
+    return np.minimum(x, _ZERO[x.dtype]) - rounding.log1p(rounding.exp(-np.abs(x)))
+
+
+def _smooth_l1_forward(a, b, reduction, beta):
+    z = np.abs(a - b)
+    half, beta_ = a.dtype.type(0.5), a.dtype.type(beta)
+    return _reduce_loss_values(np.where(z < beta_, half * z * z / beta_, z - half * beta_), reduction)
+
+
+def _huber_forward(a, b, reduction, delta):
+    z = np.abs(a - b)
+    half, delta_ = a.dtype.type(0.5), a.dtype.type(delta)
+    return _reduce_loss_values(np.where(z < delta_, half * z * z, delta_ * (z - half * delta_)), reduction)
+
+
+def _robust_loss_slope(difference, g, width: float, scale_outside: float, scale_inside: float):
+    """The gradient of smooth_l1 (width beta) and huber (width delta) losses: linear inside
+    [-width, width] (difference * g * scale_inside), constant outside (±g * scale_outside)."""
+    d = difference.array
+    inside = ops.mul(ops.mul(difference, g), scale_inside)
+    outside = ops.mul(g, scale_outside)
+    return ops.where(ops.constant(d < -width), ops.neg(outside), ops.where(ops.constant(d > width), outside, inside))
+
+
+def _robust_loss_rule(width_name: str, inside_scale, outside_scale):
+    """VJP and JVP of a loss made of _robust_loss_slope (its parameter is named `width_name`)."""
+
+    def slope(a, b, g, reduction, **params):
+        width = params[width_name]
+        n = max(1, math.prod(np.broadcast_shapes(a.shape, b.shape))) if reduction == "mean" else 1
+        return _robust_loss_slope(ops.sub(a, b), g, width, outside_scale(width) / n, inside_scale(width) / n)
+
+    def vjp(node, g, reduction, **params):
+        a, b = node.saved_tensors()
+        if reduction != "none":
+            g = _expand_back(g, np.broadcast_shapes(a.shape, b.shape), None, False)
+        # the target's is the same rule with the roles swapped, as PyTorch computes it (signed zeros agree)
+        return _binary_grads(node, lambda: slope(a, b, g, reduction, **params),
+                             lambda: slope(b, a, g, reduction, **params))
+
+    def jvp(p, t, reduction, **params):
+        return _reduce_loss(slope(p[0], p[1], ops.sub(t[0], t[1]), "none", **params), reduction)
+
+    return vjp, jvp
+
+
+smooth_l1_loss = define("smooth_l1_loss", _smooth_l1_forward,
+                        *_robust_loss_rule("beta", lambda beta: 1 / beta, lambda beta: 1.0),
+                        "SmoothL1LossBackward0", save_inputs=(0, 1))
+huber_loss = define("huber_loss", _huber_forward, *_robust_loss_rule("delta", lambda delta: 1.0, lambda delta: delta),
+                    "HuberLossBackward0", save_inputs=(0, 1))
+
+
+def _log_sigmoid_vjp_value(x):
+    """d log(sigmoid(x)) / dx = 1 - sigmoid(x), from exp(-|x|) as PyTorch's kernel: no overflow."""
+    z = rounding.exp(-np.abs(x))
+    fraction = z / (_ONE[x.dtype] + z)
+    return np.where(x < 0, _ONE[x.dtype] - fraction, fraction)
+
+
+def _log_sigmoid_slope(x):
+    """_log_sigmoid_vjp_value in ops (differentiable again), the same steps, the same bits."""
+    z = ops.exp(ops.neg(ops.abs(x)))
+    fraction = ops.div(z, ops.add(z, 1))
+    return ops.where(ops.constant(x.array < 0), ops.rsub(fraction, 1), fraction)
+
+
+_unary("logsigmoid", _log_sigmoid_value, lambda g, x, out: ops.mul(g, _log_sigmoid_slope(x)), "LogSigmoidBackward0",
+       chain_values=lambda g, x, out: g * _log_sigmoid_vjp_value(x))
+_activation(
+    "hardtanh", lambda x, low, high: np.minimum(np.maximum(x, x.dtype.type(low)), x.dtype.type(high)),
+    lambda g, x, low, high: ops.where(ops.constant((x.array > low) & (x.array < high)), g, 0), "HardtanhBackward0",
+)
+
+
 def _bce_forward(p, target, reduction):
     one = p.dtype.type(1)
     log_p = np.maximum(np.log(p), p.dtype.type(-100))
@@ -1550,11 +1627,6 @@ binary_cross_entropy = define(
     jvp=_bce_jvp,
     node_name="BinaryCrossEntropyBackward0", save_inputs=(0, 1),
 )
-
-
-def _log_sigmoid_value(x):
-    """log(sigmoid(x)) without overflow: min(x, 0) - log1p(exp(-|x|)), as PyTorch computes it."""
-    return np.minimum(x, _ZERO[x.dtype]) - rounding.log1p(rounding.exp(-np.abs(x)))
 
 
 def _bce_logits_forward(x, target, reduction, weight, pos_weight):

@@ -80,6 +80,7 @@ CASES = [
     ("positive unary functions", [([0.25, 2.5, 1e-3, 7.0], F32, True)],
      lambda a: T.log2(a) * T.log10(a) + T.rsqrt(a)),
     ("positive unary functions f64", [([0.25, 2.5], F64, True)], lambda a: T.log2(a) + T.rsqrt(a) * T.exp2(a)),
+    ("logsigmoid", [([-30.0, -1.0, -0.0, 0.5, 30.0], F32, True)], lambda a: T.nn.functional.logsigmoid(a) * a),
     # a mean's or a sum's gradient is one value spread: pow 2 takes it in one pass
     ("square of a mean", [([1e-3, 0.5, -0.0, 3.0, 1e-40, -7.25], F32, True)], lambda a: T.mean(a ** 2)),
     ("square of a sum, 2g overflowing", [([1e-3, 0.5, -0.0, 3.0], F32, True)], lambda a: T.sum(a ** 2) * 3e38),

@@ -710,6 +710,14 @@ _VECTOR = 'x = lib.tensor([-1.0, 0.5, 2.0], requires_grad=True); '
 _FOUR = 'x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True); '
 _LOGITS = "F = lib.nn.functional; "
 BEYOND_THE_CONTRACT = [
+    (_LOGITS, "r = F.hardtanh(lib.tensor([1, 5, -3])), F.normalize(lib.zeros(3), dim=0), F.relu6(lib.tensor([-1., 7.]))"),
+    (_LOGITS, "r = F.hardtanh(lib.ones(2), 1.0, -1.0)"),
+    (_LOGITS, "r = F.smooth_l1_loss(lib.ones(2), lib.zeros(2), beta=-1.0)"),
+    (_LOGITS, "r = F.huber_loss(lib.ones(2), lib.zeros(2), delta=0.0)"),
+    (_LOGITS, "r = F.l1_loss(lib.ones(3), lib.zeros(2))"),
+    (_LOGITS, "r = F.l1_loss(lib.tensor([1, 2]), lib.tensor([0, 0]))"),
+    (_LOGITS, "r = F.l1_loss(lib.tensor([1, 2]), lib.tensor([0, 0]), reduction='sum'), "
+              "F.smooth_l1_loss(lib.tensor([1., -2.], requires_grad=True), lib.zeros(2), beta=0.0)"),
     (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3), lib.ones(2))"),
     (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3, dtype=lib.int64), lib.ones(3, dtype=lib.int64))"),
     (_LOGITS, "r = F.binary_cross_entropy_with_logits(lib.ones(3), lib.ones(3, dtype=lib.int64))"),

@@ -590,6 +590,29 @@ def logits_loss(draw):
     return Example([logits, target], fn, (reduction, weight, pos_weight))
 
 
+def pointwise_loss(name: str, parameter: str | None = None):
+    """l1_loss, smooth_l1_loss (beta) and huber_loss (delta) of two tensors, every reduction: on the
+    grid, differences at the loss's bend come up."""
+    @st.composite
+    def build(draw):
+        shape = draw(array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4))
+        a, b = draw(floats(shape)), draw(floats(shape))
+        reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+        extra = {parameter: draw(st.sampled_from([0.5, 1.0, 2.0]))} if parameter else {}
+        return Example([a, b], lambda m, x, y: getattr(m.nn.functional, name)(x, y, reduction=reduction, **extra),
+                       (reduction, extra))
+
+    return build()
+
+
+@st.composite
+def normalize_case(draw):
+    shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = draw(floats(shape))
+    dim, p = draw(st.integers(-len(shape), len(shape) - 1)), draw(st.sampled_from([2.0, 1.0, 3.0]))
+    return Example([x], lambda m, t: m.nn.functional.normalize(t, p=p, dim=dim), (p, dim))
+
+
 @st.composite
 def spread_case(draw):
     """var and std over all dims or one, with unbiased or a correction."""
@@ -751,6 +774,14 @@ CASES = {
     "elu": activation("elu", {"alpha": 0.5}),
     "softplus": activation("softplus", {"beta": 2.0, "threshold": 1.0}),  # the threshold met on the grid
     "silu": activation("silu"),
+    "logsigmoid": activation("logsigmoid"),
+    "hardtanh": activation("hardtanh", {"min_val": -0.5, "max_val": 0.5}),
+    "relu6": activation("relu6"),
+    "softsign": activation("softsign"),
+    "normalize": normalize_case(),
+    "l1_loss": pointwise_loss("l1_loss"),
+    "smooth_l1_loss": pointwise_loss("smooth_l1_loss", "beta"),
+    "huber_loss": pointwise_loss("huber_loss", "delta"),
     "gelu": activation("gelu", {"approximate": "tanh"}),
     "erf": unary("erf"),
     "atan2": binary(lambda m, a, b: m.atan2(a, b)),

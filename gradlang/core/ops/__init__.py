@@ -107,13 +107,21 @@ from .functional import (
     functional_log_softmax,
     functional_softmax,
     gelu,
+    hardtanh,
+    huber_loss,
+    l1_loss,
     leaky_relu,
     log_softmax,
+    logsigmoid,
     mse_loss,
     nll_loss,
+    normalize,
+    relu6,
     silu,
+    smooth_l1_loss,
     softmax,
     softplus,
+    softsign,
 )
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
 from .indexing import _normalise_index, diag, gather, index, index_put, index_scatter, index_select, trace
@@ -224,4 +232,5 @@ __all__ = [
     "diag", "dist", "gather", "index_select", "prod", "repeat", "tile", "trace", "tril", "triu",
     "cross", "linalg_cross", "linalg_norm", "linalg_vector_norm", "roll",
     "binary_cross_entropy_with_logits",
+    "hardtanh", "huber_loss", "l1_loss", "logsigmoid", "normalize", "relu6", "smooth_l1_loss", "softsign",
 ]

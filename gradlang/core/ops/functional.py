@@ -10,10 +10,12 @@ from ..dtypes import DType, result_type
 from ..graph import apply, renamed
 from ..notices import warn
 from ..tensor import Tensor
-from .arithmetic import div, mul, neg
+from .arithmetic import add, div, mul, neg, sub
 from .dims import _wrap_dim
+from .elementwise import abs as abs_
 from .in_place import inplace as run_in_place
 from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
+from .reductions import mean, norm
 from .reductions import sum as sum_
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
@@ -68,22 +70,51 @@ def _checked_reduction(reduction) -> str:
     return reduction
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+def _pointwise_loss_inputs(input: Tensor, target: Tensor, reduction: str, kernel: str | None) -> tuple:  # noqa: A002
+    """The checks and promotion mse_loss, l1_loss, smooth_l1_loss and huber_loss share (`kernel`:
+    the name in PyTorch's error for integers, None where integers are fine)."""
     if not isinstance(target, Tensor):  # PyTorch asks for its size first
         raise AttributeError_(f"'{type(target).__name__}' object has no attribute 'size'")
     if tuple(target.shape) != tuple(input.shape):
         warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). This will "
             "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
-            UserWarning, stacklevel=2,
+            UserWarning, stacklevel=3,
         )
     _broadcast_shape(input, target)
     reduction = _checked_reduction(reduction)
     dtype = result_type((input, target))
-    if not dtype.is_floating_point:
-        raise NotImplementedError_(f'"mse_cpu" not implemented for \'{dtype.short_name}\'')
-    input, target = _coerce(input, dtype), _coerce(target, dtype)  # noqa: A001
+    if kernel is not None and not dtype.is_floating_point:
+        raise NotImplementedError_(f'"{kernel}" not implemented for \'{dtype.short_name}\'')
+    return _coerce(input, dtype), _coerce(target, dtype), reduction
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    input, target, reduction = _pointwise_loss_inputs(input, target, reduction, "mse_cpu")  # noqa: A001
     return apply(P.mse_loss, (input, target), {"reduction": reduction})
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """|input - target|, reduced: PyTorch composes it (AbsBackward0, then MeanBackward0/SumBackward0)."""
+    input, target, reduction = _pointwise_loss_inputs(input, target, reduction, None)  # noqa: A001
+    losses = abs_(sub(input, target))
+    return mean(losses) if reduction == "mean" else sum_(losses) if reduction == "sum" else losses
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:  # noqa: A002
+    if beta < 0:
+        raise RuntimeError_("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:  # PyTorch's own shortcut: the L1 loss
+        return l1_loss(input, target, reduction)
+    input, target, reduction = _pointwise_loss_inputs(input, target, reduction, "smooth_l1_cpu")  # noqa: A001
+    return apply(P.smooth_l1_loss, (input, target), {"reduction": reduction, "beta": beta})
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:  # noqa: A002
+    if delta <= 0:
+        raise RuntimeError_("huber_loss does not support non-positive values for delta.")
+    input, target, reduction = _pointwise_loss_inputs(input, target, reduction, "huber_cpu")  # noqa: A001
+    return apply(P.huber_loss, (input, target), {"reduction": reduction, "delta": delta})
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
@@ -274,3 +305,31 @@ def gelu(x, approximate: str = "none") -> Tensor:
         raise RuntimeError_("approximate argument must be either none or tanh.")
     return apply(P.PRIMITIVES["gelu"], (x,), {"approximate": approximate})
 
+
+def logsigmoid(x) -> Tensor:
+    return apply(P.PRIMITIVES["logsigmoid"], (_activation_input(x, "log_sigmoid_forward"),))
+
+
+def hardtanh(x, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    if min_val > max_val:
+        raise ValueError_("min_val cannot be greater than max_val")
+    x = _as_tensor(x)
+    if not x.dtype.is_floating_point:  # integers are clamped to the bounds made integers, with no gradient
+        return x.clamp(int(min_val), int(max_val))
+    return _activated(x, "hardtanh", {"low": min_val, "high": max_val}, "hardtanh", inplace, "HardtanhBackward0")
+
+
+def relu6(x, inplace: bool = False) -> Tensor:
+    return hardtanh(x, 0.0, 6.0, inplace)
+
+
+def softsign(x) -> Tensor:
+    """x / (1 + |x|), composed as PyTorch does (DivBackward0)."""
+    x = _as_tensor(x)
+    return div(x, add(abs_(x), 1))
+
+
+def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x divided by its p-norm along `dim` (at least eps), composed as PyTorch does (DivBackward0)."""
+    x = _as_tensor(x)
+    return div(x, norm(x, p, dim, keepdim=True).clamp_min(eps).expand_as(x))
