@@ -22,12 +22,19 @@ from ..errors import (
     ValueError_,
     from_python,
 )
-from . import fusion, guards
+from . import guards
 from . import syntax as S
 from .builtins import MODULES, SPECIAL_ATTRIBUTES, ExceptionType, import_module, special_attribute
-from .fusion import FusedSites, check_callable, check_subscriptable
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
-from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, set_attribute, type_name
+from .sandbox import (
+    TENSOR_ATTRIBUTES,
+    Namespace,
+    check_callable,
+    check_subscriptable,
+    get_attribute,
+    set_attribute,
+    type_name,
+)
 from .scopes import Scope, comprehension_scope, function_scope
 from .values import to_format, to_repr, to_str
 
@@ -52,7 +59,23 @@ BINARY.update(guards.BINARY)
 IN_PLACE.update(guards.IN_PLACE)
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
 
-FUSION = fusion.AVAILABLE  # tests turn it off to compare both evaluators
+# Whether loop and function bodies are fused (fusion.py): found out when first needed (a start-up
+# that runs no loop imports no fusion); tests turn it off to compare both evaluators.
+FUSION: bool | None = None
+
+
+def _fusion():
+    """The fusion module, or None where fusion is off."""
+    global FUSION
+    if FUSION is None:
+        from . import fusion
+
+        FUSION = fusion.AVAILABLE
+    if not FUSION:
+        return None
+    from . import fusion
+
+    return fusion
 
 # Errors a program cannot catch: the interpreter's own limits must stay in force.
 UNCATCHABLE = ("TimeoutError",)
@@ -160,7 +183,8 @@ class Compiler:
         return block
 
     def block(self, body: list, scope: Scope | None):
-        if FUSION and self.repeats:
+        fusion = _fusion() if self.repeats else None
+        if fusion is not None:
             return self._sequence(fusion.fuse_block(self, body, scope))
         return self._sequence([self.statement(stmt, scope) for stmt in body])
 
@@ -721,7 +745,8 @@ class Compiler:
 
     def expression(self, node: S.Expr, scope):
         """`value(env)` for `node`: one generated function for a compound expression (fusion.py)."""
-        if FUSION and self.repeats:
+        fusion = _fusion() if self.repeats else None
+        if fusion is not None:
             fused = fusion.fuse(self, node, scope)
             if fused is not None:
                 return fused
@@ -1027,7 +1052,7 @@ def _site_of(frame, offset: int):
     code = frame.f_code
     if code.co_argcount == 2 and code.co_varnames[1] == "_where":
         where = frame.f_locals["_where"]
-        return where.at(code, offset) if type(where) is FusedSites else where
+        return where if type(where) is tuple else where.at(code, offset)  # a closure's, or fusion's FusedSites
     return None
 
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 import sys
 
 from ..core.tensor import Tensor
-from ..errors import TypeError_
 from . import guards
 from . import syntax as S
 from .builtins import SPECIAL_ATTRIBUTES, special_attribute
 from .runtime import BREAK, CONTINUE, RETURN
-from .sandbox import TENSOR_ATTRIBUTES, Namespace, get_attribute, type_name
+from .sandbox import TENSOR_ATTRIBUTES, Namespace, check_callable, check_subscriptable, get_attribute
 
 
 def _columns_recorded() -> bool:
@@ -43,19 +42,6 @@ _COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!=", "is", "is not", "in", "n
 _UNARY = frozenset({"-", "+", "~"})
 # Marks around a located node's text while it is being generated: START index OPEN ... CLOSE.
 _START, _OPEN, _CLOSE = "\x01", "\x02", "\x03"
-
-
-def check_subscriptable(holder):
-    """`holder` itself, unless indexing it would reach a module or a function."""
-    if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
-        raise TypeError_(f"'{type_name(holder)}' object is not subscriptable")
-    return holder
-
-
-def check_callable(value):
-    if callable(value):  # tensors are not (Tensor defines no __call__)
-        return value
-    raise TypeError_(f"'{type_name(value)}' object is not callable")
 
 
 # What generated code may use besides the program's own values.

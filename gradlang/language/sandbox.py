@@ -15,7 +15,7 @@ from ..core.losses import CrossEntropyLoss, _Loss
 from ..core.ops import MaxResult, MinResult
 from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
-from ..errors import AttributeError_, GradlangError, ValueError_
+from ..errors import AttributeError_, GradlangError, TypeError_, ValueError_
 from .arrays import NumpyArray, numpy_of
 from .guards import STR_METHODS, check_format_spec
 from .runtime import Function
@@ -95,6 +95,19 @@ def type_name(value) -> str:
     if isinstance(value, Tensor):
         return "Tensor"
     return type(value).__name__
+
+
+def check_subscriptable(holder):
+    """`holder` itself, unless indexing it would reach a module or a function."""
+    if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
+        raise TypeError_(f"'{type_name(holder)}' object is not subscriptable")
+    return holder
+
+
+def check_callable(value):
+    if callable(value):  # tensors are not (Tensor defines no __call__)
+        return value
+    raise TypeError_(f"'{type_name(value)}' object is not callable")
 
 
 def _allowed_names(value) -> frozenset[str]:
