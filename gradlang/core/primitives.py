@@ -199,6 +199,24 @@ sub = define(
 )
 
 
+def _add_scaled_forward(a, b, alpha):
+    """a + alpha * b as PyTorch's add with alpha: one fused multiply-add for float32 (the product
+    of two float32 values is exact in float64, then rounded once), alpha in the values' dtype."""
+    dtype = np.result_type(a, b)
+    if dtype == np.float32:
+        wide = np.float64(np.float32(alpha))
+        return (np.asarray(a, np.float64) + wide * np.asarray(b, np.float64)).astype(np.float32)
+    return a + dtype.type(alpha) * b
+
+
+add_scaled = define(
+    "add_scaled", _add_scaled_forward,
+    vjp=lambda node, g, alpha: _binary_grads(node, lambda: g, lambda: ops.mul(g, alpha)),
+    jvp=_sum_of_terms(lambda p, ta, alpha: ta, lambda p, tb, alpha: ops.mul(tb, alpha)),
+    node_name="AddBackward0",
+)
+
+
 _CROSS = {0: (1,), 1: (0,)}  # a product: each input's gradient needs only the other input
 
 

@@ -17,6 +17,7 @@ from .promotion import (
     _as_tensor,
     _binary,
     _broadcast_shape,
+    _check_operand,
     _coerce,
     _floating,
     _is_number,
@@ -28,16 +29,21 @@ from .promotion import (
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
 
-def _scaled(a, b, alpha):
-    """b * alpha, for add and sub; a float alpha only with a floating result, as PyTorch allows."""
-    if isinstance(alpha, float) and not result_type((a, b)).is_floating_point:
+def _scaled_sum(a, b, alpha, name: str) -> Tensor:
+    """a + alpha * b, one node (AddBackward0 or SubBackward0, as PyTorch's add and sub with alpha);
+    a float alpha only with a floating result, as PyTorch allows."""
+    dtype = result_type((a, b))
+    if isinstance(alpha, float) and not dtype.is_floating_point:
         raise RuntimeError_("For integral input tensors, argument alpha must not be a floating point number.")
-    return mul(b, alpha)
+    _check_operand(b, name)
+    a, b = _coerce(_as_tensor(a), dtype), _coerce(b, dtype)
+    _broadcast_shape(a, b)
+    return apply(P.add_scaled, (a, b), {"alpha": alpha}, "SubBackward0" if name == "sub" else None)
 
 
 def add(a, b, alpha=None) -> Tensor:
     if alpha is not None:
-        b = _scaled(a, b, alpha)
+        return _scaled_sum(a, b, alpha, "add")
     return _binary(P.add, a, b)
 
 
@@ -63,8 +69,10 @@ def _check_bool_subtraction(a, b) -> None:
 
 def sub(a, b, alpha=None) -> Tensor:
     _check_bool_subtraction(a, b)
+    if alpha is not None and isinstance(a, Tensor):
+        return _scaled_sum(a, b, -alpha, "sub")
     if alpha is not None:
-        b = _scaled(a, b, alpha)
+        b = mul(b, alpha)
     if not isinstance(a, Tensor):
         return rsub(b, a)
     return _binary(P.sub, a, b)
