@@ -151,6 +151,7 @@ from .ops import (  # noqa: E402
     var,
     where,
 )
+from .optim import SGD as _SGD  # noqa: E402
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
 from .tensor import Size, Tensor  # noqa: E402
 from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
@@ -168,6 +169,7 @@ negative = neg
 absolute = abs
 
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward)
+optim = _Namespace(SGD=_SGD)
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(
     functional=_Namespace(
@@ -202,4 +204,5 @@ __all__ = [
     "addcmul", "atan2", "erf", "hypot", "lerp",
     "diag", "dist", "gather", "index_select", "prod", "tile", "trace", "tril", "triu",
     "cross", "linalg", "roll",
+    "optim",
 ]

@@ -216,14 +216,16 @@ NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "
                             "CrossEntropyLoss": T.nn.CrossEntropyLoss})
 FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
 LINALG = Namespace("torch.linalg", dict(vars(T.linalg)))
-TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC, "linalg": LINALG})
+OPTIM = Namespace("torch.optim", dict(vars(T.optim)))
+TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC, "linalg": LINALG,
+                            "optim": OPTIM})
 
 MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not name.startswith("_")})
 MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for name in ("factorial", "comb", "perm")})
 
 MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
-    "torch.func": FUNC, "torch.linalg": LINALG,
+    "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM,
 }
 
 

@@ -21,6 +21,25 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "an optimizer loop": """
+import torch
+x = torch.tensor(6.7)
+y = torch.tensor(0.0)
+w = torch.tensor(1.0, requires_grad=True)
+b = torch.tensor(0.0, requires_grad=True)
+optimizer = torch.optim.SGD([w, b], lr=0.1, momentum=0.5)
+print(optimizer)
+for step in range(5):
+    optimizer.zero_grad()
+    p = torch.clamp(torch.sigmoid(w * x + b), 1e-8, 1 - 1e-8)
+    loss = -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+    loss.backward()
+    optimizer.step()
+    print(step, f"{loss.item():.4f}", w, b.grad)
+optimizer.param_groups[0]["lr"] = 0.01
+optimizer.zero_grad()
+print(w.grad, optimizer.param_groups[0]["lr"], optimizer.state[w]["momentum_buffer"])
+""",
     "PyTorch's own autograd tutorial": """
 import torch
 x = torch.ones(5)  # input tensor
