@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from gradlang.errors import SyntaxError_
-from gradlang.language.syntax import Expr, FormattedValue
+from gradlang.language.syntax import Expr, FormattedValue, shifted
 
 ParseField = Callable[[str, int, int], Expr]
 
@@ -259,11 +259,26 @@ class _FStringReader:
         return j + 1
 
 
+# A one-line f-string's parts, read once, by (body, raw, field parser): where it stands
+# again (a `print(f"...")` in a loop, or a script's repeated reports) all its positions move
+# alike, so a moved copy is what reading it again would give (the tests compare the two).
+_READ: dict[tuple, tuple[list, int, int]] = {}
+_READ_KEPT = 4096
+
+
 def read_fstring(body: str, raw: bool, line: int, column: int,
                  parse_field: ParseField) -> list[str | FormattedValue]:
     """The parts of an f-string whose body (the text between the quotes) starts at
     line:column of the source."""
+    key = (body, raw, parse_field)
+    known = _READ.get(key)
+    if known is not None:
+        parts, known_line, known_column = known
+        return shifted(parts, line - known_line, column - known_column)
     reader = _FStringReader(body, raw, line, column, parse_field)
     parts, _ = reader.parts(0, in_spec=False)
+    if "\n" not in body and len(_READ) < _READ_KEPT:
+        _READ[key] = (parts, line, column)
+        return shifted(parts, 0, 0)  # the kept one is never handed out
     return parts
 

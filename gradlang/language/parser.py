@@ -42,21 +42,6 @@ _FIELDS: dict[str, tuple] = {}  # an f-string field's text -> its expression, pa
 _FIELDS_KEPT = 4096
 
 
-def _moved(value, lines: int, columns: int):
-    """A copy of `value` (an AST node, a list of them, or a plain value) whose positions are
-    shifted by `lines` and `columns` (a single-line expression's nodes all move alike)."""
-    if type(value) is list:
-        return [_moved(item, lines, columns) for item in value]
-    if not isinstance(value, ast.Node):
-        return value
-    copy = object.__new__(type(value))
-    for name in value._fields:
-        setattr(copy, name, _moved(getattr(value, name), lines, columns))
-    copy.line, copy.end_line = value.line + lines, value.end_line + lines
-    copy.column, copy.end_column = value.column + columns, value.end_column + columns
-    return copy
-
-
 def _parse_fstring_field(text: str, line: int, column: int) -> ast.Expr:
     lexer = get_tables().lexer
     # The commonest field, one name (`{x}`), is the Name the parser would make of it.
@@ -67,7 +52,7 @@ def _parse_fstring_field(text: str, line: int, column: int) -> ast.Expr:
     known = _FIELDS.get(text)
     if known is not None:  # the same field met before (`{loss.item():.4f}` in a loop): moved here
         expression, known_line, known_column = known
-        return _moved(expression, line - known_line, column - known_column)
+        return ast.shifted(expression, line - known_line, column - known_column)
     tokens = lexer.tokenize(text, line, column, in_brackets=True)
     if len(tokens) == 1:
         raise SyntaxError_("f-string: empty expression not allowed", line=line, column=column)
@@ -75,7 +60,7 @@ def _parse_fstring_field(text: str, line: int, column: int) -> ast.Expr:
         expression = run(tokens, "expression_input")
         if "\n" not in text and len(_FIELDS) < _FIELDS_KEPT:  # one line: every node moves alike
             _FIELDS[text] = (expression, line, column)
-        return _moved(expression, 0, 0)  # the kept one is never handed out
+        return ast.shifted(expression, 0, 0)  # the kept one is never handed out
     except SyntaxError_ as exc:
         exc._incomplete = False  # type: ignore[attr-defined]  # an f-string is complete
         if not exc.message.startswith("f-string"):

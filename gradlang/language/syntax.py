@@ -532,6 +532,38 @@ def iter_child_nodes(node: Node) -> Iterator[Node]:
                     yield item
 
 
+def shifted(value: Any, lines: int, columns: int) -> Any:
+    """A copy of `value` (a node, a list of nodes and plain values, or a plain value) whose
+    positions all move by `lines` and `columns`: a single-line piece of source parsed once
+    and met again elsewhere (a repeated f-string or field) is placed where it stands."""
+    shift = _SHIFTERS.get(type(value))
+    if shift is None:
+        if not isinstance(value, Node):
+            return value
+        shift = _SHIFTERS[type(value)] = _make_shifter(type(value))
+    return shift(value, lines, columns)
+
+
+def _shifted_list(items: list, lines: int, columns: int) -> list:
+    return [shifted(item, lines, columns) for item in items]
+
+
+_SHIFTERS: dict[type, Any] = {list: _shifted_list}
+
+
+def _make_shifter(cls: type):
+    """`shifted` for one node class, written out field by field (a loop over `_fields`
+    with getattr and setattr took twice the time: f-strings in loops move many nodes)."""
+    body = ["    copy = new(cls)"]
+    body += [f"    copy.{name} = shifted(value.{name}, lines, columns)" for name in cls._fields]
+    body += [f"    copy.{name} = value.{name} + {'lines' if 'line' in name else 'columns'}"
+             for name in POSITION_FIELDS]
+    source = "def shift(value, lines, columns):\n" + "\n".join(body) + "\n    return copy"
+    scope = {"new": object.__new__, "cls": cls, "shifted": shifted}
+    exec(source, scope)  # noqa: S102 - generated from the class's own field names only
+    return scope["shift"]
+
+
 def dump(node: Any, positions: bool = False) -> str:
     """A compact one-line rendering, like `ast.dump`: `BinOp('+', Name('x'), Constant(1))`.
 

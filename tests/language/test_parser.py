@@ -487,16 +487,46 @@ def test_every_node_class_has_a_docstring_and_slots():
         assert "__slots__" in vars(cls), cls
 
 
-def test_a_repeated_f_string_field_is_parsed_once_and_placed_where_it_stands(monkeypatch):
-    from gradlang.language import parser
+def test_a_repeated_f_string_or_field_is_parsed_once_and_placed_where_it_stands(monkeypatch):
+    from gradlang.language import fstrings, parser
 
     source = ('print(f"{loss.item():.4f} {w[0] + 1}")\nfor k in range(2):\n'
-              '    print(f"step {k}: {loss.item():.4f}", f"{w[0] + 1}")\n')
-    monkeypatch.setattr(parser, "_FIELDS", {})
+              '    print(f"step {k}: {loss.item():.4f}", f"{w[0] + 1}")\n'
+              '    print(f"step {k}: {loss.item():.4f}", f"{w[0] + 1}")  ;  x = f"{k!r:>{width}} {k=}"\n'
+              'y = (f"{k!r:>{width}} {k=}", f"""{k}\n{loss.item():.4f}""")\n'
+              'y = (f"{k!r:>{width}} {k=}", f"""{k}\n{loss.item():.4f}""")\n')
+    for cache in ("_FIELDS", "_READ"):
+        monkeypatch.setattr(parser if cache == "_FIELDS" else fstrings, cache, {})
     fresh = dump(parse(source), positions=True)
-    assert set(parser._FIELDS) == {"loss.item()", "w[0] + 1"}
-    for _ in range(2):  # the fields now come from the cache, moved to each place
+    assert set(parser._FIELDS) == {"loss.item()", "w[0] + 1"}  # (a lone name is not kept: made at once)
+    # One-line f-strings are kept whole, by their text between the quotes; a multi-line one is not.
+    assert {key[0] for key in fstrings._READ} == {"{loss.item():.4f} {w[0] + 1}", "step {k}: {loss.item():.4f}",
+                                                 "{w[0] + 1}", "{k!r:>{width}} {k=}"}
+    for _ in range(2):  # the strings and fields now come from the caches, moved to each place
         assert dump(parse(source), positions=True) == fresh
-    monkeypatch.setattr(parser, "_FIELDS_KEPT", 0)  # and without it, the same tree
+    # And without the caches, the same tree.
+    monkeypatch.setattr(parser, "_FIELDS_KEPT", 0)
+    monkeypatch.setattr(fstrings, "_READ_KEPT", 0)
     monkeypatch.setattr(parser, "_FIELDS", {})
+    monkeypatch.setattr(fstrings, "_READ", {})
     assert dump(parse(source), positions=True) == fresh
+    assert not parser._FIELDS and not fstrings._READ
+
+
+def test_a_moved_copy_shares_no_node_with_the_kept_one():
+    first = parse('s = f"{a.b(c)[0]:{w}}"\n').body[0].value
+    again = parse('\n\ns    = f"{a.b(c)[0]:{w}}"\n').body[0].value
+    assert dump(again) == dump(first)
+    assert (again.line, again.column) == (first.line + 2, first.column + 3)
+    firsts = [n for n in _walk(first)]
+    agains = [n for n in _walk(again)]
+    assert len(firsts) == len(agains) > 5
+    assert not {id(n) for n in firsts} & {id(n) for n in agains}
+    for a, b in zip(firsts, agains):
+        assert (b.line, b.column, b.end_line, b.end_column) == (a.line + 2, a.column + 3, a.end_line + 2, a.end_column + 3)
+
+
+def _walk(node):
+    yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _walk(child)
