@@ -8,7 +8,7 @@ from _thread import _local as thread_local  # threading.local itself, without im
 import numpy as np
 
 from ..errors import RuntimeError_, TypeError_, ValueError_
-from . import dtypes, limits
+from . import dtypes, limits, rounding
 from .dtypes import DType
 from .notices import warn, warn_once
 from .tensor import SCALAR_OF_GRAD_WARNING, Tensor
@@ -257,55 +257,7 @@ def linspace(start, end, steps: int, dtype: DType | None = None, requires_grad: 
     counts = np.where(first_half, index, index[::-1]).astype(step_type)
     signed_steps = np.where(first_half, step, -step).astype(step_type)
     bases = np.where(first_half, step_type(start), step_type(end)).astype(step_type)
-    return _finish(_fused_multiply_add(signed_steps, counts, bases).astype(kind), requires_grad)
-
-
-def _fused_multiply_add(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """a * b + c rounded once, elementwise, for float32 or float64 arrays (numpy has no fma).
-
-    The exact result is hi + lo; lo is first rounded to odd, which makes the final rounding of
-    hi + lo the correct one (Boldo and Melquiond's emulation of an FMA with rounding to odd).
-    """
-    with np.errstate(all="ignore"):
-        plain = a * b + c  # right where it is not finite, where the error terms would be nan
-        if a.dtype == np.float32:  # the product of two float32s is exact in float64
-            fused = _sum_rounded_to_odd(a.astype(np.float64) * b, c.astype(np.float64)).astype(np.float32)
-        else:
-            product, product_error = _two_product(a, b)
-            hi, sum_error = _two_sum(c, product)
-            fused = hi + _sum_rounded_to_odd(sum_error, product_error)
-    return np.where(np.isfinite(plain), fused, plain)
-
-
-def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a + b as a rounded sum and its exact error (Knuth's TwoSum)."""
-    total = a + b
-    b_part = total - a
-    return total, (a - (total - b_part)) + (b - b_part)
-
-
-def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a * b in float64 as a rounded product and its exact error (Dekker, with Veltkamp's split)."""
-    a_hi, a_lo = _split(a)
-    b_hi, b_lo = _split(b)
-    product = a * b
-    return product, ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-
-
-def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x as two float64s of 26 significant bits each, so that their products are exact."""
-    scaled = x * (2.0**27 + 1)
-    hi = scaled - (scaled - x)
-    return hi, x - hi
-
-
-def _sum_rounded_to_odd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a + b, an inexact sum moved to its odd neighbour: rounding it again to a precision at least
-    two bits shorter then rounds the exact sum correctly."""
-    total, error = _two_sum(a, b)
-    even = (total.view(np.int64) & 1) == 0
-    towards = np.where(error > 0, np.inf, -np.inf)
-    return np.where((error != 0) & even, np.nextafter(total, towards), total)
+    return _finish(rounding.fused_multiply_add(signed_steps, counts, bases).astype(kind), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:

@@ -694,9 +694,12 @@ hypot = define(
 
 
 def _lerp_forward(start, end, weight):
-    """PyTorch's two-sided formula: exact at both ends."""
+    """PyTorch's two-sided formula, exact at both ends, as its kernel computes it: one fused
+    multiply-add, start + w * (end - start) for a small weight, else end + (w - 1) * (end - start)."""
     w = np.asarray(weight, dtype=start.dtype)
-    return np.where(np.abs(w) < 0.5, start + w * (end - start), end - (end - start) * (_ONE[start.dtype] - w))
+    small = np.abs(w) < 0.5
+    return rounding.fused_multiply_add(np.where(small, w, w - _ONE[start.dtype]), end - start,
+                                       np.where(small, start, end))
 
 
 def _lerp_complement(weight):
@@ -731,13 +734,18 @@ def _n_ary_grads(node, grads: list) -> tuple:
 
 
 def _addcmul_forward(x, t1, t2, value):
-    return x + x.dtype.type(value) * t1 * t2
+    """x + (value * t1) * t2, the last multiply and the add fused into one rounding for floats,
+    as PyTorch's kernel is compiled."""
+    scaled = x.dtype.type(value) * t1
+    if x.dtype.kind == "f":
+        return rounding.fused_multiply_add(scaled, t2, x)
+    return x + scaled * t2
 
 
 def _addcmul_vjp(node, g, value):
     x, t1, t2 = node.saved_tensors()
-    return _n_ary_grads(node, [lambda: g, lambda: ops.mul(ops.mul(g, t2), value),
-                               lambda: ops.mul(ops.mul(g, t1), value)])
+    return _n_ary_grads(node, [lambda: g, lambda: ops.mul(g, ops.mul(t2, value)),
+                               lambda: ops.mul(g, ops.mul(t1, value))])
 
 
 addcmul = define(
@@ -745,6 +753,22 @@ addcmul = define(
     jvp=_sum_of_terms(lambda p, tx, value: tx, lambda p, t1, value: ops.mul(ops.mul(t1, p[2]), value),
                       lambda p, t2, value: ops.mul(ops.mul(p[1], t2), value)),
     node_name="AddcmulBackward0", save_inputs=(0, 1, 2),
+)
+
+
+def _addcdiv_vjp(node, g, value):
+    x, t1, t2 = node.saved_tensors()
+    # (value / t2 in PyTorch's C++ is a true division, not Python's reciprocal times value)
+    return _n_ary_grads(node, [lambda: g, lambda: ops.mul(g, ops.div(ops.full_like(t2, value), t2)),
+                               lambda: ops.mul(ops.neg(g), ops.div(ops.mul(t1, value), ops.mul(t2, t2)))])
+
+
+# x + value * t1 / t2 (AddcdivBackward0): the gradients and tangents in PyTorch's order of operations.
+addcdiv = define(
+    "addcdiv", lambda x, t1, t2, value: x + x.dtype.type(value) * t1 / t2, _addcdiv_vjp,
+    jvp=_sum_of_terms(lambda p, tx, value: tx, lambda p, t1, value: ops.mul(ops.div(t1, p[2]), value),
+                      lambda p, t2, value: ops.neg(ops.mul(ops.div(ops.mul(t2, ops.div(p[1], p[2])), p[2]), value))),
+    node_name="AddcdivBackward0", save_inputs=(0, 1, 2),
 )
 
 _TWO_OVER_ROOT_PI = 2.0 / math.sqrt(math.pi)

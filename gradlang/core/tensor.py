@@ -574,6 +574,18 @@ class Tensor(metaclass=_TorchClass):
     def addcmul(self, tensor1, tensor2, *, value=1):
         return _ops.addcmul(self, tensor1, tensor2, value=value)
 
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _ops.addcdiv(self, tensor1, tensor2, value=value)
+
+    def lerp_(self, end, weight) -> Tensor:
+        return _ops.inplace(self, _ops.lerp, end, weight)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return _ops.inplace(self, lambda x, a, b: _ops.addcmul(x, a, b, value=value), tensor1, tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return _ops.inplace(self, lambda x, a, b: _ops.addcdiv(x, a, b, value=value), tensor1, tensor2)
+
     def cumsum(self, dim, dtype=None):
         return _ops.cumsum(self, dim, dtype)
 

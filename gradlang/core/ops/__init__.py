@@ -26,6 +26,7 @@ from . import (
 )
 from .arithmetic import (
     add,
+    addcdiv,
     addcmul,
     atan2,
     div,
@@ -228,7 +229,7 @@ __all__ = [
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
     "elu", "leaky_relu", "silu", "softplus",
     "cumsum", "flip", "logsumexp", "masked_fill", "outer",
-    "addcmul", "atan2", "erf", "gelu", "hypot", "lerp",
+    "addcdiv", "addcmul", "atan2", "erf", "gelu", "hypot", "lerp",
     "diag", "dist", "gather", "index_select", "prod", "repeat", "tile", "trace", "tril", "triu",
     "cross", "linalg_cross", "linalg_norm", "linalg_vector_norm", "roll",
     "binary_cross_entropy_with_logits",

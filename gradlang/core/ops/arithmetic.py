@@ -233,9 +233,30 @@ def lerp(start: Tensor, end: Tensor, weight) -> Tensor:
 
 def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     """x + value * tensor1 * tensor2, the three broadcast together."""
+    return apply(P.addcmul, _three_broadcast(x, tensor1, tensor2), {"value": value})
+
+
+def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    """x + value * tensor1 / tensor2, the three broadcast together (floats only, as PyTorch now)."""
+    if not (_as_tensor(tensor1).dtype.is_floating_point or _as_tensor(tensor2).dtype.is_floating_point):
+        raise RuntimeError_(_INTEGER_ADDCDIV)
+    return apply(P.addcdiv, _three_broadcast(x, tensor1, tensor2), {"value": value})
+
+
+_INTEGER_ADDCDIV = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true "
+    "division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * "
+    "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+    "for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes."
+)
+
+
+def _three_broadcast(x, tensor1, tensor2) -> tuple[Tensor, Tensor, Tensor]:
+    """The three operands in their common dtype, checked to broadcast together."""
     operands = (_as_tensor(x), _as_tensor(tensor1), _as_tensor(tensor2))
     dtype = result_type(operands)
     x, tensor1, tensor2 = (_coerce(t, dtype) for t in operands)
     broadcast_shapes(broadcast_shapes(x.array.shape, tensor1.array.shape), tensor2.array.shape)
-    return apply(P.addcmul, (x, tensor1, tensor2), {"value": value})
+    return x, tensor1, tensor2
 
