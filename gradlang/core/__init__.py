@@ -18,6 +18,7 @@ np.seterr(all="ignore")
 from types import SimpleNamespace as _Namespace  # noqa: E402
 
 from . import engine as _engine  # noqa: E402
+from . import optim as _optim  # noqa: E402
 from .creation import (  # noqa: E402
     Generator,
     arange,
@@ -152,7 +153,6 @@ from .ops import (  # noqa: E402
     var,
     where,
 )
-from .optim import SGD as _SGD  # noqa: E402
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
 from .tensor import Size, Tensor  # noqa: E402
 from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
@@ -170,7 +170,7 @@ negative = neg
 absolute = abs
 
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward)
-optim = _Namespace(SGD=_SGD)
+optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW)
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(
     functional=_Namespace(

@@ -1,32 +1,24 @@
-"""torch.optim.SGD: the update PyTorch's own SGD makes (its single-tensor form, the one it runs
-on the CPU), parameter groups, per-parameter state, zero_grad and the printed form."""
+"""torch.optim's SGD, Adam and AdamW: the updates PyTorch's own optimizers make (their single-tensor
+form, the one they run on the CPU), parameter groups, per-parameter state, zero_grad and the printed
+form. `Optimizer` holds what they share; each subclass writes the update of one parameter."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from ..errors import TypeError_, ValueError_
-from .grad_mode import no_grad
+from ..errors import NotImplementedError_, TypeError_, ValueError_
+from .creation import tensor, zeros_like
+from .grad_mode import enable_grad, no_grad
+from .ops import maximum
 from .tensor import Tensor
 
 
-class SGD:
-    """Stochastic gradient descent, with momentum (Nesterov's too), dampening, weight decay and
-    maximize, as torch.optim.SGD."""
+class Optimizer:
+    """Parameter groups (each a dict with "params" and its own settings, the defaults filling in
+    the rest), state kept per parameter, and a step that updates every parameter with a gradient."""
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False, foreach=None, differentiable=False, fused=None) -> None:
-        if lr < 0.0:
-            raise ValueError_(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError_(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError_(f"Invalid weight_decay value: {weight_decay}")
-        self.defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
-                         "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
-                         "differentiable": differentiable, "fused": fused}
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError_("Nesterov momentum requires a momentum and zero dampening")
+    def __init__(self, params, defaults: dict) -> None:
+        self.defaults = defaults
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict] = []
         for group in _groups(params):
@@ -51,14 +43,48 @@ class SGD:
                     p.grad.zero_()
 
     def step(self, closure=None):
-        """One update of every parameter that has a gradient; `closure()` (re)computes the loss first."""
-        loss = closure() if closure is not None else None
+        """One update of every parameter that has a gradient; `closure()` (re)computes the loss
+        first, recording as PyTorch's optimizers have it do even inside no_grad."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
                         self._update(p, group)
         return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        groups = []
+        for i, group in enumerate(self.param_groups):
+            lines = [f"Parameter Group {i}"] + [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+            groups.append("\n".join(lines))
+        return f"{type(self).__name__} (\n" + "\n\n".join(groups) + "\n)"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with momentum (Nesterov's too), dampening, weight decay and
+    maximize, as torch.optim.SGD."""
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None) -> None:
+        if lr < 0.0:
+            raise ValueError_(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError_(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError_(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError_("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
 
     def _update(self, p: Tensor, group: dict) -> None:
         grad = -p.grad if group["maximize"] else p.grad
@@ -75,12 +101,72 @@ class SGD:
             grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
         p.add_(grad, alpha=-group["lr"])
 
-    def __repr__(self) -> str:
-        groups = []
-        for i, group in enumerate(self.param_groups):
-            lines = [f"Parameter Group {i}"] + [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
-            groups.append("\n".join(lines))
-        return f"{type(self).__name__} (\n" + "\n\n".join(groups) + "\n)"
+
+class Adam(Optimizer):
+    """Adam, as torch.optim.Adam: moving averages of the gradient and of its square, bias-corrected;
+    AMSGrad, maximize, and weight decay added to the gradient or, decoupled, taken off the parameter."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False) -> None:
+        if any(isinstance(value, Tensor) for value in (lr, *betas)):
+            raise NotImplementedError_("gradlang's Adam takes its lr and betas as numbers, not tensors")
+        if not 0.0 <= lr:
+            raise ValueError_(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError_(f"Invalid epsilon value: {eps}")
+        for index, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError_(f"Invalid beta parameter at index {index}: {beta}")
+        if not 0.0 <= weight_decay:
+            raise ValueError_(f"Invalid weight_decay value: {weight_decay}")
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
+            raise ValueError_("betas must be either both floats or both Tensors")
+        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        grad = -p.grad if group["maximize"] else p.grad
+        state = self.state[p]
+        if not state:  # PyTorch's order of the entries, and its float32 step count
+            state["step"] = tensor(0.0)
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros_like(p)
+        state["step"] += 1
+        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                p.mul_(1 - lr * weight_decay)
+            else:
+                grad = grad.add(p, alpha=weight_decay)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        # The bias corrections are Python floats, from the step count as a float.
+        step = state["step"].item()
+        step_size = lr / (1 - beta1**step)
+        root_of_correction = (1 - beta2**step) ** 0.5
+        if group["amsgrad"]:
+            largest = state["max_exp_avg_sq"]
+            largest.copy_(maximum(largest, exp_avg_sq))
+            exp_avg_sq = largest
+        denominator = (exp_avg_sq.sqrt() / root_of_correction).add_(group["eps"])
+        p.addcdiv_(exp_avg, denominator, value=-step_size)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (0.01 unless given), as torch.optim.AdamW."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
 
 
 def _groups(params) -> list[dict]:

@@ -13,7 +13,7 @@ from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
 from ..core.ops import MaxResult, MinResult
-from ..core.optim import SGD
+from ..core.optim import Optimizer
 from ..core.tensor import Size, Tensor
 from ..core.transforms import GradcheckResult
 from ..errors import AttributeError_, GradlangError, TypeError_, ValueError_
@@ -56,7 +56,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     CrossEntropyLoss: frozenset({"reduction", "weight", "ignore_index", "label_smoothing"}),
     _Loss: frozenset({"reduction"}),  # torch.nn's loss objects
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
-    SGD: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
+    Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
 }
 
 

@@ -40,6 +40,24 @@ optimizer.param_groups[0]["lr"] = 0.01
 optimizer.zero_grad()
 print(w.grad, optimizer.param_groups[0]["lr"], optimizer.state[w]["momentum_buffer"])
 """,
+    "an Adam loop fitting a line": """
+import torch
+torch.manual_seed(0)
+x = torch.linspace(-1, 1, 20)
+y = 3 * x - 0.5
+w = torch.zeros(1, requires_grad=True)
+b = torch.zeros(1, requires_grad=True)
+optimizer = torch.optim.Adam([w, b], lr=0.1)
+for step in range(60):
+    optimizer.zero_grad()
+    loss = ((w * x + b - y) ** 2).mean()
+    loss.backward()
+    optimizer.step()
+    if step % 20 == 0:
+        print(step, f"{loss.item():.3f}")
+print(f"w={w.item():.2f} b={b.item():.2f}", optimizer.state[w]["step"])
+print(torch.optim.AdamW([w], lr=0.01))
+""",
     "PyTorch's own autograd tutorial": """
 import torch
 x = torch.ones(5)  # input tensor
