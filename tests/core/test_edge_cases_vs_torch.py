@@ -394,6 +394,26 @@ def test_reshape_arguments(torch, code):
     same_outcome(torch, _run(code))
 
 
+# A reshape is a view where the new shape fits the strides, named by where it came from.
+_STRIDED = "x = lib.arange(12.).requires_grad_() * 1; m = x.reshape(3, 4); "
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        _STRIDED + "r = [t.grad_fn.name() for t in (m.t().reshape(4, 3), m.t().reshape(12), m.reshape(12), "
+        "x[::2].reshape(2, 3), x[::3].reshape(2, 2), m[:, :2].reshape(6), m[:, :2].reshape(3, 1, 2), x[3].reshape(1))]",
+        _STRIDED + "y = m.t().reshape(2, 2, 3); y.mul_(2); r = x, y, y._base is m if hasattr(y, '_base') else None",
+        _STRIDED + "y = m.t().reshape(12); y.mul_(2); r = x, y",
+        _STRIDED + "y = m.t().reshape(4, 1, 3); (y * lib.arange(12.).reshape(4, 1, 3)).sum().backward(); r = y",
+        "p = lib.arange(6.).reshape(2, 3); q = p.t().reshape(3, 2); q[0, 1] = -1.0; r = p, q",
+        "p = lib.arange(6.).reshape(2, 3); q = p.t().reshape(6); q[0] = -1.0; r = p, q",
+    ],
+)
+def test_reshape_views_and_copies(torch, code):
+    same_outcome(torch, _run(code))
+
+
 # ---------------------------------------------------------------- creation: bad data and sizes
 
 

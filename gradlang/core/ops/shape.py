@@ -85,22 +85,31 @@ def _sizes(args) -> tuple:
 
 
 def reshape(x: Tensor, *shape, name: str | None = None) -> Tensor:
+    """A view where the new shape fits the layout (ViewBackward0 from row-major order,
+    ReshapeAliasBackward0 from another), else a copy (UnsafeViewBackward0), as PyTorch's."""
     shape = _infer_shape(_sizes(shape), x.array.size)
-    if name is None and x.ndim > 1 and not x.array.flags.c_contiguous:
-        name = "UnsafeViewBackward0"
+    if name is None and not x.array.flags.c_contiguous:
+        name = "ReshapeAliasBackward0" if _fits_layout(x.array, shape) else "UnsafeViewBackward0"
     return _share_storage(apply(P.reshape, (x,), {"shape": shape}, name), x)
+
+
+def _fits_layout(array: np.ndarray, shape: tuple) -> bool:
+    """Can `array` take `shape` without a copy (numpy and PyTorch decide alike, from the strides)?"""
+    try:
+        np.reshape(array, shape, copy=False)
+    except ValueError:
+        return False
+    return True
 
 
 def view(x: Tensor, *shape) -> Tensor:
     """reshape, but only where the new shape fits the existing layout (no copy), as PyTorch's view."""
     sizes = _infer_shape(_sizes(shape), x.array.size)
-    try:
-        np.reshape(x.array, sizes, copy=False)
-    except ValueError:
+    if not _fits_layout(x.array, sizes):
         raise RuntimeError_(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
             "two contiguous subspaces). Use .reshape(...) instead."
-        ) from None
+        )
     return reshape(x, sizes)
 
 
