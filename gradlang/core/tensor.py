@@ -140,6 +140,8 @@ class Tensor(metaclass=_TorchClass):
 
     nelement = numel
 
+    nelement = numel
+
     @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
@@ -695,6 +697,11 @@ class Tensor(metaclass=_TorchClass):
 
     def view(self, *shape):
         return _ops.view(self, *shape)
+
+    def view_as(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError_(f"view_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return _ops.view(self, other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
         return _ops.flatten(self, start_dim, end_dim)

@@ -210,7 +210,10 @@ TORCH_FUNCTIONS.update(
      lambda v: isinstance(v, Tensor), "numel": lambda t: t.numel()}
 )
 
-AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.backward})
+AUTOGRAD_FUNCTIONAL = Namespace("torch.autograd.functional", {name: getattr(T.autograd.functional, name)
+                                                                for name in T.autograd.functional.__all__})
+AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.backward,
+                                        "functional": AUTOGRAD_FUNCTIONAL})
 FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
 NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "BCELoss": T.nn.BCELoss,
                             "CrossEntropyLoss": T.nn.CrossEntropyLoss})
@@ -224,7 +227,8 @@ MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not
 MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for name in ("factorial", "comb", "perm")})
 
 MODULES = {
-    "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
+    "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.autograd.functional": AUTOGRAD_FUNCTIONAL,
+    "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
     "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM,
 }
 
