@@ -200,12 +200,11 @@ sub = define(
 
 
 def _add_scaled_forward(a, b, alpha):
-    """a + alpha * b as PyTorch's add with alpha: one fused multiply-add for float32 (the product
-    of two float32 values is exact in float64, then rounded once), alpha in the values' dtype."""
+    """a + alpha * b as PyTorch's add with alpha: for floats one fused multiply-add (one rounding),
+    alpha in the values' dtype."""
     dtype = np.result_type(a, b)
-    if dtype == np.float32:
-        wide = np.float64(np.float32(alpha))
-        return (np.asarray(a, np.float64) + wide * np.asarray(b, np.float64)).astype(np.float32)
+    if dtype.kind == "f":
+        return rounding.fused_multiply_add(np.asarray(alpha, dtype), np.asarray(b, dtype), np.asarray(a, dtype))
     return a + dtype.type(alpha) * b
 
 

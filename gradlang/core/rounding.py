@@ -85,15 +85,42 @@ def fused_multiply_add(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarra
     The exact result is hi + lo; lo is first rounded to odd, which makes the final rounding of
     hi + lo the correct one (Boldo and Melquiond's emulation of an FMA with rounding to odd).
     """
+    single = a.dtype == _float32
+    if not (a.ndim or b.ndim or c.ndim):  # one value: Python floats are quicker than numpy's 0-d loops
+        return _fused_value(float(a), float(b), float(c), single)
     with np.errstate(all="ignore"):
-        plain = a * b + c  # right where it is not finite, where the error terms would be nan
-        if a.dtype == np.float32:  # the product of two float32s is exact in float64
-            fused = _sum_rounded_to_odd(a.astype(np.float64) * b, c.astype(np.float64)).astype(np.float32)
-        else:
-            product, product_error = _two_product(a, b)
-            hi, sum_error = _two_sum(c, product)
-            fused = hi + _sum_rounded_to_odd(sum_error, product_error)
+        if single:  # the product of two float32s is exact in float64, and cannot overflow there
+            product, addend = a.astype(_float64) * b, c.astype(_float64)
+            plain = product + addend  # right where it is not finite, where the error terms would be nan
+            fused = _sum_rounded_to_odd(product, addend)
+            return np.where(np.isfinite(plain), fused, plain).astype(_float32)
+        plain = a * b + c
+        product, product_error = _two_product(a, b)
+        hi, sum_error = _two_sum(c, product)
+        fused = hi + _sum_rounded_to_odd(sum_error, product_error)
     return np.where(np.isfinite(plain), fused, plain)
+
+
+def _fused_value(a: float, b: float, c: float, single: bool):
+    """fused_multiply_add of three values, as a float32 or float64 numpy scalar."""
+    if single:
+        product = a * b  # exact
+        plain = product + c
+        return _float32(plain if not math.isfinite(plain) else _value_rounded_to_odd(product, c))
+    plain = a * b + c
+    if not math.isfinite(plain):
+        return _float64(plain)
+    product, product_error = _two_product(a, b)
+    hi, sum_error = _two_sum(c, product)
+    return _float64(hi + _value_rounded_to_odd(sum_error, product_error))
+
+
+def _value_rounded_to_odd(a: float, b: float) -> float:
+    """_sum_rounded_to_odd of two floats: an inexact sum whose last bit is even moves to its odd neighbour."""
+    total, error = _two_sum(a, b)
+    if error and (total / math.ulp(total)) % 2 == 0:  # (total / ulp: its significand, as an integer)
+        total = math.nextafter(total, math.copysign(math.inf, error))
+    return total
 
 
 def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

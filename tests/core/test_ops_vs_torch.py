@@ -863,13 +863,24 @@ def primitives_exercised() -> set[str]:
     return found
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("op, alpha", [("add", -0.1), ("sub", 0.1), ("add", 3), ("sub", -2.5)])
-def test_add_and_sub_with_alpha_round_once_as_torch(torch, op, alpha):
+def test_add_and_sub_with_alpha_round_once_as_torch(torch, op, alpha, dtype):
     # PyTorch fuses the multiply-add (one rounding): two roundings differ in ~9% of float32 elements
-    a, b = (np.random.default_rng(seed).standard_normal(4096).astype(np.float32) for seed in (3, 4))
+    # and ~10% of float64 ones; one value at a time (0-d) goes another way, to the same bits
+    a, b = (np.random.default_rng(seed).standard_normal(4096).astype(dtype) for seed in (3, 4))
     ours = getattr(T, op)(T.tensor(a), T.tensor(b), alpha=alpha)
     theirs = getattr(torch, op)(torch.tensor(a), torch.tensor(b), alpha=alpha)
     assert ours.numpy().tobytes() == theirs.numpy().tobytes()
+    one_by_one = [getattr(T, op)(T.tensor(x), T.tensor(y), alpha=alpha).item() for x, y in zip(a[:300], b[:300])]
+    assert np.array_equal(np.array(one_by_one, dtype), theirs.numpy()[:300])
+
+
+def test_a_fused_multiply_add_does_not_overflow_in_between(torch):
+    # the product 6e38 is beyond float32, the fused result is not
+    for lib in (T, torch):
+        assert lib.add(lib.tensor([-3e38, 1.0]), lib.tensor([2.0, 2.0]), alpha=3e38).tolist()[0] == pytest.approx(3e38)
+        assert lib.add(lib.tensor(-3e38), lib.tensor(2.0), alpha=3e38).item() == pytest.approx(3e38)
 
 
 _FUSED = {
