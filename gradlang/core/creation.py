@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
 
@@ -90,10 +91,21 @@ def _nested_shape(data) -> tuple[list[int], list]:
     return shape, level
 
 
+def _leaf_dtype(value) -> DType:
+    """The dtype one value asks for, as PyTorch infers it: a numpy scalar's or a tensor's own, a
+    Python number its kind's default."""
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":  # (before float: np.float64 is one)
+        return dtypes.from_numpy(value.dtype)
+    kind = _leaf_kind(value)
+    return value.dtype if isinstance(value, Tensor) else dtypes.DEFAULT_FOR_CATEGORY[kind]
+
+
 def _from_python(data, dtype: DType | None) -> np.ndarray:
     shape, leaves = _nested_shape(data)
-    kind = max((_leaf_kind(v) for v in leaves), default=2)
-    target = dtype or dtypes.DEFAULT_FOR_CATEGORY[kind]
+    target = dtype
+    if target is None:  # the values' own dtypes, promoted together (float32 for an empty list)
+        kinds = {_leaf_dtype(v) for v in leaves} or {dtypes.DEFAULT_FLOAT}
+        target = functools.reduce(dtypes.promote_types, kinds)
     values = [v.item() if isinstance(v, Tensor) else v for v in leaves]
     if any(isinstance(v, Tensor) and v._requires_grad for v in leaves):
         warn_once(SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=3)
@@ -118,7 +130,7 @@ def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device
     if isinstance(data, Tensor):
         warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
         array = np.array(data.array, dtype=(dtype or data.dtype).numpy, copy=True)
-    elif isinstance(data, np.ndarray):
+    elif isinstance(data, np.ndarray) or isinstance(data, np.generic) and data.dtype.kind in "biuf":
         if data.dtype.kind not in "biuf":
             raise TypeError_(f"can't convert np.ndarray of type {data.dtype}")
         array = np.array(data, dtype=(dtype or dtypes.from_numpy(data.dtype)).numpy, copy=True)

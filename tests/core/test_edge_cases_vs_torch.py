@@ -431,6 +431,12 @@ def test_reshape_views_and_copies(torch, code):
         "r = lib.tensor(range(3)), lib.tensor(range(0)), lib.tensor(range(2, 8, 2), dtype=lib.float32)",
         "r = lib.tensor([range(2), [5, 6]]), lib.as_tensor(range(3))",
         "r = lib.tensor(range(3), requires_grad=True)",
+        # numpy scalars and 0-d tensors keep their dtypes, promoted together in a list
+        "import numpy as np; r = lib.tensor(np.float64(0.1)), lib.tensor(np.int32(7)), lib.tensor(np.bool_(True))",
+        "import numpy as np; r = lib.tensor([np.float64(0.1), 0.2]), lib.tensor([np.float32(1), np.int64(2)])",
+        "import numpy as np; r = lib.tensor([np.int32(1), np.int32(2)]), lib.tensor([np.int32(1), 2])",
+        "import numpy as np; r = lib.tensor([[np.float64(1)], [2]]), lib.tensor(np.float64(2), dtype=lib.float32)",
+        "r = lib.tensor([lib.tensor(0.5, dtype=lib.float64), 1.0]), lib.tensor([lib.tensor(1, dtype=lib.int32), 2])",
     ],
 )
 def test_creation_arguments(torch, code):
