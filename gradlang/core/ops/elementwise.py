@@ -68,6 +68,11 @@ def tanh_backward(g: Tensor, y: Tensor) -> Tensor:
     return apply(P.PRIMITIVES["tanh_backward"], (g, y))
 
 
+def gelu_backward(g: Tensor, x: Tensor, approximate: str = "none") -> Tensor:
+    """gelu's gradient `g * gelu'(x)` (differentiable, for create_graph)."""
+    return apply(P.PRIMITIVES["gelu_backward"], (g, x), {"approximate": approximate})
+
+
 def relu(x: Tensor) -> Tensor:
     x = _as_tensor(x)
     if x.dtype is dtypes.bool_:
