@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import grad_mode, ops, rounding
+from . import grad_mode, ops, rounding, summation
 from .graph import _ALWAYS, _CROSSED, _FIRST
 from .ops.dims import reduced_count
 
@@ -1128,8 +1128,10 @@ where = define(
 
 
 def _sum_forward(x, dims, keepdim):
-    out = np.sum(x, axis=dims, keepdims=keepdim)
-    return out if x.dtype.kind == "f" else out.astype(np.int64)
+    if x.dtype.kind == "f":
+        ordered = summation.ordered_sum(x, dims, keepdim)  # PyTorch's order of additions, where known
+        return np.sum(x, axis=dims, keepdims=keepdim) if ordered is None else ordered
+    return np.sum(x, axis=dims, keepdims=keepdim).astype(np.int64)
 
 
 def _expand_back(g, shape, dims, keepdim):
@@ -1194,6 +1196,8 @@ def _unfilled(view):
 def _mean_forward(x, dims=None, keepdim=False):
     if x.size == 0 and reduced_count(x.shape, dims) == 0:  # nan, without numpy's "Mean of empty slice" warning
         return np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=x.dtype)
+    if x.dtype.kind == "f":  # PyTorch's mean: its sum, divided by the count
+        return _sum_forward(x, dims, keepdim) / x.dtype.type(reduced_count(x.shape, dims))
     return np.mean(x, axis=dims, keepdims=keepdim, dtype=x.dtype).astype(x.dtype)
 
 
