@@ -14,13 +14,18 @@ float64; see tests/core/test_summation.py):
   accumulators 1, 2 and 3 are added to it.
 - The elements after the last whole vector are added one by one to a zero, then the lanes of the
   vector sum, in lane order.
+- Down columns (a reduction over the outermost dimensions): columns in groups of 4 vectors (4
+  columns where a row is shorter than a vector), each column one cascade down its rows; the
+  columns left over each as a row sum's interleaved accumulators.
 
 Over a tensor of more than 32 768 elements PyTorch shares the sum out between threads, which
-depends on the machine: those go to numpy's sum, as do reductions over leading dimensions
-(PyTorch reads those down columns, in yet another order).
+depends on the machine, and a reduction over middle dimensions or of a strided tensor takes
+other paths: those go to numpy's sum.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -44,12 +49,18 @@ def ordered_sum(x: np.ndarray, dims: tuple[int, ...] | None, keepdim: bool) -> n
             return None
         total = _row_sums(x.ravel(order="K").reshape(1, -1))[0]  # memory order, as PyTorch reads it
         return np.full((1,) * x.ndim, total) if keepdim else total  # (a numpy scalar, as np.sum gives)
-    reduced = sorted(d % x.ndim for d in dims)
-    if not x.flags.c_contiguous or reduced != list(range(x.ndim - len(reduced), x.ndim)):
+    if not x.flags.c_contiguous:
         return None
-    kept = x.shape[: x.ndim - len(reduced)]
-    sums = _row_sums(x.reshape(int(np.prod(kept)), -1)).reshape(kept)
-    return sums.reshape(kept + (1,) * len(reduced)) if keepdim else sums
+    reduced = sorted(d % x.ndim for d in dims)
+    inner = x.ndim - len(reduced)
+    if reduced == list(range(inner, x.ndim)):  # along rows: the innermost dims
+        sums = _row_sums(x.reshape(math.prod(x.shape[:inner]), -1))
+    elif reduced == list(range(len(reduced))):  # down columns: the outermost dims
+        sums = _column_sums(x.reshape(math.prod(x.shape[: len(reduced)]), -1))
+    else:
+        return None
+    kept = tuple(1 if i in reduced else n for i, n in enumerate(x.shape) if keepdim or i not in reduced)
+    return sums.reshape(kept)
 
 
 def _row_sums(rows: np.ndarray) -> np.ndarray:
@@ -70,6 +81,26 @@ def _row_sums(rows: np.ndarray) -> np.ndarray:
             vector_sum = np.concatenate((rows[:, whole * lanes:], vector_sum), axis=1)
         total = _in_sequence(vector_sum)
     return total + rows.dtype.type(0)
+
+
+def _column_sums(columns: np.ndarray) -> np.ndarray:
+    """The sum of each column of a 2-D float array (rows in memory order). PyTorch sums columns
+    in groups of 4 vectors (of 4 columns where a row is shorter than a vector) with one cascade
+    each, and the columns left over as a row sum's interleaved accumulators."""
+    count, length = columns.shape
+    if length == 1:  # one column: the whole of memory, summed as a row
+        return _row_sums(columns.reshape(1, -1))
+    lanes = _VECTOR_BYTES // columns.itemsize
+    group = _INTERLEAVED * lanes if length >= lanes else _INTERLEAVED
+    grouped = length // group * group
+    items = columns[None]  # (1, rows, columns): the rows are the items summed
+    parts = []
+    if grouped:
+        part = items[:, :, :grouped]
+        parts.append(_in_sequence(part) if count < _LEVEL_STEP else _cascade(part))
+    if length > grouped:
+        parts.append(_interleaved(items[:, :, grouped:]))
+    return np.concatenate(parts, axis=1)[0] + columns.dtype.type(0)
 
 
 def _interleaved(items: np.ndarray) -> np.ndarray:
