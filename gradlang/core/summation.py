@@ -124,13 +124,16 @@ _LEVEL_STEP = 16  # the shortest cascade block: rows of fewer rounds are one blo
 def _cascade(items: np.ndarray) -> np.ndarray:
     """Sums over axis 1: blocks summed in sequence, block sums collected in levels that flush into
     the next one whenever the position is a multiple of the level's span."""
-    length = items.shape[1]
+    count, length = items.shape[:2]
     power = max(4, (length - 1).bit_length() // _LEVELS)
     step, mask = 1 << power, (1 << power) - 1
     blocks = length // step
-    levels = [np.zeros(items.shape[:1] + items.shape[2:], items.dtype) for _ in range(_LEVELS)]
-    block_sums = _in_sequence(items[:, : blocks * step].reshape(items.shape[0] * blocks, step, *items.shape[2:]))
-    block_sums = block_sums.reshape(items.shape[0], blocks, *items.shape[2:])
+    block_sums = _in_sequence(items[:, : blocks * step].reshape(count * blocks, step, *items.shape[2:]))
+    block_sums = block_sums.reshape(count, blocks, *items.shape[2:])
+    rest = _in_sequence(items[:, blocks * step:])
+    if blocks < step:  # no flush yet: the rest, then the block sums' own sum
+        return rest + _in_sequence(block_sums)
+    levels = [rest] + [np.zeros_like(rest) for _ in range(1, _LEVELS)]
     for b in range(blocks):
         position = (b + 1) * step
         levels[1] = levels[1] + block_sums[:, b]
@@ -139,13 +142,14 @@ def _cascade(items: np.ndarray) -> np.ndarray:
                 break
             levels[level] = levels[level] + levels[level - 1]
             levels[level - 1] = np.zeros_like(levels[level - 1])
-    if length > blocks * step:
-        levels[0] = _in_sequence(items[:, blocks * step:])
     return _in_sequence(np.stack(levels, axis=1))
 
 
 def _in_sequence(items: np.ndarray) -> np.ndarray:
     """Sums over axis 1, added one by one (np.add.accumulate keeps the order)."""
-    if not items.shape[1]:
-        return np.zeros(items.shape[:1] + items.shape[2:], items.dtype)
+    length = items.shape[1]
+    if length <= 2:  # (the commonest lengths, without accumulate's cost)
+        if not length:
+            return np.zeros(items.shape[:1] + items.shape[2:], items.dtype)
+        return items[:, 0] if length == 1 else items[:, 0] + items[:, 1]
     return np.add.accumulate(items, axis=1)[:, -1]
