@@ -8,7 +8,7 @@ from _thread import _local as thread_local  # threading.local itself, without im
 
 import numpy as np
 
-from ..errors import RuntimeError_, TypeError_, ValueError_
+from ..errors import NotImplementedError_, RuntimeError_, TypeError_, ValueError_
 from . import dtypes, limits, rounding
 from .dtypes import DType
 from .notices import warn, warn_once
@@ -225,6 +225,28 @@ def ones_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False
 
 def full_like(x: Tensor, fill_value, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _like("full_like", fill_value, x, dtype, requires_grad)
+
+
+def empty_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """Like PyTorch's, values not to be relied on (zeros here)."""
+    return _like("empty_like", 0, x, dtype, requires_grad)
+
+
+def rand_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return _random_like("rand_like", "check_uniform_bounds", rand, x, dtype, requires_grad)
+
+
+def randn_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    return _random_like("randn_like", "normal_kernel_cpu", randn, x, dtype, requires_grad)
+
+
+def _random_like(name: str, kernel: str, make, x: Tensor, dtype: DType | None, requires_grad: bool) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError_(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    dtype = _dtype_argument(name, dtype) or x.dtype
+    if not dtype.is_floating_point:
+        raise NotImplementedError_(f"\"{kernel}\" not implemented for '{dtype.short_name}'")
+    return make(tuple(x.shape), dtype=dtype, requires_grad=requires_grad)
 
 
 def _number(value):

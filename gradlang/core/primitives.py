@@ -603,6 +603,49 @@ _unary("acos", rounding.acos, lambda g, x, out: ops.mul(g, ops.neg(ops.rsqrt(ops
        "AcosBackward0")
 _unary("atan", rounding.atan, lambda g, x, out: ops.div(g, ops.add(ops.mul(x, x), 1)), "AtanBackward0",
        chain_values=lambda g, x, out: g / (x * x + _ONE[x.dtype]))
+_unary("asinh", rounding.asinh, lambda g, x, out: ops.mul(g, ops.rsqrt(ops.add(ops.mul(x, x), 1))), "AsinhBackward0")
+_unary("acosh", rounding.acosh, lambda g, x, out: ops.mul(g, ops.rsqrt(ops.sub(ops.mul(x, x), 1))), "AcoshBackward0")
+_unary("atanh", rounding.atanh, lambda g, x, out: ops.div(g, ops.rsub(ops.mul(x, x), 1)), "AtanhBackward0")
+_unary("erfc", rounding.erfc,
+       lambda g, x, out: ops.mul(ops.mul(ops.exp(ops.neg(ops.mul(x, x))), -2.0 / math.sqrt(math.pi)), g),
+       "ErfcBackward0")
+
+
+# floor, ceil, trunc, round: steps, so a zero gradient (PyTorch's zeros_like(grad)); frac's is grad.
+def _step_function(name: str, forward, node_name: str) -> None:
+    define(name, forward, vjp=lambda node, g, **params: (ops.zeros_like(g),),
+           jvp=lambda p, t, **params: ops.zeros_like(t[0]), node_name=node_name)
+
+
+def _round_forward(x, decimals):
+    """Half to even, as nearbyint; with decimals, PyTorch's scaling in the values' own dtype."""
+    if not decimals or x.dtype.kind != "f":
+        return np.round(x) if x.dtype.kind == "f" else x.copy()
+    scale = x.dtype.type(10.0 ** abs(decimals))
+    return np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
+
+
+_step_function("floor", lambda x: np.floor(x) if x.dtype.kind == "f" else x.copy(), "FloorBackward0")
+_step_function("ceil", lambda x: np.ceil(x) if x.dtype.kind == "f" else x.copy(), "CeilBackward0")
+_step_function("trunc", lambda x: np.trunc(x) if x.dtype.kind == "f" else x.copy(), "TruncBackward0")
+_step_function("round", lambda x: _round_forward(x, 0), "RoundBackward0")
+_step_function("round_decimals", _round_forward, "RoundBackward1")
+define("frac", lambda x: x - np.trunc(x), vjp=lambda node, g: (g,), jvp=lambda p, t: t[0], node_name="FracBackward0")
+
+
+def _nan_to_num_forward(x, nan, posinf, neginf):
+    if x.dtype.kind != "f":
+        return x.copy()
+    return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _times_finite(g, x):
+    """g times isfinite(x) as a float: a NaN gradient stays NaN even where x is not finite, as in PyTorch."""
+    return ops.mul(g, ops.constant(np.isfinite(x.array).astype(g.dtype.numpy)))
+
+
+define("nan_to_num", _nan_to_num_forward, vjp=lambda node, g, **params: (_times_finite(g, node.saved_tensors()[0]),),
+       jvp=lambda p, t, **params: _times_finite(t[0], p[0]), node_name="NanToNumBackward0", save_inputs=(0,))
 _unary("rsqrt", lambda x: _ONE[x.dtype] / np.sqrt(x), lambda g, x, out: ops.mul(ops.mul(g, -0.5), ops.pow(out, 3)),
        "RsqrtBackward0", saves="output", chain_values=lambda g, x, out: g * out.dtype.type(-0.5) * _power(out, 3))
 

@@ -58,6 +58,7 @@ tanh = rounded(np.tanh, math.tanh)
 exp2, expm1, log2, log10 = rounded(np.exp2), rounded(np.expm1), rounded(np.log2), rounded(np.log10)
 sinh, cosh, atan = rounded(np.sinh), rounded(np.cosh), rounded(np.arctan)
 asin, acos = rounded(np.arcsin), rounded(np.arccos)
+asinh, acosh, atanh = rounded(np.arcsinh), rounded(np.arccosh), rounded(np.arctanh)
 
 
 def _erf_float64(x: np.ndarray) -> np.ndarray:
@@ -70,6 +71,13 @@ def erf(x):
     if type(x) is not np.ndarray:
         return erf(np.asarray(x).reshape(1))[0]
     return _erf_float64(x).astype(x.dtype)
+
+
+def erfc(x):
+    """erfc rounded from float64 (1 - erf would lose the small values' digits)."""
+    if type(x) is not np.ndarray:
+        return erfc(np.asarray(x).reshape(1))[0]
+    return np.frompyfunc(math.erfc, 1, 1)(np.asarray(x, np.float64)).astype(x.dtype)
 
 
 def atan2(a, b):

@@ -80,6 +80,28 @@ def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
     return method
 
 
+
+class Device:
+    """torch.device: every tensor here is on the CPU."""
+
+    type = "cpu"
+    index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Device)
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+CPU = Device()
+
 class Tensor(metaclass=_TorchClass):
     """An n-dimensional array that records the operations applied to it for autograd."""
 
@@ -139,6 +161,54 @@ class Tensor(metaclass=_TorchClass):
         return int(self.array.size)
 
     nelement = numel
+
+    def ndimension(self) -> int:
+        return self.array.ndim
+
+    def element_size(self) -> int:
+        return self.array.itemsize
+
+    def stride(self, dim: int | None = None):
+        """Steps between neighbours along each dim, in elements (numpy counts bytes)."""
+        steps = tuple(step // self.array.itemsize for step in self.array.strides)
+        return steps if dim is None else steps[_ops._wrap_dim(dim, self.ndim)]
+
+    def storage_offset(self) -> int:
+        """Where this tensor starts in the memory of the tensor it views, in elements."""
+        base = self._base
+        if base is None:
+            return 0
+        start = self.array.__array_interface__["data"][0] - base.array.__array_interface__["data"][0]
+        return start // self.array.itemsize
+
+    @property
+    def device(self) -> Device:
+        return CPU
+
+    def new_tensor(self, data, dtype=None, requires_grad: bool = False) -> Tensor:
+        from .creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, requires_grad: bool = False) -> Tensor:
+        from .creation import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad: bool = False) -> Tensor:
+        from .creation import ones
+
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, requires_grad: bool = False) -> Tensor:
+        from .creation import empty
+
+        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+        from .creation import full
+
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     nelement = numel
 
@@ -563,6 +633,82 @@ class Tensor(metaclass=_TorchClass):
 
     def erf(self):
         return _ops.erf(self)
+
+    def erfc(self):
+        return _ops.erfc(self)
+
+    def asinh(self):
+        return _ops.asinh(self)
+
+    def acosh(self):
+        return _ops.acosh(self)
+
+    def atanh(self):
+        return _ops.atanh(self)
+
+    def floor(self):
+        return _ops.floor(self)
+
+    def ceil(self):
+        return _ops.ceil(self)
+
+    def trunc(self):
+        return _ops.trunc(self)
+
+    def frac(self):
+        return _ops.frac(self)
+
+    def round(self, *, decimals=None):
+        return _ops.round(self, decimals=decimals)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.nan_to_num(self, nan, posinf, neginf)
+
+    def isinf(self):
+        return _ops.isinf(self)
+
+    def isfinite(self):
+        return _ops.isfinite(self)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend=None, append=None):
+        return _ops.diff(self, n, dim, prepend, append)
+
+    # In place: the op's result written back, as PyTorch's `op_` (recorded as the op itself).
+    def floor_(self) -> Tensor:
+        return _ops.inplace(self, _ops.floor)
+
+    def ceil_(self) -> Tensor:
+        return _ops.inplace(self, _ops.ceil)
+
+    def trunc_(self) -> Tensor:
+        return _ops.inplace(self, _ops.trunc)
+
+    def frac_(self) -> Tensor:
+        return _ops.inplace(self, _ops.frac)
+
+    def round_(self, *, decimals=None) -> Tensor:
+        return _ops.inplace(self, lambda x: _ops.round(x, decimals=decimals))
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None) -> Tensor:
+        return _ops.inplace(self, lambda x: _ops.nan_to_num(x, nan, posinf, neginf))
+
+    def abs_(self) -> Tensor:
+        return _ops.inplace(self, _ops.abs)
+
+    def log_(self) -> Tensor:
+        return _ops.inplace(self, _ops.log)
+
+    def sigmoid_(self) -> Tensor:
+        return _ops.inplace(self, _ops.sigmoid)
+
+    def tanh_(self) -> Tensor:
+        return _ops.inplace(self, _ops.tanh)
+
+    def relu_(self) -> Tensor:
+        return _ops.inplace(self, _ops.relu)
+
+    def reciprocal_(self) -> Tensor:
+        return _ops.inplace(self, _ops.reciprocal)
 
     def atan2(self, other):
         return _ops.atan2(self, other)

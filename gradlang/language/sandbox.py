@@ -14,7 +14,7 @@ from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
 from ..core.ops import MaxResult, MinResult
 from ..core.optim import Optimizer
-from ..core.tensor import Size, Tensor
+from ..core.tensor import Device, Size, Tensor
 from ..core.transforms import GradcheckResult
 from ..errors import AttributeError_, GradlangError, TypeError_, ValueError_
 from .arrays import NumpyArray, numpy_of
@@ -57,6 +57,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     _Loss: frozenset({"reduction"}),  # torch.nn's loss objects
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
     Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
+    Device: frozenset({"type", "index"}),
 }
 
 

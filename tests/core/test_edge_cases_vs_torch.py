@@ -729,6 +729,8 @@ def test_jvp_of_a_function_returning_values_and_indices(torch, f):
 # Ops beyond the contract, scenario by scenario: what each starts from, then the code.
 _NORMS = 'm = lib.tensor([[[0.0, 1.5, -2.0], [2.0, -2.0, 0.5]]]); '
 _MATRIX_AND_MASK = 'x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); m = lib.tensor([[True, False], [False, True]]); '
+_ROUNDING = 'y = lib.tensor([1.5, -2.5, 0.5, 2.5, -0.0, 3.7, -1.2, 0.05], requires_grad=True); '
+_SPECIALS = 's = lib.tensor([1.0, float("inf"), -float("inf"), float("nan"), -2.5]); '
 _PAIR = 'a = lib.tensor([1.0, -2.0, 0.0, 0.5], requires_grad=True); b = lib.tensor([3.0, 0.0, 0.0, -1.5], requires_grad=True); '
 _WITH_A_ZERO = 'x = lib.tensor([[1., 2., 0.], [3., 4., 5.]], requires_grad=True); '
 _THREE_COLUMNS = 'x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=True); '
@@ -808,6 +810,35 @@ BEYOND_THE_CONTRACT = [
     (_PAIR, 'r = lib.lerp(a, b.double(), 0.5)'),
     (_PAIR, 'r = lib.lerp(a, b, lib.tensor(0.5, dtype=lib.float64)), lib.lerp(a, b, 1.0), lib.lerp(a, b, 0.0)'),
     (_PAIR, 'r = lib.addcmul(lib.tensor([1, 2]), lib.tensor([1, 2]), lib.tensor([1.5, 2])), lib.addcmul(a, b, b, value=0.5)'),
+    (_ROUNDING, 'r = [f(y) for f in (lib.floor, lib.ceil, lib.trunc, lib.frac, lib.round)], y.round(decimals=1), lib.round(y, decimals=-1)'),
+    (_ROUNDING, 'r = [f(y).grad_fn.name() for f in (lib.floor, lib.ceil, lib.trunc, lib.frac, lib.round)], lib.round(y, decimals=0).grad_fn.name()'),
+    (_ROUNDING, '(y.floor() * 2 + y.frac() * 3 + y.round(decimals=1) + y.ceil()).sum().backward(); r = y.grad'),
+    (_ROUNDING, 'r = lib.floor(lib.tensor([1, 2])), lib.ceil(lib.tensor([-3])), lib.round(lib.tensor([2, 3])), lib.trunc(lib.tensor([1]))'),
+    (_ROUNDING, 'r = lib.floor(lib.tensor([True]))'), (_ROUNDING, 'r = lib.round(lib.tensor([True]))'),
+    (_ROUNDING, 'r = lib.frac(lib.tensor([1, 2]))'), (_ROUNDING, 'r = lib.round(lib.tensor([2, 3]), decimals=0)'),
+    (_ROUNDING, 'r = lib.round(lib.tensor([25]), decimals=-1)'), (_ROUNDING, 'r = lib.trunc(lib.tensor([False]))'),
+    (_ROUNDING, 'r = lib.round(lib.tensor([1234.5678, 0.125, -0.375, 2.675]), decimals=2), lib.round(lib.tensor([1234.5678]), decimals=-2)'),
+    (_ROUNDING, 'z = y.detach().clone(); z.floor_(); w = y.detach().clone(); w.round_(decimals=1); v = y.detach().clone(); v.frac_(); r = z, w, v'),
+    (_ROUNDING, 'r = round(y.detach())'),  # Python's round: no __round__ on tensors
+    (_SPECIALS, 'r = lib.isinf(s), lib.isfinite(s), lib.isnan(s), s.isinf(), lib.isinf(lib.tensor([1, 2])), lib.isfinite(lib.tensor([True]))'),
+    (_SPECIALS, 'r = lib.nan_to_num(s), s.nan_to_num(nan=2.0, posinf=9.0), lib.nan_to_num(s, neginf=-1.5), lib.nan_to_num(lib.tensor([1, 2])), lib.nan_to_num(s.double())'),
+    (_SPECIALS, 't = s.clone().requires_grad_(); y = lib.nan_to_num(t); y.backward(lib.tensor([1.0, 2.0, float("nan"), 4.0, 5.0])); r = y, t.grad'),
+    (_SPECIALS, 't = s.clone(); t.nan_to_num_(); r = t'),
+    (_PAIR, 'r = [f(a) for f in (lib.asinh, lib.atanh, lib.erfc)], lib.acosh(b), lib.erfc(lib.tensor([1, 2])), lib.asinh(lib.tensor([True]))'),
+    (_PAIR, 'y = (lib.asinh(a) + lib.erfc(a) + lib.atanh(a * 0.5)).sum(); y.backward(); r = y, a.grad'),
+    (_PAIR, 'c = b.detach() + 1.5; c.requires_grad_(); lib.acosh(c).sum().backward(); r = c.grad, lib.acosh(c).grad_fn.name()'),
+    (_PAIR, 'c = a.detach().clone(); c.abs_(); d = a.detach().clone(); d.sigmoid_().tanh_(); e = b.detach().clone(); e.relu_(); f = b.detach() + 1; f.log_().reciprocal_(); r = c, d, e, f'),
+    (_PAIR, 'c = a * 1; c.sigmoid_(); c.sum().backward(); r = c, a.grad'),
+    (_PAIR, 'r = lib.diff(a), a.diff(n=2), lib.diff(lib.tensor([1, 3, 6]), n=2), lib.diff(lib.tensor([True, False, False])), lib.diff(a, n=0), lib.diff(a, n=9)'),
+    (_PAIR, 'r = lib.diff(a, prepend=lib.tensor([0.]), append=lib.tensor([9., 10.])), lib.diff(lib.stack([a, b]), dim=0), lib.diff(lib.stack([a, b]), dim=0, prepend=lib.ones(1, 4))'),
+    (_PAIR, 'y = a.diff(n=2); (y * lib.tensor([1., -2.])).sum().backward(); r = y, a.grad'),
+    (_PAIR, 'r = lib.diff(lib.tensor(1.))'), (_PAIR, 'r = lib.diff(a, n=-1)'), (_PAIR, 'r = lib.diff(a, dim=3)'),
+    (_PAIR, 'm = lib.arange(12.).reshape(3, 4); r = m.stride(), m.t().stride(), m[:, ::2].stride(), m.stride(-1), m[1:, 2:].storage_offset(), m.storage_offset(), m.element_size(), lib.tensor([1]).element_size(), lib.tensor([True]).element_size(), m.ndimension(), lib.tensor(1.).stride()'),
+    (_PAIR, 'r = lib.arange(3.).stride(2)'),
+    (_PAIR, 'r = repr(a.device), str(a.device), a.device.type, a.device.index, a.device == b.device'),
+    (_PAIR, 'r = a.new_zeros(2, 3), a.new_ones((2,)), a.new_full((2,), 7), a.new_tensor([1, 2]), lib.tensor([1, 2]).new_ones(2), a.new_zeros(2).requires_grad, a.new_empty(3).shape, a.new_ones(2, dtype=lib.int64), a.new_zeros(2, requires_grad=True)'),
+    (_PAIR, 'lib.manual_seed(0); r = lib.randn_like(a).shape, lib.rand_like(b).dtype, lib.empty_like(a).shape, lib.randn_like(a, dtype=lib.float64).dtype, lib.rand_like(a, requires_grad=True).requires_grad'),
+    (_PAIR, 'r = lib.rand_like(lib.tensor([1, 2]))'), (_PAIR, 'r = lib.randn_like(lib.tensor([True]))'),
     (_PAIR, 'r = lib.addcdiv(lib.tensor([1, 2]), lib.tensor([1, 2]), lib.tensor([1, 2]))'),
     (_PAIR, 'r = lib.addcdiv(lib.tensor([1., 2.]), lib.tensor([1, 2]), lib.tensor([2, 2]))'),
     (_PAIR, 'r = lib.addcdiv(lib.tensor([1, 2]), lib.tensor([1, 2]), lib.tensor([4., 2])), lib.addcdiv(a, b, b.double(), value=2)'),

@@ -32,6 +32,8 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 GRID = st.integers(-12, 12).map(lambda k: k / 4)  # -3.0 … 3.0 in quarters: exact in float32
 POSITIVE = st.integers(1, 24).map(lambda k: k / 8)  # 0.125 … 3.0
 INSIDE_ONE = st.integers(-3, 3).map(lambda k: k / 4)  # -0.75 … 0.75: where asin and acos are smooth
+ABOVE_ONE = st.integers(5, 24).map(lambda k: k / 4)  # 1.25 … 6.0: where acosh is smooth
+EIGHTHS = st.integers(-24, 24).map(lambda k: k / 8)  # halves and quarters between: round's ties come up
 NONZERO = st.integers(1, 12).flatmap(lambda k: st.sampled_from([k / 4, -k / 4]))
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
 
@@ -228,6 +230,21 @@ def lerp_case(tensor_weight: bool):
 def addcmul_case(draw):
     value = draw(st.sampled_from([1, 0.5, -2]))
     return Example(draw(three_broadcast()), lambda m, x, a, b: m.addcmul(x, a, b, value=value), value)
+
+
+@st.composite
+def round_decimals_case(draw):
+    decimals = draw(st.sampled_from([0, 1, 2, -1]))
+    x = draw(floats(draw(SHAPES), st.integers(-400, 400).map(lambda k: k / 16)))
+    return Example([x], lambda m, t: t.round(decimals=decimals), decimals)
+
+
+@st.composite
+def nan_to_num_case(draw):
+    specials = st.sampled_from([float("nan"), float("inf"), -float("inf"), 1.5, -0.25])
+    x = draw(floats(draw(SHAPES), specials))
+    replacements = draw(st.sampled_from([{}, {"nan": 2.0}, {"posinf": 9.0, "neginf": -9.0}]))
+    return Example([x], lambda m, t: t.nan_to_num(**replacements), replacements)
 
 
 @st.composite
@@ -792,6 +809,17 @@ CASES = {
     "huber_loss": pointwise_loss("huber_loss", "delta"),
     "gelu": activation("gelu", {"approximate": "tanh"}),
     "erf": unary("erf"),
+    "erfc": unary("erfc"),
+    "asinh": unary("asinh"),
+    "acosh": unary("acosh", ABOVE_ONE),
+    "atanh": unary("atanh", INSIDE_ONE),
+    "floor": unary("floor", EIGHTHS),
+    "ceil": unary("ceil", EIGHTHS),
+    "trunc": unary("trunc", EIGHTHS),
+    "frac": unary("frac", EIGHTHS),
+    "round": unary("round", EIGHTHS),
+    "round_decimals": round_decimals_case(),
+    "nan_to_num": nan_to_num_case(),
     "atan2": binary(lambda m, a, b: m.atan2(a, b)),
     "hypot": binary(lambda m, a, b: m.hypot(a, b), NONZERO, NONZERO),
     "lerp": lerp_case(tensor_weight=False),

@@ -69,24 +69,35 @@ from .dims import _dims, _wrap_dim
 from .elementwise import (
     abs,
     acos,
+    acosh,
     asin,
+    asinh,
     atan,
+    atanh,
+    ceil,
     clamp,
     clamp_max,
     clamp_min,
     cos,
     cosh,
     erf,
+    erfc,
     exp,
     exp2,
     expm1,
+    floor,
+    frac,
     gelu_backward,
+    isfinite,
+    isinf,
     log,
     log1p,
     log2,
     log10,
     masked_fill,
+    nan_to_num,
     relu,
+    round,
     rsqrt,
     sigmoid,
     sign,
@@ -99,6 +110,7 @@ from .elementwise import (
     threshold_backward,
     tril,
     triu,
+    trunc,
     where,
 )
 from .functional import (
@@ -127,7 +139,7 @@ from .functional import (
 )
 from .in_place import check_inplace, copy_values, fill, inplace, setitem
 from .indexing import _normalise_index, diag, gather, index, index_put, index_scatter, index_select, trace
-from .joining import cat, concat, stack
+from .joining import cat, concat, diff, stack
 from .linalg import bmm, cross, dot, linalg_cross, matmul, mm, mT, mv, outer
 from .promotion import (
     UnsupportedOperand,
@@ -235,4 +247,6 @@ __all__ = [
     "cross", "linalg_cross", "linalg_norm", "linalg_vector_norm", "roll",
     "binary_cross_entropy_with_logits",
     "hardtanh", "huber_loss", "l1_loss", "logsigmoid", "normalize", "relu6", "smooth_l1_loss", "softsign",
+    "acosh", "asinh", "atanh", "ceil", "erfc", "floor", "frac", "isfinite", "isinf", "nan_to_num", "round", "trunc",
+    "diff",
 ]

@@ -51,6 +51,55 @@ acos = _unary_float("acos")
 atan = _unary_float("atan")
 rsqrt = _unary_float("rsqrt")
 erf = _unary_float("erf")
+erfc = _unary_float("erfc")
+asinh = _unary_float("asinh")
+acosh = _unary_float("acosh")
+atanh = _unary_float("atanh")
+
+
+def _not_for(x: Tensor, kernel: str, kinds: str) -> Tensor:
+    """x, unless its dtype's kind is in `kinds`: then PyTorch's "not implemented" error."""
+    if x.array.dtype.kind in kinds:
+        raise NotImplementedError_(f"\"{kernel}\" not implemented for '{x.dtype.short_name}'")
+    return x
+
+
+def floor(x) -> Tensor:
+    return apply(P.PRIMITIVES["floor"], (_not_for(_as_tensor(x), "floor_vml_cpu", "b"),))
+
+
+def ceil(x) -> Tensor:
+    return apply(P.PRIMITIVES["ceil"], (_not_for(_as_tensor(x), "ceil_vml_cpu", "b"),))
+
+
+def trunc(x) -> Tensor:
+    return apply(P.PRIMITIVES["trunc"], (_not_for(_as_tensor(x), "trunc_vml_cpu", "b"),))
+
+
+def frac(x) -> Tensor:
+    return apply(P.PRIMITIVES["frac"], (_not_for(_as_tensor(x), "frac_cpu", "biu"),))
+
+
+def round(x, *, decimals=None) -> Tensor:  # noqa: A001 - torch.round
+    """Half to even; `decimals` (given at all, even 0) picks PyTorch's other overload, RoundBackward1."""
+    x = _as_tensor(x)
+    if decimals is None:
+        return apply(P.PRIMITIVES["round"], (_not_for(x, "round_vml_cpu", "b"),))
+    kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+    return apply(P.PRIMITIVES["round_decimals"], (_not_for(x, kernel, "biu"),), {"decimals": int(decimals)})
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None) -> Tensor:
+    """NaN, +inf and -inf replaced (by 0 and the dtype's largest and lowest values unless given)."""
+    return apply(P.PRIMITIVES["nan_to_num"], (_as_tensor(x),), {"nan": nan, "posinf": posinf, "neginf": neginf})
+
+
+def isinf(x) -> Tensor:
+    return Tensor._wrap(np.asarray(np.isinf(_as_tensor(x).array)))
+
+
+def isfinite(x) -> Tensor:
+    return Tensor._wrap(np.asarray(np.isfinite(_as_tensor(x).array)))
 
 
 def sign(x: Tensor) -> Tensor:

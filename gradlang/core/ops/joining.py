@@ -60,3 +60,31 @@ def cat(tensors, dim: int = 0) -> Tensor:
                     f"{m} for tensor number {i} in the list."
                 )
     return concat(tensors, dim, stacked=False)
+
+
+def diff(x, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:
+    """The n-th forward difference along `dim`, `prepend` and `append` joined on first: later minus
+    earlier (SubBackward0; exclusive or for bools), as torch.diff."""
+    from .arithmetic import sub
+    from .comparison import bitwise_xor
+    from .shape import narrow
+
+    x = _as_tensor(x)
+    if x.ndim == 0:
+        raise RuntimeError_("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError_(f"order must be non-negative but got {n}")
+    dim = _wrap_dim(dim, x.ndim)
+    if prepend is not None or append is not None:
+        x = cat([t for t in (prepend, x, append) if t is not None], dim)
+    if not n:  # a copy, made as PyTorch makes it (CopyBackwards)
+        from ..creation import empty_like
+
+        return empty_like(x).copy_(x)
+    difference = bitwise_xor if x.dtype.name == "bool" else sub
+    for _ in range(n):
+        length = x.shape[dim]
+        if not length:
+            break
+        x = difference(narrow(x, dim, 1, length - 1), narrow(x, dim, 0, length - 1))
+    return x
