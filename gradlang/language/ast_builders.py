@@ -395,7 +395,17 @@ def _build_except(c):
 @_builds("funcdef")
 def _build_funcdef(c):
     args = c[3] if c[3] is not None else ast.Arguments([], None, [], None, *_span(c[2], c[4]))
-    return ast.FunctionDef(c[1][1], args, c[8], c[6], *_span(c[0], c[8][-1]))
+    return ast.FunctionDef(c[1][1], args, c[8], c[6], [], *_span(c[0], c[8][-1]))
+
+
+@_builds("decorated")
+def _build_decorated(c):
+    function = c[-1]
+    function.decorators = c[:-1]
+    return function
+
+
+_builds("decorator")(itemgetter(1))  # "@" expression line break
 
 
 @_builds("parameters", "lambda_parameters")

@@ -76,6 +76,8 @@ def check_statements(body: list[ast.Stmt], in_function: bool, in_loop: bool) -> 
             if stmt.end_line != stmt.line or stmt.end_column - stmt.column >= MAX_EXPRESSION_DEPTH:
                 check_depth(stmt)
         elif t is ast.FunctionDef:
+            for decorator in stmt.decorators:
+                check_depth(decorator)
             check_depth(stmt.args)
             check_depth(stmt.returns)
             check_statements(stmt.body, True, False)

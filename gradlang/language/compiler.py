@@ -307,11 +307,26 @@ class Compiler:
         return run
 
     def stmt_FunctionDef(self, node: S.FunctionDef, scope):
+        # Python's order: the decorator expressions top to bottom, then the function, then the
+        # decorators applied bottom up, each error at its own decorator.
+        decorators = [self.expression(d, scope) for d in node.decorators]
         inner = function_scope(scope, node.args, node.body)
         body = self.repeated(self.block, node.body, inner)
         make = self._function_maker(node.name, node.args, body, scope, is_lambda=False)
         store = self.store(S.Name(node.name, line=node.line, column=node.column), scope)
-        return self.located(lambda env: store(env, make(env)), node)
+        if not decorators:
+            return self.located(lambda env: store(env, make(env)), node)
+        applications = [self.located(lambda pair: check_callable(pair[0])(pair[1]), where)
+                        for where in reversed(node.decorators)]
+
+        def define(env):
+            found = [value(env) for value in decorators]
+            function = make(env)
+            for apply_one, decorator in zip(applications, reversed(found)):
+                function = apply_one((decorator, function))
+            store(env, function)
+
+        return self.located(define, node)
 
     def _function_maker(self, name: str, args: S.Arguments, body, scope, is_lambda: bool):
         positional = [p.name for p in args.args]

@@ -214,9 +214,10 @@ def split_top_level(source: str) -> list[tuple[int, str]]:
     """The top-level statements as an interactive session submits them: (number of the
     first line, text). A chunk ends at an empty line, or before the next line that starts
     at column 0 and is not `else`/`elif`/`except`/`finally`; lines inside brackets or
-    strings stay with their statement. A chunk is returned even when it has a syntax
-    error, so that the caller can report it (`parse(text, filename, first_line=n)` gives
-    the real line numbers) and go on with the next one."""
+    strings stay with their statement, and a decorator line with what follows it. A chunk
+    is returned even when it has a syntax error, so that the caller can report it
+    (`parse(text, filename, first_line=n)` gives the real line numbers) and go on with the
+    next one."""
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
     continued = _continued_lines(source)
@@ -231,6 +232,7 @@ def split_top_level(source: str) -> list[tuple[int, str]]:
             chunks.append((current_start + 1, "\n".join(current) + "\n"))
         current.clear()
 
+    decorated = False  # the last logical line at column 0 was a decorator: the next one belongs with it
     for index, text in enumerate(source.split("\n")):
         if index in continued and current:
             current.append(text)
@@ -243,12 +245,14 @@ def split_top_level(source: str) -> list[tuple[int, str]]:
             if current:
                 current.append(text)
             continue
-        if current and (text[0] in " \t\f" or _CONTINUATION_KEYWORD.match(stripped)):
+        if current and (text[0] in " \t\f" or _CONTINUATION_KEYWORD.match(stripped) or decorated):
             current.append(text)
-            continue
-        close()
-        current_start = index
-        current.append(text)
+        else:
+            close()
+            current_start = index
+            current.append(text)
+        if text[0] not in " \t\f":
+            decorated = text[0] == "@"
     close()
     return chunks
 

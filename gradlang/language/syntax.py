@@ -173,12 +173,14 @@ class Arguments(Node):
 
 @node
 class FunctionDef(Stmt):
-    """`def name(args) [-> returns]: body`."""
+    """`def name(args) [-> returns]: body`, after its `@decorator` lines (top first); the
+    position is the `def`'s, as in Python."""
 
     name: str
     args: Arguments
     body: list[Stmt]
     returns: Expr | None = None
+    decorators: list[Expr] = EMPTY_LIST
 
 
 @node

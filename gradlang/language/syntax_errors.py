@@ -101,8 +101,6 @@ def syntax_error(tokens: list[tuple], index: int, start: str) -> SyntaxError_:
     first = _first_of_line(tokens, index)
     if first.type == "NAME" and first.value == "class":
         return error("class definitions are not supported", at=first)
-    if first.value == "@" and index == tokens.index(first):
-        return error("decorators are not supported: call the decorator instead (f = torch.no_grad()(f))", at=first)
     significant = accepted - words.continuations
     starts = words.expression_starts
     if ttype in starts and words.comma in accepted and in_brackets:

@@ -126,6 +126,28 @@ def test_recursion_and_its_limit():
     assert error.line == 2
 
 
+def test_decorators_in_python_s_order():
+    source = (
+        "def tag(label):\n    print 'evaluate', label\n    def apply(f):\n        print 'apply', label\n"
+        "        return lambda x: (label, f(x))\n    return apply\n"
+        "@tag('outer')\n@tag('inner')\ndef f(x):\n    return x * 2\nprint f(3)"
+    )
+    assert run(source) == ("evaluate outer\nevaluate inner\napply inner\napply outer\n"
+                           "('outer', ('inner', 6))\n")
+    # a decorator inside a function, and one that closes over a local
+    assert run("def outer():\n    k = 10\n    @(lambda f: lambda: f() + k)\n    def g():\n        return 1\n"
+               "    return g()\nprint outer()") == "11\n"
+
+
+def test_a_decorator_s_errors_point_at_it():
+    error = error_of("@5\ndef f():\n    pass")
+    assert (error.type_name, error.message, error.line, error.column) == ("TypeError", "'int' object is not callable", 1, 2)
+    error = error_of("@missing\ndef f():\n    pass")
+    assert (error.type_name, error.line, error.column) == ("NameError", 1, 2)
+    error = error_of("def boom(f):\n    return 1 / 0\n@boom\ndef f():\n    pass")
+    assert (error.type_name, error.line) == ("ZeroDivisionError", 2)
+
+
 def test_lambda_and_list_comprehension():
     assert run("sq = lambda v, p=2: v ** p\nprint [sq(i) for i in range(5) if i % 2 == 0], sq(3, 3)") == "[0, 4, 16] 27\n"
     assert run("print sum(i * i for i in range(4)), [(i, j) for i in range(2) for j in range(2)]") \

@@ -117,24 +117,33 @@ def test_print_call_and_print_as_a_name(source, expected):
 def test_function_definition():
     assert stmts("def f(a, b=1, *args, **kwargs):\n    return a") == (
         "[FunctionDef('f', Arguments([Param('a', None, None), Param('b', Constant(1), None)], "
-        "Param('args', None, None), [], Param('kwargs', None, None)), [Return(Name('a'))], None)]"
+        "Param('args', None, None), [], Param('kwargs', None, None)), [Return(Name('a'))], None, [])]"
     )
 
 
 def test_function_definition_variants():
-    assert stmts("def f(): pass") == "[FunctionDef('f', Arguments([], None, [], None), [Pass()], None)]"
+    assert stmts("def f(): pass") == "[FunctionDef('f', Arguments([], None, [], None), [Pass()], None, [])]"
     assert stmts("def f(x: float, *, k=2) -> float:\n    return x") == (
         "[FunctionDef('f', Arguments([Param('x', None, Name('float'))], None, [Param('k', Constant(2), None)], "
-        "None), [Return(Name('x'))], Name('float'))]"
+        "None), [Return(Name('x'))], Name('float'), [])]"
     )
     assert stmts("def f(a,\n      b,\n):\n  pass") == (
         "[FunctionDef('f', Arguments([Param('a', None, None), Param('b', None, None)], None, [], None), "
-        "[Pass()], None)]"
+        "[Pass()], None, [])]"
     )
 
 
+def test_decorators_top_first_with_the_def_s_position():
+    module = parse("@a\n@b.c(1)\ndef f():\n    pass\n")
+    assert dump(module.body) == (
+        "[FunctionDef('f', Arguments([], None, [], None), [Pass()], None, [Name('a'), Call(Attribute(Name('b'), 'c'), "
+        "[Constant(1)], [])])]"
+    )
+    assert (module.body[0].line, module.body[0].column) == (3, 1)
+
+
 def test_return():
-    assert stmts("def f():\n    return") == "[FunctionDef('f', Arguments([], None, [], None), [Return(None)], None)]"
+    assert stmts("def f():\n    return") == "[FunctionDef('f', Arguments([], None, [], None), [Return(None)], None, [])]"
     assert dump(parse("def f():\n    return a, b").body[0].body) == (
         "[Return(TupleDisplay([Name('a'), Name('b')]))]"
     )
@@ -197,7 +206,7 @@ def test_try():
     ("assert x > 0, 'msg'", "[Assert(Compare(Name('x'), ['>'], [Constant(0)]), Constant('msg'))]"),
     ("pass", "[Pass()]"),
     ("global x, y", "[Global(['x', 'y'])]"),
-    ("def f():\n  nonlocal x", "[FunctionDef('f', Arguments([], None, [], None), [Nonlocal(['x'])], None)]"),
+    ("def f():\n  nonlocal x", "[FunctionDef('f', Arguments([], None, [], None), [Nonlocal(['x'])], None, [])]"),
     ("del x", "[Delete([Name('x')])]"),
     ("del x[0], y.z", "[Delete([Subscript(Name('x'), Constant(0)), Attribute(Name('y'), 'z')])]"),
     ("while 1:\n  break\n  continue", "[While(Constant(1), [Break(), Continue()], [])]"),

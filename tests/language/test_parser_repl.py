@@ -86,6 +86,14 @@ def test_split_try_except_finally_stays_together():
     assert chunks(source) == [(1, "try:\n    x\nexcept E as e:\n    y\nfinally:\n    z\n"), (7, "w = 1\n")]
 
 
+def test_split_decorators_stay_with_their_def():
+    source = "@a\n# c\n@b(1,\n  2)\ndef f(): pass\nx = 1\n@c\n\ndef g(): pass\n"
+    assert chunks(source) == [(1, "@a\n# c\n@b(1,\n  2)\ndef f(): pass\n"), (6, "x = 1\n"), (7, "@c\n"),
+                              (9, "def g(): pass\n")]  # a blank line ends it, as in Python's REPL
+    assert is_incomplete("@torch.no_grad()") and is_incomplete("@a\n@b\ndef f(x):")
+    assert not is_incomplete("@torch.no_grad()\n")  # the blank line: now an error, not more lines
+
+
 def test_split_a_block_ends_at_a_blank_line_as_in_an_interactive_session():
     source = "def f():\n    a = 1\n\n    return a\n"
     assert chunks(source) == [(1, "def f():\n    a = 1\n"), (4, "    return a\n")]

@@ -58,6 +58,36 @@ for step in range(60):
 print(f"w={w.item():.2f} b={b.item():.2f}", optimizer.state[w]["step"])
 print(torch.optim.AdamW([w], lr=0.01))
 """,
+    "decorators, torch.no_grad() among them": """
+import torch
+
+@torch.no_grad()
+def add_tensors(x, y):
+    return x + y
+
+def twice(f):
+    def g(x):
+        return f(f(x))
+    return g
+
+def tag(label):
+    print("making", label)
+    def decorate(f):
+        print("decorating with", label)
+        return f
+    return decorate
+
+@tag("outer")
+@tag("inner")
+@twice
+def inc(x):
+    return x + 1
+
+a = torch.ones(2, 3, requires_grad=True) * 2
+b = torch.ones(2, 3, requires_grad=True) * 3
+c = add_tensors(a, b)
+print(c, c.requires_grad, inc(3), (a + b).requires_grad)
+""",
     "PyTorch's own autograd tutorial": """
 import torch
 x = torch.ones(5)  # input tensor
