@@ -19,6 +19,7 @@ from types import SimpleNamespace as _Namespace  # noqa: E402
 
 from . import autograd_functional as _autograd_functional  # noqa: E402
 from . import engine as _engine  # noqa: E402
+from . import forward_ad as _forward_ad  # noqa: E402
 from . import optim as _optim  # noqa: E402
 from .creation import (  # noqa: E402
     Generator,
@@ -186,7 +187,8 @@ subtract = sub
 negative = neg
 absolute = abs
 
-autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_autograd_functional)
+autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_autograd_functional,
+                      forward_ad=_forward_ad)
 optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW)
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(

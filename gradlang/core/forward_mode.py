@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # Levels of the jvp calls now running; empty means no tensor anywhere carries a tangent.
 active_levels: list[int] = []
+# The level torch.autograd.forward_ad opened (one at most): tensors print their tangent at it.
+printed_levels: list[int] = []
 _hidden: set[int] = set()
 _counter = itertools.count(1)
 
@@ -36,8 +38,9 @@ class DualLevel:
         active_levels.remove(self.level)
 
 
-def make_dual(primal: Tensor, tangent: Tensor, level: int) -> Tensor:
-    """A tensor that behaves as `primal` and carries `tangent` at `level`."""
+def make_dual(primal: Tensor, tangent: Tensor, level: int, alias: bool = True) -> Tensor:
+    """A tensor that behaves as `primal` and carries `tangent` at `level` (`primal` itself, given
+    its tangent, when `alias` is False)."""
     if tuple(tangent.shape) != tuple(primal.shape):
         from ..errors import RuntimeError_
 
@@ -46,7 +49,7 @@ def make_dual(primal: Tensor, tangent: Tensor, level: int) -> Tensor:
             f"Tensor, this is not supported. Tensor is of size {list(primal.shape)} while the given "
             f"forward gradient is of size {list(tangent.shape)}."
         )
-    dual = new_alias(primal)
+    dual = new_alias(primal) if alias else primal
     dual._duals = dict(primal._duals or {})
     dual._duals[level] = tangent
     return dual

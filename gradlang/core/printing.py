@@ -57,6 +57,7 @@ def tensor_repr(
     *,
     requires_grad: bool = False,
     grad_fn_name: str | None = None,
+    tangent: str | None = None,
 ) -> str:
     """The string `repr(tensor)` / `print(tensor)` gives in PyTorch for these values.
 
@@ -85,6 +86,8 @@ def tensor_repr(
         suffixes.append(f"grad_fn=<{grad_fn_name}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:  # a forward-mode dual tensor's tangent, as formatted
+        suffixes.append(f"tangent={tangent}")
     return _append_suffixes(_PREFIX + body, suffixes)
 
 

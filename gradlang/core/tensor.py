@@ -365,7 +365,11 @@ class Tensor(metaclass=_TorchClass):
 
         leaf_flag = self._requires_grad and self.grad_fn is None
         name = type(self.grad_fn).__name__ if self.grad_fn is not None else None  # the class, as PyTorch prints
-        return tensor_repr(self.array, self.dtype.name, requires_grad=leaf_flag, grad_fn_name=name)
+        tangent = None
+        if self._duals and _forward_mode.printed_levels:  # a dual tensor of forward_ad: PyTorch shows its tangent
+            found = self._duals.get(_forward_mode.printed_levels[-1])
+            tangent = None if found is None else f"{found}"
+        return tensor_repr(self.array, self.dtype.name, requires_grad=leaf_flag, grad_fn_name=name, tangent=tangent)
 
     __str__ = __repr__
 
@@ -959,4 +963,5 @@ class Tensor(metaclass=_TorchClass):
         return _ops.where(condition, self, other)
 
 
+from . import forward_mode as _forward_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402 - ops needs Tensor defined first

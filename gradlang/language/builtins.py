@@ -212,8 +212,10 @@ TORCH_FUNCTIONS.update(
 
 AUTOGRAD_FUNCTIONAL = Namespace("torch.autograd.functional", {name: getattr(T.autograd.functional, name)
                                                                 for name in T.autograd.functional.__all__})
+FORWARD_AD = Namespace("torch.autograd.forward_ad", {name: getattr(T.autograd.forward_ad, name)
+                                                     for name in T.autograd.forward_ad.__all__})
 AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.backward,
-                                        "functional": AUTOGRAD_FUNCTIONAL})
+                                        "functional": AUTOGRAD_FUNCTIONAL, "forward_ad": FORWARD_AD})
 FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
 NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "BCELoss": T.nn.BCELoss,
                             "CrossEntropyLoss": T.nn.CrossEntropyLoss})
@@ -228,6 +230,7 @@ MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for na
 
 MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.autograd.functional": AUTOGRAD_FUNCTIONAL,
+    "torch.autograd.forward_ad": FORWARD_AD,
     "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
     "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM,
 }

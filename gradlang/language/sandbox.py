@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.creation import Generator
 from ..core.dtypes import DType
+from ..core.forward_ad import UnpackedDualTensor
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
@@ -58,6 +59,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
     Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
     Device: frozenset({"type", "index"}),
+    UnpackedDualTensor: frozenset({"primal", "tangent"} | _SEQUENCE),
 }
 
 

@@ -88,6 +88,43 @@ b = torch.ones(2, 3, requires_grad=True) * 3
 c = add_tensors(a, b)
 print(c, c.requires_grad, inc(3), (a + b).requires_grad)
 """,
+    "PyTorch's forward-mode AD tutorial, its dual tensors": """
+import torch
+import torch.autograd.forward_ad as fwAD
+
+primal = torch.randn(10, 10) * 0 + torch.arange(10.)
+tangent = torch.ones(10, 10) * 0.5
+
+def fn(x, y):
+    return x ** 2 + y ** 2
+
+with fwAD.dual_level() as level:
+    dual_input = fwAD.make_dual(primal[0], tangent[0])
+    print(level, dual_input)
+    print(dual_input.sin().exp())
+    dual_output = fn(dual_input, tangent[0])
+    jvp = fwAD.unpack_dual(dual_output).tangent
+    print(fwAD.unpack_dual(dual_output), jvp)
+    p, t = fwAD.unpack_dual(dual_output)
+    print(p, t, fwAD.unpack_dual(primal[1]))
+    s = fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0))
+    print(s * s, (s * s).exp(), fwAD.make_dual(primal[:2, :2], tangent[:2, :2]) @ primal[:2, :2])
+    try:
+        with fwAD.dual_level():
+            pass
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+    for bad in (torch.tensor([1]), torch.tensor([1.0, 2.0])):
+        try:
+            fwAD.make_dual(torch.tensor([1.0]), bad)
+        except (RuntimeError, ValueError) as e:
+            print(type(e).__name__, e)
+print(fwAD.unpack_dual(dual_output), dual_output)
+try:
+    fwAD.make_dual(primal, tangent)
+except RuntimeError as e:
+    print("RuntimeError:", e)
+""",
     "PyTorch's own autograd tutorial": """
 import torch
 x = torch.ones(5)  # input tensor
