@@ -677,6 +677,18 @@ class Tensor(metaclass=_TorchClass):
     def diff(self, n: int = 1, dim: int = -1, prepend=None, append=None):
         return _ops.diff(self, n, dim, prepend, append)
 
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None):
+        return _ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        return _ops.argsort(self, dim, descending, stable)
+
+    def msort(self):
+        return _ops.msort(self)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+        return _ops.topk(self, k, dim, largest, sorted)
+
     # In place: the op's result written back, as PyTorch's `op_` (recorded as the op itself).
     def floor_(self) -> Tensor:
         return _ops.inplace(self, _ops.floor)

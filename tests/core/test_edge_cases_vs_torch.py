@@ -731,6 +731,7 @@ _NORMS = 'm = lib.tensor([[[0.0, 1.5, -2.0], [2.0, -2.0, 0.5]]]); '
 _MATRIX_AND_MASK = 'x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True); m = lib.tensor([[True, False], [False, True]]); '
 _ROUNDING = 'y = lib.tensor([1.5, -2.5, 0.5, 2.5, -0.0, 3.7, -1.2, 0.05], requires_grad=True); '
 _SPECIALS = 's = lib.tensor([1.0, float("inf"), -float("inf"), float("nan"), -2.5]); '
+_DISTINCT = 'm = lib.tensor([[0.5, -1.25, 3.0, 2.0], [1.5, 0.25, -2.0, 4.5], [-0.75, 2.5, 1.0, -3.5]], requires_grad=True); '
 _PAIR = 'a = lib.tensor([1.0, -2.0, 0.0, 0.5], requires_grad=True); b = lib.tensor([3.0, 0.0, 0.0, -1.5], requires_grad=True); '
 _WITH_A_ZERO = 'x = lib.tensor([[1., 2., 0.], [3., 4., 5.]], requires_grad=True); '
 _THREE_COLUMNS = 'x = lib.tensor([[1., 2., 3.], [4., -5., 6.]], requires_grad=True); '
@@ -840,6 +841,15 @@ BEYOND_THE_CONTRACT = [
     (_PAIR, 'lib.manual_seed(0); r = lib.randn_like(a).shape, lib.rand_like(b).dtype, lib.empty_like(a).shape, lib.randn_like(a, dtype=lib.float64).dtype, lib.rand_like(a, requires_grad=True).requires_grad'),
     (_PAIR, 'r = lib.rand_like(lib.tensor([1, 2]))'), (_PAIR, 'r = lib.randn_like(lib.tensor([True]))'),
     (_PAIR, 'r = lib.addcdiv(lib.tensor([1, 2]), lib.tensor([1, 2]), lib.tensor([1, 2]))'),
+    (_DISTINCT, 'r = lib.sort(m), m.sort(dim=0), m.sort(descending=True), lib.sort(m, dim=-1, descending=True, stable=True)'),
+    (_DISTINCT, 'r = lib.argsort(m), m.argsort(dim=0, descending=True), lib.msort(m), m.topk(2), lib.topk(m, 1, dim=0, largest=False)'),
+    (_DISTINCT, 'v, i = m.sort(1); (v * lib.arange(4.)).sum().backward(); r = v, i, v.grad_fn.name(), len(v.grad_fn.next_functions), m.grad'),
+    (_DISTINCT, 'v, i = m.topk(2, dim=0); (v * lib.tensor([[1., 2., 3., 4.], [5., 6., 7., 8.]])).sum().backward(); r = v, i, m.grad'),
+    (_DISTINCT, 'r = lib.sort(lib.tensor(3.)), lib.topk(lib.tensor(3.), 1), lib.sort(lib.tensor([])), lib.topk(lib.tensor([1., 2.]), 0)'),
+    (_DISTINCT, 'r = lib.sort(lib.tensor([True, False, True]), stable=True), lib.sort(lib.tensor([3, 1, 2]), descending=True)'),
+    (_DISTINCT, 'r = lib.sort(lib.tensor([2., float("nan"), -1., float("inf")])), lib.sort(lib.tensor([2., float("nan"), -1.]), descending=True), lib.topk(lib.tensor([2., float("nan"), -1.]), 2)'),
+    (_DISTINCT, 'r = lib.sort(lib.tensor([1., 0., 1., 0., 2., 2.]), stable=True), lib.sort(lib.tensor([1., 0., 1., 0., 2., 2.]), descending=True, stable=True)'),
+    (_DISTINCT, 'r = m.topk(5)'), (_DISTINCT, 'r = m.topk(-1)'), (_DISTINCT, 'r = m.sort(dim=2)'), (_DISTINCT, 'r = lib.topk(lib.tensor(3.), 2)'),
     (_PAIR, 'r = lib.addcdiv(lib.tensor([1., 2.]), lib.tensor([1, 2]), lib.tensor([2, 2]))'),
     (_PAIR, 'r = lib.addcdiv(lib.tensor([1, 2]), lib.tensor([1, 2]), lib.tensor([4., 2])), lib.addcdiv(a, b, b.double(), value=2)'),
     (_PAIR, 'r = lib.addcdiv(a, b, lib.tensor([0., -0.])), lib.addcdiv(a, a, b, value=0), lib.addcdiv(a[0], b, b)'),

@@ -233,6 +233,19 @@ def addcmul_case(draw):
 
 
 @st.composite
+def sorting_case(draw):
+    """sort and topk over distinct values (PyTorch's default sort orders ties its own way)."""
+    x = draw(floats(draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)), unique=True))
+    dim = draw(st.integers(-x.ndim, x.ndim - 1))
+    if draw(st.booleans()):
+        descending = draw(st.booleans())
+        return Example([x], lambda m, t: t.sort(dim=dim, descending=descending).values, (dim, descending))
+    k = draw(st.integers(0, x.shape[dim]))
+    largest = draw(st.booleans())
+    return Example([x], lambda m, t: t.topk(k, dim=dim, largest=largest).values, (k, dim, largest))
+
+
+@st.composite
 def round_decimals_case(draw):
     decimals = draw(st.sampled_from([0, 1, 2, -1]))
     x = draw(floats(draw(SHAPES), st.integers(-400, 400).map(lambda k: k / 16)))
@@ -820,6 +833,7 @@ CASES = {
     "round": unary("round", EIGHTHS),
     "round_decimals": round_decimals_case(),
     "nan_to_num": nan_to_num_case(),
+    "sort_topk": sorting_case(),
     "atan2": binary(lambda m, a, b: m.atan2(a, b)),
     "hypot": binary(lambda m, a, b: m.hypot(a, b), NONZERO, NONZERO),
     "lerp": lerp_case(tensor_weight=False),
