@@ -22,6 +22,7 @@ from . import (
     promotion,
     reductions,
     shape,
+    sorting,
     view_history,
 )
 from .arithmetic import (
@@ -205,7 +206,7 @@ from .sorting import SortResult, TopkResult, argsort, msort, sort, topk
 # Every op module: those that run primitives read the registry as their own global `P`.
 OP_MODULES = (
     promotion, dims, constants, arithmetic, comparison, elementwise, reductions, functional, linalg, shape,
-    indexing, joining, in_place, view_history,
+    indexing, joining, sorting, in_place, view_history,
 )
 
 P = None  # the primitive registry module, bound by _bind_primitives (primitives import ops)
