@@ -227,16 +227,16 @@ def full_like(x: Tensor, fill_value, dtype: DType | None = None, requires_grad: 
     return _like("full_like", fill_value, x, dtype, requires_grad)
 
 
-def empty_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def empty_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
     """Like PyTorch's, values not to be relied on (zeros here)."""
     return _like("empty_like", 0, x, dtype, requires_grad)
 
 
-def rand_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def rand_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
     return _random_like("rand_like", "check_uniform_bounds", rand, x, dtype, requires_grad)
 
 
-def randn_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def randn_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
     return _random_like("randn_like", "normal_kernel_cpu", randn, x, dtype, requires_grad)
 
 

@@ -38,9 +38,9 @@ class dual_level:  # noqa: N801 - PyTorch's name
 
 def _open_level(level: int | None) -> int | None:
     """The core's level for PyTorch's level number (None or 0: the open one), None if none is open."""
-    if forward_mode.printed_levels and level in (None, 0):
-        return forward_mode.printed_levels[-1]
-    return None
+    if level not in (None, 0):
+        raise RuntimeError_("Invalid level given to _fw_primal")
+    return forward_mode.printed_levels[-1] if forward_mode.printed_levels else None
 
 
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
@@ -52,6 +52,9 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     for what, value in (("primal", tensor), ("tangent", tangent)):
         if not value.dtype.is_floating_point:
             raise ValueError_(f"Expected {what} to be floating point or complex, but got: {value.dtype}")
+    if forward_mode.tangent_of(tensor, opened) is not None:
+        raise RuntimeError_("Making a dual Tensor based on a Tensor that already has a forward gradient at the same "
+                            "level 0 is not supported.")
     view = ops.view(tensor, tuple(tensor.shape))  # (a view, as PyTorch's: ViewBackward0 where recorded)
     return forward_mode.make_dual(view, tangent, opened, alias=False)
 

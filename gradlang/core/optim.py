@@ -9,6 +9,7 @@ from collections import defaultdict
 from ..errors import NotImplementedError_, TypeError_, ValueError_
 from .creation import tensor, zeros_like
 from .grad_mode import enable_grad, no_grad
+from .notices import warn
 from .ops import maximum
 from .tensor import Tensor
 
@@ -26,9 +27,23 @@ class Optimizer:
 
     def add_param_group(self, group: dict) -> None:
         params = group["params"]
-        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        if isinstance(params, set):
+            raise TypeError_("optimizer parameters need to be organized in ordered collections, but the ordering "
+                             "of tensors in sets will change between runs. Please use a list instead.")
+        params = group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError_(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+            if not (p.is_leaf or p.retains_grad):
+                raise ValueError_("can't optimize a non-leaf Tensor")
+        if len({id(p) for p in params}) != len(params):
+            warn("optimizer contains a parameter group with duplicate parameters; in future, this will cause an "
+                 "error; see github.com/pytorch/pytorch/issues/40967 for more information", UserWarning)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
+        taken = {id(p) for other in self.param_groups for p in other["params"]}
+        if taken & {id(p) for p in params}:
+            raise ValueError_("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -38,8 +53,11 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
-                else:
-                    p.grad.requires_grad_(False)
+                else:  # (a gradient with history, from create_graph, is cut from it first)
+                    if p.grad.grad_fn is not None:
+                        p.grad.detach_()
+                    else:
+                        p.grad.requires_grad_(False)
                     p.grad.zero_()
 
     def step(self, closure=None):

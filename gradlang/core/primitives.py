@@ -621,7 +621,10 @@ def _round_forward(x, decimals):
     """Half to even, as nearbyint; with decimals, PyTorch's scaling in the values' own dtype."""
     if not decimals or x.dtype.kind != "f":
         return np.round(x) if x.dtype.kind == "f" else x.copy()
-    scale = x.dtype.type(10.0 ** abs(decimals))
+    try:
+        scale = x.dtype.type(10.0 ** abs(decimals))
+    except OverflowError:  # past float64: PyTorch's scale is inf too (and the result NaN)
+        scale = x.dtype.type(np.inf)
     return np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
 
 
@@ -1520,11 +1523,11 @@ permute = define(
     node_name="PermuteBackward0",
 )
 clone = define(
-    "clone", lambda x: x.copy(),
-    vjp=lambda node, g: (g,),
-    jvp=lambda p, t: t[0],
+    "clone", lambda x, order="K": np.array(x, order=order, copy=True),  # K: the layout kept, as PyTorch's
+    vjp=lambda node, g, **params: (g,),
+    jvp=lambda p, t, **params: t[0],
     node_name="CloneBackward0",
-    vjp_array=lambda node, g: (g,),
+    vjp_array=lambda node, g, **params: (g,),
 )
 to_dtype = define(
     "to_dtype", lambda x, dtype: x.astype(dtype.numpy),

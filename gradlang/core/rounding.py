@@ -106,7 +106,11 @@ def fused_multiply_add(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarra
         product, product_error = _two_product(a, b)
         hi, sum_error = _two_sum(c, product)
         fused = hi + _sum_rounded_to_odd(sum_error, product_error)
-    return np.where(np.isfinite(plain), fused, plain)
+        # Where the splitting overflows (|x| past ~1e300) the error terms are not finite: the plain
+        # result then; an infinite c with a finite product stays c, whatever a * b rounds to.
+        fused = np.where(np.isfinite(fused), fused, plain)
+        fused = np.where(np.isinf(c) & np.isfinite(a) & np.isfinite(b), c, fused)
+    return np.where(np.isfinite(plain) | np.isinf(c), fused, plain)
 
 
 def _fused_value(a: float, b: float, c: float, single: bool):
@@ -115,12 +119,15 @@ def _fused_value(a: float, b: float, c: float, single: bool):
         product = a * b  # exact
         plain = product + c
         return _float32(plain if not math.isfinite(plain) else _value_rounded_to_odd(product, c))
+    if math.isinf(c) and math.isfinite(a) and math.isfinite(b):
+        return _float64(c)  # a finite product never overflows inside a fused multiply-add
     plain = a * b + c
     if not math.isfinite(plain):
         return _float64(plain)
     product, product_error = _two_product(a, b)
     hi, sum_error = _two_sum(c, product)
-    return _float64(hi + _value_rounded_to_odd(sum_error, product_error))
+    fused = hi + _value_rounded_to_odd(sum_error, product_error)
+    return _float64(fused if math.isfinite(fused) else plain)  # (the splitting overflows past ~1e300)
 
 
 def _value_rounded_to_odd(a: float, b: float) -> float:

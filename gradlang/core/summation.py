@@ -18,9 +18,10 @@ float64; see tests/core/test_summation.py):
   columns where a row is shorter than a vector), each column one cascade down its rows; the
   columns left over each as a row sum's interleaved accumulators.
 
-Over a tensor of more than 32 768 elements PyTorch shares the sum out between threads, which
-depends on the machine, and a reduction over middle dimensions or of a strided tensor takes
-other paths: those go to numpy's sum.
+A column-major tensor (a transpose) is read in memory order too: its reduction is the one of its
+transpose over the reversed dims. Over a tensor of more than 32 768 elements PyTorch shares the
+sum out between threads, which depends on the machine, and a reduction over middle dimensions or
+of a strided tensor takes other paths: those go to numpy's sum.
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ def ordered_sum(x: np.ndarray, dims: tuple[int, ...] | None, keepdim: bool) -> n
         total = _row_sums(x.ravel(order="K").reshape(1, -1))[0]  # memory order, as PyTorch reads it
         return np.full((1,) * x.ndim, total) if keepdim else total  # (a numpy scalar, as np.sum gives)
     if not x.flags.c_contiguous:
-        return None
+        if not x.flags.f_contiguous:
+            return None
+        # Column-major (a transpose): PyTorch reads memory in order, as the reversed dims of x.T.
+        flipped = ordered_sum(x.T, tuple(x.ndim - 1 - d % x.ndim for d in dims), keepdim)
+        return None if flipped is None else flipped.T
     reduced = sorted(d % x.ndim for d in dims)
     inner = x.ndim - len(reduced)
     if reduced == list(range(inner, x.ndim)):  # along rows: the innermost dims

@@ -170,7 +170,14 @@ class Tensor(metaclass=_TorchClass):
 
     def stride(self, dim: int | None = None):
         """Steps between neighbours along each dim, in elements (numpy counts bytes)."""
-        steps = tuple(step // self.array.itemsize for step in self.array.strides)
+        if self.array.size:
+            steps = tuple(step // self.array.itemsize for step in self.array.strides)
+        else:  # nothing in memory: PyTorch gives an empty tensor the row-major steps (sizes of 0 counted as 1)
+            steps, step = [], 1
+            for n in reversed(self.array.shape):
+                steps.append(step)
+                step *= max(n, 1)
+            steps = tuple(reversed(steps))
         return steps if dim is None else steps[_ops._wrap_dim(dim, self.ndim)]
 
     def storage_offset(self) -> int:
@@ -185,27 +192,27 @@ class Tensor(metaclass=_TorchClass):
     def device(self) -> Device:
         return CPU
 
-    def new_tensor(self, data, dtype=None, requires_grad: bool = False) -> Tensor:
+    def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import tensor
 
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def new_zeros(self, *size, dtype=None, requires_grad: bool = False) -> Tensor:
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import zeros
 
         return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def new_ones(self, *size, dtype=None, requires_grad: bool = False) -> Tensor:
+    def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import ones
 
         return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def new_empty(self, *size, dtype=None, requires_grad: bool = False) -> Tensor:
+    def new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import empty
 
         return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def new_full(self, size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import full
 
         return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)

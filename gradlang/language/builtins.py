@@ -71,8 +71,9 @@ class GradModeFactory:
             stack = self._threads.open = []
         return stack
 
-    def __call__(self):
-        return self.block()
+    def __call__(self, func=None):
+        # `torch.no_grad()` is a block; `@torch.no_grad` over a def (no parentheses) wraps the function
+        return self.block() if func is None else self.block(func)
 
     def __enter__(self):
         block = self.block()

@@ -113,6 +113,8 @@ def test_adam_groups_state_and_printing_as_torch(torch):
     "Adam([w], lr=-1)", "Adam([w], eps=-1e-8)", "Adam([w], betas=(1.0, 0.9))", "Adam([w], betas=(0.9, -0.1))",
     "Adam([w], weight_decay=-1)", "Adam([w], betas=(0, 0.9))", "Adam([], lr=0.1)", "Adam(w)",
     "AdamW([w], lr=-0.5)", "AdamW([w]).defaults", "Adam([w], lr=1, amsgrad=True).defaults",
+    "SGD([w * 2])", "SGD([w, 3])", "SGD({w})", "Adam([{'params': [w]}, {'params': w, 'lr': 0.5}])",
+    "SGD([w], lr=0.1).add_param_group({'params': [w]})", "SGD([w.detach().requires_grad_()]).param_groups[0]['lr']",
 ])
 def test_optimizer_arguments_as_torch(torch, call):
     def outcome(lib):
@@ -121,5 +123,20 @@ def test_optimizer_arguments_as_torch(torch, call):
             return repr(eval("lib.optim." + call, {"lib": lib, "w": w}))
         except Exception as error:  # noqa: BLE001 - the type and text are what is compared
             return f"{type(error).__name__}: {error}"
+
+    assert outcome(T) == outcome(torch)
+
+
+def test_zero_grad_cuts_a_gradient_with_history_and_steps_on_empty_parameters(torch):
+    def outcome(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        empty = lib.zeros(0, 3, requires_grad=True)
+        opt = lib.optim.Adam([w, empty], lr=0.1)
+        (w ** 3).sum().backward(create_graph=True)
+        (empty * 2).sum().backward()
+        opt.step()
+        shown = [repr(w.grad), repr(empty)]
+        opt.zero_grad(set_to_none=False)
+        return shown + [repr(w.grad), str(w.grad.grad_fn), repr(w.detach())]
 
     assert outcome(T) == outcome(torch)

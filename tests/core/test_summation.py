@@ -61,6 +61,17 @@ def test_a_bias_gradient_is_bit_equal_to_torch(torch):
     assert grads[0] == grads[1]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sums_of_transposes_read_memory_in_order_as_torch(torch, dtype):
+    rng = np.random.default_rng(4)
+    for rows, columns in ((2, 3), (7, 9), (20, 33), (100, 64), (9, 1)):
+        x = (rng.standard_normal((rows, columns)) * 10).astype(dtype)
+        for case in (lambda t: t.t().sum(0), lambda t: t.t().sum(1), lambda t: (t.t() * 2).mean(1, keepdim=True),
+                     lambda t: t.t().clone().sum()):
+            ours, theirs = case(T.tensor(x)).numpy(), case(torch.tensor(x)).numpy()
+            assert ours.shape == theirs.shape and ours.tobytes() == theirs.tobytes(), (rows, columns)
+
+
 def test_a_sum_prints_as_torch_prints_it(torch):
     # found by the differential fuzzer: numpy's order gave -9.999999, printed -10.0000
     for lib in (T, torch):

@@ -87,6 +87,12 @@ a = torch.ones(2, 3, requires_grad=True) * 2
 b = torch.ones(2, 3, requires_grad=True) * 3
 c = add_tensors(a, b)
 print(c, c.requires_grad, inc(3), (a + b).requires_grad)
+
+@torch.no_grad
+def doubled(x):
+    return x * 2
+
+print(doubled(a), doubled(a).requires_grad)
 """,
     "PyTorch's forward-mode AD tutorial, its dual tensors": """
 import torch
@@ -119,6 +125,14 @@ with fwAD.dual_level() as level:
             fwAD.make_dual(torch.tensor([1.0]), bad)
         except (RuntimeError, ValueError) as e:
             print(type(e).__name__, e)
+    try:
+        fwAD.make_dual(dual_input, tangent[0])
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+    try:
+        fwAD.unpack_dual(dual_input, level=1)
+    except RuntimeError as e:
+        print("RuntimeError:", e)
 print(fwAD.unpack_dual(dual_output), dual_output)
 try:
     fwAD.make_dual(primal, tangent)

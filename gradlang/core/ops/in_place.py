@@ -43,7 +43,8 @@ _EXPANDED_WARNING = (
 def overlaps(array: np.ndarray) -> bool:
     """Whether several elements of `array` are one memory location (a zero stride on a dimension
     longer than 1: an expanded tensor, or a view of one)."""
-    return 0 in array.strides and any(n > 1 and not stride for n, stride in zip(array.shape, array.strides))
+    return (0 in array.strides and array.size > 0
+            and any(n > 1 and not stride for n, stride in zip(array.shape, array.strides)))
 
 
 def check_inplace(target: Tensor, overlap_allowed: bool = False) -> None:

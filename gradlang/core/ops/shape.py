@@ -115,7 +115,7 @@ def view(x: Tensor, *shape) -> Tensor:
 
 def contiguous(x: Tensor) -> Tensor:
     """`x` itself when its elements lie in row-major order, else a row-major copy (CloneBackward0)."""
-    return x if x.array.flags.c_contiguous else clone(x)
+    return x if x.array.flags.c_contiguous else apply(P.clone, (x,), {"order": "C"})
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
