@@ -218,11 +218,13 @@ def lerp(start: Tensor, end: Tensor, weight) -> Tensor:
     """start + weight * (end - start), by PyTorch's formula that is exact at both ends."""
     start, end = _as_tensor(start), _as_tensor(end)
     given = isinstance(weight, Tensor)
+    if end.dtype is not start.dtype:
+        raise RuntimeError_(f"expected dtype {start.dtype.cpp_name} for `end` but got dtype {end.dtype.cpp_name}")
+    if given and weight.ndim and weight.dtype is not start.dtype:  # (a 0-d weight is converted, as a number)
+        raise RuntimeError_(f"expected dtype {start.dtype.cpp_name} for `weight` but got dtype {weight.dtype.cpp_name}")
     if not start.dtype.is_floating_point:
         kernel = "lerp_kernel_tensor" if given else "lerp_kernel_scalar"
         raise NotImplementedError_(f"\"{kernel}\" not implemented for '{start.dtype.short_name}'")
-    if end.dtype is not start.dtype:
-        raise RuntimeError_(f"expected dtype {start.dtype.cpp_name} for `end` but got dtype {end.dtype.cpp_name}")
     if not given:
         _broadcast_shape(start, end)
         return apply(P.lerp, (start, end), {"weight": weight})
@@ -233,7 +235,10 @@ def lerp(start: Tensor, end: Tensor, weight) -> Tensor:
 
 def addcmul(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     """x + value * tensor1 * tensor2, the three broadcast together."""
-    return apply(P.addcmul, _three_broadcast(x, tensor1, tensor2), {"value": value})
+    operands = _three_broadcast(x, tensor1, tensor2)
+    if operands[0].dtype is dtypes.bool_:
+        raise NotImplementedError_("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    return apply(P.addcmul, operands, {"value": value})
 
 
 def addcdiv(x: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:

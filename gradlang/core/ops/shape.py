@@ -122,6 +122,12 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if x.ndim <= 1 and (start_dim, end_dim) == (0, -1):
         return x if x.ndim == 1 else reshape(x, 1)
     start, end = _wrap_dim(start_dim, x.ndim), _wrap_dim(end_dim, x.ndim)
+    if start > end:
+        raise RuntimeError_("flatten() has invalid args: start_dim cannot come after end_dim")
+    if x.ndim == 0:
+        return reshape(x, 1)
+    if start == end:  # nothing to merge: the tensor itself, as PyTorch returns it
+        return x
     shape = x.array.shape
     merged = int(np.prod(shape[start:end + 1]))
     return reshape(x, shape[:start] + (merged,) + shape[end + 1:])
