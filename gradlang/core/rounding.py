@@ -27,9 +27,10 @@ _float64 = np.float64
 def rounded(ufunc: np.ufunc, scalar: Callable[[float], float] | None = None) -> Callable:
     """`ufunc` whose float32 results are rounded from float64. `scalar` (the same function in
     `math`) computes a float32 numpy scalar quickly; without it a numpy scalar goes through a
-    one-element array, whose bits (a NaN's sign included) numpy's scalar loops may not give."""
+    one-element array, whose bits (a NaN's sign included) numpy's scalar loops may not give.
+    `out`, for an array argument only, is an array of its shape and dtype to write the result into."""
 
-    def function(x):
+    def function(x, out: np.ndarray | None = None):
         kind = type(x)
         if kind is not np.ndarray:
             if scalar is None:
@@ -40,8 +41,11 @@ def rounded(ufunc: np.ufunc, scalar: Callable[[float], float] | None = None) -> 
                 except (ValueError, OverflowError):  # outside math's domain: numpy's inf and nan
                     return ufunc(x, dtype=_float64).astype(_float32)
         elif x.dtype == _float32 and x.size <= ROUNDED_LIMIT:
-            return ufunc(x, dtype=_float64).astype(_float32)
-        return ufunc(x)
+            if out is None:
+                return ufunc(x, dtype=_float64).astype(_float32)
+            out[...] = ufunc(x, dtype=_float64)  # assignment rounds as astype does
+            return out
+        return ufunc(x, out=out)
 
     function.__name__ = ufunc.__name__
     return function

@@ -84,3 +84,22 @@ def test_binary_cross_entropy_gradient_has_pytorchs_bits(torch, reduction):
         (out.sum() if out.ndim else out * 1.7).backward()
         grads.append(np.array(leaf.grad.tolist(), np.float32))
     assert grads[0].tobytes() == grads[1].tobytes()
+
+
+@pytest.mark.parametrize("size", [5, rounding.ROUNDED_LIMIT + 1])
+def test_out_writes_the_same_values_into_the_given_array(size):
+    x = np.linspace(-4, 4, size, dtype=np.float32)
+    into = np.empty_like(x)
+    assert rounding.exp(x, out=into) is into
+    assert into.tobytes() == rounding.exp(x).tobytes()
+    assert rounding.tanh(x, out=x) is x  # in place, as sigmoid's forward uses it
+    assert x.tobytes() == rounding.tanh(np.linspace(-4, 4, size, dtype=np.float32)).tobytes()
+
+
+@pytest.mark.parametrize("size", [5, rounding.ROUNDED_LIMIT + 1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_of_an_array_is_its_steps_composed(size, dtype):
+    x = np.linspace(-30, 30, size).astype(dtype)
+    one = dtype(1)
+    steps = one / (rounding.exp(-x) + one)
+    assert T.sigmoid(T.tensor(x)).numpy().tobytes() == steps.tobytes()
