@@ -33,6 +33,7 @@ from .creation import (  # noqa: E402
     full_like,
     linspace,
     manual_seed,
+    normal,
     ones,
     ones_like,
     param,
@@ -41,6 +42,7 @@ from .creation import (  # noqa: E402
     randint,
     randn,
     randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -233,4 +235,5 @@ __all__ = [
     "diff",
     "empty_like", "rand_like", "randn_like",
     "argsort", "msort", "sort", "topk",
+    "normal", "randperm",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
 
@@ -11,6 +12,7 @@ import numpy as np
 from ..errors import NotImplementedError_, RuntimeError_, TypeError_, ValueError_
 from . import dtypes, limits, rounding
 from .dtypes import DType
+from .generator import Generator
 from .notices import warn, warn_once
 from .tensor import SCALAR_OF_GRAD_WARNING, Tensor
 
@@ -244,8 +246,7 @@ def _random_like(name: str, kernel: str, make, x: Tensor, dtype: DType | None, r
     if not isinstance(x, Tensor):
         raise TypeError_(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     dtype = _dtype_argument(name, dtype) or x.dtype
-    if not dtype.is_floating_point:
-        raise NotImplementedError_(f"\"{kernel}\" not implemented for '{dtype.short_name}'")
+    _check_random_dtype(dtype, kernel)
     return make(tuple(x.shape), dtype=dtype, requires_grad=requires_grad)
 
 
@@ -303,34 +304,6 @@ def eye(n: int, m: int | None = None, dtype: DType | None = None, requires_grad:
 # ---------------------------------------------------------------- randomness
 
 
-class Generator:
-    """The source of random numbers; `manual_seed` makes runs repeatable (not torch's stream)."""
-
-    def __init__(self, seed: int | None = None) -> None:
-        self.seed = seed
-        self._rng = None
-
-    @property
-    def rng(self):
-        # numpy.random costs ~10 ms to import: only programs that draw numbers pay for it.
-        if self._rng is None:
-            if self.seed is None:
-                self.seed = int(np.random.SeedSequence().entropy % (2**63))
-            self._rng = np.random.default_rng(self.seed)
-        return self._rng
-
-    def manual_seed(self, seed: int) -> Generator:
-        self.seed = int(seed)
-        self._rng = None
-        return self
-
-    def initial_seed(self) -> int:
-        return self.seed
-
-    def __repr__(self) -> str:
-        return "<torch._C.Generator object>"
-
-
 default_generator = Generator()
 
 
@@ -358,26 +331,93 @@ def manual_seed(seed: int) -> Generator:
 
 
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
-    dtype = _dtype_argument("rand", dtype)
+    dtype = _dtype_argument("rand", dtype) or dtypes.DEFAULT_FLOAT
     shape = _size("rand", size)
     limits.check_shape(shape)
-    rng = (generator or current_generator()).rng
-    return _finish(rng.random(shape, dtype=np.float64).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+    values = (generator or current_generator()).uniform(math.prod(shape), dtype.numpy)
+    return _finish(values.reshape(shape), requires_grad)
 
 
 def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
-    dtype = _dtype_argument("randn", dtype)
+    dtype = _dtype_argument("randn", dtype) or dtypes.DEFAULT_FLOAT
     shape = _size("randn", size)
     limits.check_shape(shape)
-    rng = (generator or current_generator()).rng
-    return _finish(rng.standard_normal(shape).astype((dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
+    values = (generator or current_generator()).normal(math.prod(shape), dtype.numpy)
+    return _finish(values.reshape(shape), requires_grad)
 
 
-def randint(low, high=None, size=(), dtype: DType | None = None, generator: Generator | None = None) -> Tensor:
-    dtype = _dtype_argument("randint", dtype)
-    if high is None:
-        low, high = 0, low
+def randint(low, high=None, size=None, dtype: DType | None = None, requires_grad: bool = False,
+            generator: Generator | None = None) -> Tensor:
+    """randint(high, size) or randint(low, high, size), as PyTorch's two forms."""
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
+    if not isinstance(size, (tuple, list)):
+        given = high if size is None else size  # randint(10, 3): 3 stands where the size goes
+        raise TypeError_(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(given).__name__}")
+    low, high = int(_number(low)), int(_number(high))
+    if low >= high:
+        raise RuntimeError_(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    dtype = _dtype_argument("randint", dtype) or dtypes.int64
     shape = _size("randint", (size,))
     limits.check_shape(shape)
-    rng = (generator or current_generator()).rng
-    return _finish(rng.integers(low, high, shape).astype((dtype or dtypes.int64).numpy), False)
+    values = (generator or current_generator()).integers(low, high, math.prod(shape))
+    return _finish(values.reshape(shape).astype(dtype.numpy), requires_grad)
+
+
+def randperm(n, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None) -> Tensor:
+    dtype = _dtype_argument("randperm", dtype) or dtypes.int64
+    shape = _size("randperm", (int(_number(n)),))
+    limits.check_shape(shape)
+    return _finish((generator or current_generator()).permutation(shape[0]).astype(dtype.numpy), requires_grad)
+
+
+def normal(mean: float, std: float, size, dtype: DType | None = None, requires_grad: bool = False,
+           generator: Generator | None = None) -> Tensor:
+    """normal(mean, std, size) with numbers for mean and std."""
+    dtype = _dtype_argument("normal", dtype) or dtypes.DEFAULT_FLOAT
+    check_normal_std(std)
+    shape = _size("normal", (size,))
+    limits.check_shape(shape)
+    values = (generator or current_generator()).normal(math.prod(shape), dtype.numpy, mean, std)
+    return _finish(values.reshape(shape), requires_grad)
+
+
+def check_normal_std(std) -> None:
+    if std < 0:
+        raise RuntimeError_(f"normal expects std >= 0.0, but found std {std:g}")
+
+
+def check_uniform_bounds(low, high) -> None:
+    if low > high:
+        raise RuntimeError_(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
+
+
+def uniform_(x: Tensor, low=0.0, high=1.0, generator: Generator | None = None) -> Tensor:
+    """`x.uniform_(from, to)`: x's values replaced by uniform ones in [from, to)."""
+    def draw() -> np.ndarray:
+        _check_random_dtype(x.dtype, "check_uniform_bounds")
+        check_uniform_bounds(low, high)
+        return (generator or current_generator()).uniform(x.array.size, x.array.dtype, low, high)
+
+    return _ops().fill_random(x, draw, "UniformBackward0")
+
+
+def normal_(x: Tensor, mean=0.0, std=1.0, generator: Generator | None = None) -> Tensor:
+    """`x.normal_(mean, std)`: x's values replaced by normal ones."""
+    def draw() -> np.ndarray:
+        _check_random_dtype(x.dtype, "normal_kernel_cpu")
+        check_normal_std(std)
+        return (generator or current_generator()).normal(x.array.size, x.array.dtype, mean, std)
+
+    return _ops().fill_random(x, draw, "NormalBackward0")
+
+
+def _check_random_dtype(dtype: DType, kernel: str) -> None:
+    if not dtype.is_floating_point:
+        raise NotImplementedError_(f"\"{kernel}\" not implemented for '{dtype.short_name}'")
+
+
+def _ops():
+    from . import ops  # ops imports this module
+
+    return ops

@@ -433,6 +433,16 @@ class Tensor(metaclass=_TorchClass):
     def zero_(self) -> Tensor:
         return _ops.fill(self, 0, "ZeroBackward0")
 
+    def uniform_(self, from_=0.0, to=1.0, *, generator=None) -> Tensor:
+        from .creation import uniform_
+
+        return uniform_(self, from_, to, generator)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
+        from .creation import normal_
+
+        return normal_(self, mean, std, generator)
+
     def fill_(self, value) -> Tensor:
         return _ops.fill(self, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 

@@ -138,7 +138,7 @@ from .functional import (
     softplus,
     softsign,
 )
-from .in_place import check_inplace, copy_values, fill, inplace, setitem
+from .in_place import check_inplace, copy_values, fill, fill_random, inplace, setitem
 from .indexing import _normalise_index, diag, gather, index, index_put, index_scatter, index_select, trace
 from .joining import cat, concat, diff, stack
 from .linalg import bmm, cross, dot, linalg_cross, matmul, mm, mT, mv, outer
@@ -231,7 +231,7 @@ __all__ = [
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "cat", "check_inplace", "clamp",
     "clamp_max", "clamp_min", "clone", "concat", "contiguous", "constant", "constant_like", "copy_values", "cos",
     "div", "dot",
-    "eq", "exp", "expand", "fill", "flatten", "floor_divide", "full_like", "functional_log_softmax",
+    "eq", "exp", "expand", "fill", "fill_random", "flatten", "floor_divide", "full_like", "functional_log_softmax",
     "functional_softmax", "ge", "gt", "index", "index_put", "index_scatter", "inplace", "integer_remainder",
     "isclose", "isnan", "le", "log",
     "log1p", "log_softmax", "logical_not", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",

@@ -127,6 +127,20 @@ def fill(target: Tensor, value, name: str) -> Tensor:
         raise RuntimeError_(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
         )
+    return _overwrite(target, value, name)
+
+
+def fill_random(target: Tensor, draw, name: str) -> Tensor:
+    """`uniform_`, `normal_` (recorded as `name`): the values `draw()` gives for target's shape
+    and dtype (drawn once the write is known to be allowed) replace the old ones, whose history
+    gets a zero gradient as with `fill_`."""
+    check_inplace(target, overlap_allowed=True)
+    return _overwrite(target, Tensor._wrap(draw().reshape(target.array.shape)), name)
+
+
+def _overwrite(target: Tensor, value, name: str) -> Tensor:
+    """Values that do not depend on target's replace them, in place."""
+    given = isinstance(value, Tensor)
     if not (_grad_state.enabled and (target._requires_grad or given and value._requires_grad)):
         write(target.array, ..., value.array if given else value)
         target._version[0] += 1
