@@ -268,8 +268,29 @@ def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: b
         dtype = dtypes.int64 if integral else dtypes.DEFAULT_FLOAT
     count = int(np.ceil((end - start) / step))
     limits.check_elements(count)
+    if dtype.is_floating_point:
+        return _finish(_float_range(start, step, count, dtype.numpy), requires_grad)
     array = (np.arange(count, dtype=np.float64) * step + start).astype(dtype.numpy)
     return _finish(array, requires_grad)
+
+
+def _float_range(start, step, count: int, dtype: np.dtype) -> np.ndarray:
+    """start + i * step with PyTorch's CPU kernel's roundings, which show when a value should be
+    0 (`arange(-1, 1, 0.2)` has 5.5511e-17 where 0 would be, and prints in scientific notation).
+
+    The kernel fills 32-byte vectors two at a time: each vector's first value is start + i * step
+    (float64, fused, rounded to dtype), the others that value + k * step (fused again, rounded);
+    what is left after the pairs of vectors is start + i * step each. (A range longer than one
+    thread's share, 32768 values, is split among threads, which may move the last bits there.)"""
+    lanes = 32 // np.dtype(dtype).itemsize
+    index = np.arange(count, dtype=np.float64)
+    steps, starts = np.full(count, float(step)), np.full(count, float(start))
+    with np.errstate(all="ignore"):
+        alone = rounding.fused_multiply_add(index, steps, starts)
+        lane = index % lanes
+        firsts = rounding.fused_multiply_add(index - lane, steps, starts).astype(dtype).astype(np.float64)
+        in_vectors = rounding.fused_multiply_add(lane, steps, firsts)
+        return np.where(index < count // (2 * lanes) * (2 * lanes), in_vectors, alone).astype(dtype)
 
 
 def linspace(start, end, steps: int, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:

@@ -114,6 +114,24 @@ def test_linspace_is_bit_equal_to_torch(torch, dtype):
     assert mismatches == []
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fractional_arange_is_bit_equal_to_torch(torch, dtype):
+    # The kernel's vectors and leftovers round differently: arange(-1, 1, 0.2)'s middle is 5.5511e-17.
+    rng = np.random.RandomState(5)
+    mismatches = []
+    for _ in range(150):
+        start, step = round(rng.uniform(-10, 10), 2), round(rng.uniform(0.001, 1), 3) * rng.choice([-1, 1])
+        end = start + step * rng.randint(0, 1500) + step / 2
+        theirs = torch.arange(start, end, step, dtype=getattr(torch, dtype)).numpy()
+        if not _same_bits(T.arange(start, end, step, dtype=getattr(T, dtype)).numpy(), theirs):
+            mismatches.append((start, end, step))
+    assert mismatches == []
+
+
+def test_fractional_arange_prints_as_torch(torch):
+    same_outcome(torch, lambda lib: (lib.arange(-1, 1, 0.2), lib.arange(-5, 5, 0.1), lib.arange(0, 1, 0.01)))
+
+
 def test_linspace_prints_as_torch(torch):
     same_outcome(torch, lambda lib: (lib.linspace(-1, 1, 11), lib.linspace(0, 1, 1), lib.linspace(2, 3, 0)))
 
