@@ -134,6 +134,7 @@ from .ops import (  # noqa: E402
     narrow,
     ne,
     neg,
+    nonzero,
     norm,
     outer,
     permute,
@@ -235,5 +236,5 @@ __all__ = [
     "diff",
     "empty_like", "rand_like", "randn_like",
     "argsort", "msort", "sort", "topk",
-    "normal", "randperm",
+    "normal", "randperm", "nonzero",
 ]

@@ -359,7 +359,7 @@ class Tensor(metaclass=_TorchClass):
     def __iter__(self):
         if self.array.ndim == 0:
             raise TypeError_("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.array.shape[0]))
+        return iter(_ops.unbind(self, 0))  # as PyTorch: the rows come from one unbind (UnbindBackward0)
 
     # By identity, as in PyTorch (`==` is elementwise); object's own hash runs in C, and the
     # backward pass keys its dictionaries by leaf tensors.
@@ -990,6 +990,9 @@ class Tensor(metaclass=_TorchClass):
 
     def where(self, condition, other):
         return _ops.where(condition, self, other)
+
+    def nonzero(self, *, as_tuple: bool = False):
+        return _ops.nonzero(self, as_tuple=as_tuple)
 
 
 from . import forward_mode as _forward_mode  # noqa: E402

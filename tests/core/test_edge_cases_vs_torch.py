@@ -968,3 +968,33 @@ def test_next_functions_and_names_as_torch(torch, expression):
     ))
     same_outcome(torch, _run("x = lib.tensor([1.0, 2.0]) * 1; x.requires_grad_(); y = x * 1; y[0] = 5.0; "
                              "r = y.grad_fn.name(), type(y.grad_fn).__name__"))
+
+
+# ---------------------------------------------------------------- nonzero, where(condition), iteration
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "lib.where(lib.tensor([[1., 5., 3.], [4., 2., 6.]]) > 3)",
+        "lib.where(lib.tensor([1., 0., 3.]))",
+        "lib.where(lib.tensor(0.)), lib.where(lib.tensor(2.))",
+        "lib.nonzero(lib.tensor([[1., 5., 3.], [4., 2., 6.]]) > 3)",
+        "lib.tensor([0, 1, 1]).nonzero(), lib.nonzero(lib.tensor([1, 0]), as_tuple=True)",
+        "lib.nonzero(lib.tensor(3.)), lib.nonzero(lib.tensor(0.)), lib.nonzero(lib.zeros(2, 0))",
+        "lib.tensor([[0., 1.], [2., 0.]]).nonzero(as_tuple=True)",
+        "lib.where(lib.tensor([True]), lib.tensor([1.]))",
+    ],
+)
+def test_nonzero_and_where_of_a_condition_alone(torch, code):
+    same_outcome(torch, lambda lib: eval(code))
+
+
+def test_iterating_a_tensor_unbinds_it(torch):
+    def rows(lib):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        a, b = x
+        (a.sum() * 2 + b.sum()).backward()
+        return list(x * 2), [r for r in x], a, x.grad
+
+    same_outcome(torch, rows)

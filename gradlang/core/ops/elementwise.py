@@ -218,7 +218,21 @@ def clamp_max(x: Tensor, max) -> Tensor:  # noqa: A002
     return _clamp_to_numbers(x, None, max, "ClampMaxBackward0")
 
 
-def where(condition: Tensor, a, b) -> Tensor:
+_ONLY_CONDITION = object()  # where(condition): the positions where it holds
+
+
+def where(condition: Tensor, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
+    if a is _ONLY_CONDITION and b is _ONLY_CONDITION:
+        return nonzero(_as_tensor(condition), as_tuple=True)
+    if a is _ONLY_CONDITION or b is _ONLY_CONDITION:
+        raise TypeError_(
+            "where() received an invalid combination of arguments - got (Tensor, Tensor), but expected one of:\n"
+            " * (Tensor condition)\n"
+            " * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n"
+            " * (Tensor condition, Number self, Tensor other)\n"
+            " * (Tensor condition, Tensor input, Number other)\n"
+            " * (Tensor condition, Number self, Number other)\n"
+        )
     condition = _as_tensor(condition)
     if condition.dtype is not dtypes.bool_:
         raise RuntimeError_(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -275,3 +289,15 @@ def triu(x: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle (on and above `diagonal`) of the last two dims; zeros elsewhere."""
     return _triangle(x, diagonal, lower=False)
 
+
+
+def nonzero(x: Tensor, as_tuple: bool = False):
+    """The indices of x's non-zero values: one row per value (int64), or with as_tuple one
+    index tensor per dimension (a 0-d x counts as one-dimensional there)."""
+    values = x.array
+    if as_tuple:
+        positions = np.nonzero(values if values.ndim else values.reshape(1))
+        return tuple(Tensor._wrap(np.asarray(i, dtype=np.int64)) for i in positions)
+    if not values.ndim:
+        return Tensor._wrap(np.zeros((1 if values else 0, 0), dtype=np.int64))
+    return Tensor._wrap(np.argwhere(values).astype(np.int64))
