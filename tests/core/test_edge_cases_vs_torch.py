@@ -998,3 +998,14 @@ def test_iterating_a_tensor_unbinds_it(torch):
         return list(x * 2), [r for r in x], a, x.grad
 
     same_outcome(torch, rows)
+
+
+def test_functional_division_by_a_tensor_of_a_number(torch):
+    # torch.div(3, x) divides (DivBackward0); the operator 3 / x multiplies by a reciprocal.
+    def divide(lib):
+        x = lib.tensor([2.0, 4.0, 3.0], requires_grad=True)
+        y, z = lib.div(3, x), 3 / x
+        (y + z).sum().backward()
+        return y, z, x.grad, lib.div(3, lib.tensor([2, 4])), lib.div(3.5, lib.tensor([2, 4], dtype=lib.float64))
+
+    same_outcome(torch, divide)

@@ -95,9 +95,7 @@ def div(a, b, rounding_mode=None) -> Tensor:
         if rounding_mode == "floor":
             return floor_divide(a, b)
         return _nograd_binary(_integer_division(_trunc), a, b)
-    if not isinstance(a, Tensor):
-        return rdiv(b, a)
-    return _binary(P.div, a, b, floating=True)
+    return _binary(P.div, a, b, floating=True)  # a number first too: torch.div(3, x) is DivBackward0
 
 
 def rdiv(x: Tensor, other) -> Tensor:
