@@ -744,10 +744,10 @@ class Tensor(metaclass=_TorchClass):
         return _ops.inplace(self, _ops.reciprocal)
 
     def atan2(self, other):
-        return _ops.atan2(self, other)
+        return _ops.atan2(self, _ops.tensor_argument("atan2", "other", 1, other))
 
     def hypot(self, other):
-        return _ops.hypot(self, other)
+        return _ops.hypot(self, _ops.tensor_argument("hypot", "other", 1, other))
 
     def lerp(self, end, weight):
         return _ops.lerp(self, end, weight)
@@ -854,10 +854,10 @@ class Tensor(metaclass=_TorchClass):
         return _ops.div(self, other, rounding_mode)
 
     def maximum(self, other):
-        return _ops.maximum(self, other)
+        return _ops.maximum(self, _ops.tensor_argument("maximum", "other", 1, other))
 
     def minimum(self, other):
-        return _ops.minimum(self, other)
+        return _ops.minimum(self, _ops.tensor_argument("minimum", "other", 1, other))
 
     def dot(self, other):
         return _ops.dot(self, other)

@@ -1009,3 +1009,25 @@ def test_functional_division_by_a_tensor_of_a_number(torch):
         return y, z, x.grad, lib.div(3, lib.tensor([2, 4])), lib.div(3.5, lib.tensor([2, 4], dtype=lib.float64))
 
     same_outcome(torch, divide)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "b // b", "b % b", "lib.remainder(b, b)", "lib.floor_divide(b, True)", "lib.div(b, b, rounding_mode='floor')",
+        "lib.div(b, b, rounding_mode='trunc')", "b // 2, b % 2, lib.remainder(b, 1)",
+        "i & 0.5", "f & f", "f | i", "f ^ 1", "lib.tensor([1.], dtype=lib.float64) & 1", "1.5 & i",
+        "lib.softmax(i, 0)", "lib.log_softmax(b, 0)", "lib.softmax(m, 0)", "lib.log_softmax(m, 1)", "m.softmax(-1)",
+        "lib.softmax(m, 0, dtype=lib.float32)",
+        "lib.abs(b)", "lib.argmax(b)", "b.argmin()", "lib.argmax(b, 0)", "b.max()",
+        "lib.maximum(f, 0.)", "lib.minimum(2, f)", "lib.atan2(f, 1.)", "lib.hypot(1., f)",
+        "f.maximum(0.)", "f.minimum(1)", "f.atan2(0.)", "f.hypot(2.)",
+    ],
+)
+def test_dtypes_and_operands_pytorch_refuses(torch, code):
+    def run(lib):
+        b, i, f = lib.tensor([True, False]), lib.tensor([1, 2]), lib.tensor([1.0, 2.0])
+        m = lib.tensor([[1, 2], [3, 4]])
+        return eval(code)
+
+    same_outcome(torch, run)

@@ -48,6 +48,7 @@ from .arithmetic import (
     rsub,
     square,
     sub,
+    tensor_argument,
 )
 from .comparison import (
     allclose,
@@ -240,7 +241,7 @@ __all__ = [
     "reciprocal", "relu", "remainder", "reshape", "rpow", "rsub", "setitem", "sigmoid", "sign", "sin",
     "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh",
     "gelu_backward", "tanh_backward", "threshold_backward", "to",
-    "transpose", "unsqueeze", "view", "where", "zeros_like", "nonzero",
+    "transpose", "unsqueeze", "view", "where", "zeros_like", "nonzero", "tensor_argument",
     "chunk", "cross_entropy", "narrow", "nll_loss", "select", "split", "std", "unbind", "var",
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
     "elu", "leaky_relu", "silu", "softplus",

@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from ...errors import NotImplementedError_, RuntimeError_
+from ...errors import NotImplementedError_, RuntimeError_, TypeError_
 from .. import dtypes
 from ..dtypes import result_type
 from ..graph import apply
@@ -94,6 +94,7 @@ def div(a, b, rounding_mode=None) -> Tensor:
     if rounding_mode is not None:
         if rounding_mode == "floor":
             return floor_divide(a, b)
+        _refuse_bool_division(a, b, "div_trunc_cpu")
         return _nograd_binary(_integer_division(_trunc), a, b)
     return _binary(P.div, a, b, floating=True)  # a number first too: torch.div(3, x) is DivBackward0
 
@@ -156,12 +157,28 @@ def square(x: Tensor) -> Tensor:
     return pow(x, 2)
 
 
+def tensor_argument(op: str, name: str, position: int, value) -> Tensor:
+    """`value`, which must be a tensor (PyTorch's binary functions without a number overload)."""
+    if not isinstance(value, Tensor):
+        raise TypeError_(f"{op}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
+    return value
+
+
+def _two_tensors(op: str, a, b) -> tuple[Tensor, Tensor]:
+    return tensor_argument(op, "input", 1, a), tensor_argument(op, "other", 2, b)
+
+
 def maximum(a: Tensor, b: Tensor) -> Tensor:
-    return _binary(P.maximum, _as_tensor(a), _as_tensor(b))
+    return _binary(P.maximum, *_two_tensors("maximum", a, b))
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
-    return _binary(P.minimum, _as_tensor(a), _as_tensor(b))
+    return _binary(P.minimum, *_two_tensors("minimum", a, b))
+
+
+def _refuse_bool_division(a, b, kernel: str) -> None:
+    if result_type((a, b)) is dtypes.bool_:
+        raise NotImplementedError_(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _integer_division(ufunc):
@@ -189,11 +206,13 @@ def _trunc(a, b):
 
 
 def floor_divide(a, b) -> Tensor:
+    _refuse_bool_division(a, b, "div_floor_cpu")
     return _nograd_binary(_floor_divide, a, b)
 
 
 def remainder(a, b) -> Tensor:
     """a % b (RemainderBackward0 for a Python-number divisor, RemainderBackward1 for a tensor)."""
+    _refuse_bool_division(a, b, "remainder_cpu")
     if isinstance(b, Tensor):
         return _binary(P.remainder, a, b)
     return _binary(P.remainder, a, b, name="RemainderBackward0")
@@ -201,11 +220,11 @@ def remainder(a, b) -> Tensor:
 
 def atan2(a, b) -> Tensor:
     """The angle of the point (b, a), elementwise, with broadcasting (integers give floats)."""
-    return _binary(P.atan2, _as_tensor(a), _as_tensor(b), floating=True)
+    return _binary(P.atan2, *_two_tensors("atan2", a, b), floating=True)
 
 
 def hypot(a, b) -> Tensor:
-    a, b = _as_tensor(a), _as_tensor(b)
+    a, b = _two_tensors("hypot", a, b)
     dtype = result_type((a, b))
     if not dtype.is_floating_point:
         raise NotImplementedError_(f"\"hypot_cpu\" not implemented for '{dtype.short_name}'")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import RuntimeError_, TypeError_
+from ...errors import NotImplementedError_, RuntimeError_, TypeError_
+from ..dtypes import result_type
 from ..tensor import Tensor
 from .promotion import _broadcast_shape, _nograd_binary
 
@@ -27,9 +28,9 @@ ge = _comparison(np.greater_equal, "ge")
 
 
 def _logical(ufunc, a, b) -> Tensor:
-    for operand in (a, b):
-        if isinstance(operand, Tensor) and operand.dtype.is_floating_point:
-            raise RuntimeError_(f'"{ufunc.__name__}_cpu" not implemented for \'{operand.dtype.short_name}\'')
+    common = result_type((a, b))  # a float number makes it float too: `int_tensor & 0.5`
+    if common.is_floating_point:
+        raise NotImplementedError_(f'"{ufunc.__name__}_cpu" not implemented for \'{common.short_name}\'')
     return _nograd_binary(ufunc, a, b)
 
 

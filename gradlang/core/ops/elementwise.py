@@ -130,7 +130,7 @@ def relu(x: Tensor) -> Tensor:
 
 
 def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
-    return apply(P.PRIMITIVES["abs"], (_as_tensor(x),))
+    return apply(P.PRIMITIVES["abs"], (_not_for(_as_tensor(x), "abs_cpu", "b"),))
 
 
 _BOUNDS: dict = {}  # (number, numpy dtype) -> the bound as a numpy scalar: a loop clamps to the same ones

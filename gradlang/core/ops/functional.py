@@ -14,7 +14,7 @@ from .arithmetic import add, div, mul, neg, sub
 from .dims import _wrap_dim
 from .elementwise import abs as abs_
 from .in_place import inplace as run_in_place
-from .promotion import _as_tensor, _broadcast_shape, _coerce, _floating, to
+from .promotion import _as_tensor, _broadcast_shape, _coerce, to
 from .reductions import mean, norm
 from .reductions import sum as sum_
 
@@ -30,7 +30,11 @@ def _softmax_like(name: str, x, dim, dtype: DType | None, implicit_dim: bool) ->
         if dim is None:
             raise TypeError_(f"{name}(): argument 'dim' (position 2) must be int, not NoneType")
         raise TypeError_(f'{name}() missing 1 required positional arguments: "dim"')
-    x = _floating(_as_tensor(x) if dtype is None else to(x, dtype))
+    x = _as_tensor(x) if dtype is None else to(x, dtype)
+    if not x.dtype.is_floating_point:  # PyTorch's kernels take floats only, unless dtype= converts
+        last = dim is None or not x.ndim or _wrap_dim(dim, x.ndim) == x.ndim - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        raise NotImplementedError_(f"\"{kernel}\" not implemented for '{x.dtype.short_name}'")
     if dim is None:
         warn(
             f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "

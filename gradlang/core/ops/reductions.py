@@ -178,6 +178,8 @@ def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
 def _arg_extreme(kind: str, x: Tensor, dim, keepdim: bool) -> Tensor:
     op = f"arg{kind}"
     _refuse_dim_type(op, dim, keepdim)
+    if x.dtype is dtypes.bool_:
+        raise RuntimeError_(f"{op}(): does not support bool input")
     if dim is not None:
         return _reduce_dim(kind, x, dim, keepdim, op).indices
     if x.numel() == 0:
