@@ -30,11 +30,10 @@ CREATE_GRAPH_WARNING = (
 
 
 def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> list[Tensor]:
+    _check_outputs_require_grad(outputs)
     grads = []
     for i, out in enumerate(outputs):
         given = grad_outputs[i] if grad_outputs is not None and i < len(grad_outputs) else None
-        if not out._requires_grad:
-            raise RuntimeError_(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if given is None:
             if out.array.size != 1:
                 raise RuntimeError_("grad can be implicitly created only for scalar outputs")
@@ -54,12 +53,20 @@ def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> 
     return grads
 
 
+def _check_outputs_require_grad(outputs: Sequence[Tensor]) -> None:
+    for i, out in enumerate(outputs):
+        if not out._requires_grad:
+            raise RuntimeError_(f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
 def _accumulate(pending: dict, key, grad: Tensor) -> None:
     existing = pending.get(key)
     pending[key] = grad if existing is None else existing + grad
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool, in_place: bool = True) -> None:
+    if not leaf._requires_grad:  # turned off since the graph was built: PyTorch leaves .grad alone
+        return
     if not create_graph:
         _accumulate_value_into_leaf(leaf, grad.array, in_place)
         return
@@ -269,6 +276,8 @@ def _owning_memory(value: np.ndarray) -> np.ndarray:
 def _accumulate_value_into_leaf(leaf: Tensor, grad, in_place: bool = True) -> None:
     """Add a gradient value into `leaf.grad` (in place when nothing records it), as PyTorch does;
     a retained non-leaf gradient is replaced by the sum instead (in_place=False)."""
+    if not leaf._requires_grad:  # turned off since the graph was built: PyTorch leaves .grad alone
+        return
     dtype = leaf.array.dtype
     if grad.dtype is not dtype:
         grad = _asarray(grad).astype(dtype)
@@ -348,6 +357,7 @@ def grad(
     grads = _as_list(grad_outputs) if grad_outputs is not None else None
     if retain_graph is None:
         retain_graph = create_graph
+    _check_outputs_require_grad(outs)  # before the inputs, as PyTorch
     for t in targets:
         if not t._requires_grad:
             raise RuntimeError_("One of the differentiated Tensors does not require grad")

@@ -129,9 +129,10 @@ class Node:
 
         result = []
         scalar_operand = self._name in _SCALAR_OPERAND_NODES
-        for edge in self.edges:
+        for edge, (_, dtype) in zip(self.edges, self.input_meta):
             if edge is None:
-                if not scalar_operand:
+                # a bool input is a mask (where's condition), which PyTorch does not count as an input
+                if not scalar_operand and dtype != np.bool_:
                     result.append((None, 0))
             elif isinstance(edge, Tensor):
                 result.append((AccumulateGrad(edge), 0))
@@ -221,7 +222,9 @@ class SavedOutput:
 
 def version_error(tensor: Tensor, expected: int, producer: Node | None) -> RuntimeError_:
     shape = ", ".join(str(n) for n in tensor.array.shape)
-    what = f"[torch.{tensor.dtype.legacy_name} [{shape}]]"
+    # PyTorch names a bool tensor by its C++ type, the others by their legacy class
+    kind = "CPUBoolType" if tensor.dtype.short_name == "Bool" else f"torch.{tensor.dtype.legacy_name}"
+    what = f"[{kind} [{shape}]]"
     if producer is not None:
         name = producer._name
         op, _, overload = name.rpartition("Backward")

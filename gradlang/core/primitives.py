@@ -1171,18 +1171,21 @@ clamp = define(
 )
 
 
-def _where_vjp(node, g, condition):
+def _where_vjp(node, g):
+    (condition,) = node.saved_tensors()
     zero = ops.zeros_like(g)
     return _binary_grads(
         node, lambda: ops.where(condition, g, zero), lambda: ops.where(condition, zero, g)
     )
 
 
+# The condition is the third input, saved as PyTorch saves it: a second backward finds it freed,
+# and changing it in place before backward is the usual version error.
 where = define(
-    "where", lambda a, b, condition: np.where(condition.array, a, b),
+    "where", lambda a, b, condition: np.where(condition, a, b),
     vjp=_where_vjp,
-    jvp=lambda p, t, condition: ops.where(condition, t[0], t[1]),
-    node_name="WhereBackward0",
+    jvp=lambda p, t: ops.where(p[2], t[0], t[1]),
+    node_name="WhereBackward0", save_inputs=(2,), saved_for={2: (0, 1)},
 )
 
 

@@ -231,9 +231,8 @@ class Tensor(metaclass=_TorchClass):
     def requires_grad(self, flag: bool) -> None:
         flag = bool(flag)
         if self.grad_fn is not None:
-            if not flag:
-                raise RuntimeError_(NONLEAF_REQUIRES_GRAD)
-            return
+            # PyTorch's two messages: only turning it off suggests detach()
+            raise RuntimeError_(NONLEAF_REQUIRES_GRAD if not flag else NONLEAF_REQUIRES_GRAD.split(" If")[0])
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError_("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = flag

@@ -946,3 +946,43 @@ def test_gradient_hooks(torch, code):
         return names.get("r")
 
     same_outcome(torch, scenario)
+
+
+# ---------------------------------------------------------------- found by a differential hunt
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x = lib.tensor(1.); lib.autograd.grad(x * 2, x)",
+        "lib.ones(2).unsqueeze(-3)",
+        "lib.ones(2, 3).unsqueeze(-4)",
+        "lib.unsqueeze(lib.tensor(1.), -3)",
+        "lib.ones(2).unsqueeze(-2).shape, lib.ones(2).unsqueeze(-1).shape, lib.tensor(1.).unsqueeze(-1).shape",
+        "x = lib.tensor([1., 2.], requires_grad=True); y = x * 2; y.requires_grad = True",
+        "x = lib.tensor([1., 2.], requires_grad=True); y = x * 2; y.requires_grad = False",
+        "x = lib.tensor([1., 2., 3.], requires_grad=True); y = lib.where(x > 1, x, lib.zeros(3)).sum(); "
+        "y.backward(); y.backward()",
+        "x = lib.tensor([1., 2., 3.], requires_grad=True); c = x > 1; y = lib.where(c, x * x, 2 * x).sum(); "
+        "c[0] = True; y.backward()",
+        "x = lib.tensor([1., 2., 3.], requires_grad=True); m = lib.tensor([True, False, True]); "
+        "y = x.masked_fill(m, 0.).sum(); m[0] = False; y.backward()",
+        "x = lib.tensor([1., 2.], requires_grad=True); y = x * 2; x.requires_grad = False; y.sum().backward(); "
+        "r = x.grad",
+        "lib.cat([])", "lib.cat(lib.ones(2))", "lib.cat((lib.ones(2), 3))", "lib.stack(lib.ones(2))",
+        "lib.ones(2, 3).mean(dim=1, dtype=lib.int64)",
+        "x = lib.tensor([1., 2.], requires_grad=True); y = lib.where(x > 1, x, 0. * x); "
+        "r = [n.name() for n, _ in y.grad_fn.next_functions]",
+    ],
+)
+def test_cases_a_differential_hunt_found(torch, code):
+    def run(lib):
+        scope = {"lib": lib}
+        try:
+            code_object = compile(code, "<case>", "eval")
+        except SyntaxError:  # statements: their outcome is r and x's gradient
+            exec(code, scope)
+            return scope.get("r"), scope.get("x") is not None and scope["x"].grad
+        return eval(code_object, scope)
+
+    same_outcome(torch, run)

@@ -1026,8 +1026,8 @@ def test_functional_division_by_a_tensor_of_a_number(torch):
 )
 def test_dtypes_and_operands_pytorch_refuses(torch, code):
     def run(lib):
-        b, i, f = lib.tensor([True, False]), lib.tensor([1, 2]), lib.tensor([1.0, 2.0])
-        m = lib.tensor([[1, 2], [3, 4]])
-        return eval(code)
+        operands = {"b": lib.tensor([True, False]), "i": lib.tensor([1, 2]), "f": lib.tensor([1.0, 2.0]),
+                    "m": lib.tensor([[1, 2], [3, 4]])}
+        return eval(code, {"lib": lib, **operands})
 
     same_outcome(torch, run)

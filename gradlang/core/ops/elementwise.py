@@ -241,7 +241,7 @@ def where(condition: Tensor, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
     ta, tb = _coerce(a, dtype), _coerce(b, dtype)
     _broadcast_in_order((condition, ta, tb))
     limits.check_broadcast(condition.array.shape, ta.array.shape, tb.array.shape)
-    return apply(P.where, (ta, tb), {"condition": condition})
+    return apply(P.where, (ta, tb, condition))
 
 
 def _broadcast_in_order(operands: tuple[Tensor, ...]) -> None:
@@ -265,6 +265,7 @@ def masked_fill(x: Tensor, mask: Tensor, value) -> Tensor:
         )
     broadcast_shapes(mask.array.shape, x.array.shape)
     keep = Tensor._wrap(~mask.array)
+    keep._version = mask._version  # saved for where's gradient: changing the mask in place is caught
     out = where(keep, x, _coerce(value, x.dtype) if given else Tensor._wrap(np.asarray(value).astype(x.array.dtype)))
     return renamed(out, "MaskedFillBackward1" if given else "MaskedFillBackward0")
 

@@ -21,11 +21,10 @@ P = None  # the primitive registry module, bound by ops._bind_primitives (primit
 def _index_part(part, size: int | None, dim: int):
     """One component of an index, checked and turned into what numpy takes."""
     if isinstance(part, Tensor):
-        if part.dtype is dtypes.bool_:
-            return part.array
         if part.dtype.is_floating_point:
             raise IndexError_("tensors used as indices must be long, int, byte or bool tensors")
-        return part.array
+        # a copy: the backward rule must see the index as it was, even if the tensor changes later
+        return part.array.copy()
     if isinstance(part, np.ndarray):  # a key normalised before, passed on by a derivative rule
         return part
     if isinstance(part, bool):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 
-from ...errors import RuntimeError_
+from ...errors import RuntimeError_, TypeError_, ValueError_
 from .. import limits
 from ..dtypes import result_type
 from ..graph import apply
@@ -24,8 +24,19 @@ def concat(tensors, dim: int, stacked: bool) -> Tensor:
     return apply(P.concat, tuple(tensors), {"dim": dim, "stacked": stacked}, name)
 
 
+def _tensor_list(op: str, tensors) -> list[Tensor]:
+    """The `tensors` argument of cat and stack: a sequence whose elements are all tensors."""
+    if not isinstance(tensors, (list, tuple)):
+        kind = type(tensors).__name__
+        raise TypeError_(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, not {kind}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError_(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    return list(tensors)
+
+
 def stack(tensors, dim: int = 0) -> Tensor:
-    tensors = [_as_tensor(t) for t in tensors]
+    tensors = _tensor_list("stack", tensors)
     if not tensors:
         raise RuntimeError_("stack expects a non-empty TensorList")
     first = tensors[0].array.shape
@@ -39,9 +50,9 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 
 def cat(tensors, dim: int = 0) -> Tensor:
-    tensors = [_as_tensor(t) for t in tensors]
+    tensors = _tensor_list("cat", tensors)
     if not tensors:
-        raise RuntimeError_("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError_("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError_(f"zero-dimensional tensor (at position {i}) cannot be concatenated")

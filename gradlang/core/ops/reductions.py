@@ -59,8 +59,8 @@ def mean(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None)
         x = to(x, dtype)
     if not x.dtype.is_floating_point:
         raise RuntimeError_(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-            f"dtype. Got: {x.dtype.short_name}"
+            f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} dtype must be either "
+            f"a floating point or complex dtype. Got: {x.dtype.short_name}"
         )
     if dim is None:
         return apply(P.mean, (x,), {"dims": None, "keepdim": keepdim})

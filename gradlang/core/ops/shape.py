@@ -134,7 +134,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    dim = _wrap_dim(dim, x.ndim + 1) if dim >= 0 else dim + x.ndim + 1
+    dim = _wrap_dim(dim, x.ndim + 1)
     shape = x.array.shape[:dim] + (1,) + x.array.shape[dim:]
     return _share_storage(apply(P.reshape, (x,), {"shape": shape}, "UnsqueezeBackward0"), x)
 
