@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins as py
 import math
 from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
+from collections.abc import Callable
 
 from .. import core as T
 from ..core import engine
@@ -130,6 +131,29 @@ def str_(value="", *args) -> str:
     return str(value, *args) if args else to_str(value)
 
 
+class BuiltinType:
+    """A built-in type whose call gradlang makes its own (`str` of a tensor, `list` read under the
+    limits): it prints as the type, compares equal to it and stands for it in isinstance
+    (`type(x) is list` alone tells them apart)."""
+
+    def __init__(self, kind: type, make: Callable) -> None:
+        self.type = kind
+        self.make = make
+        self.__name__ = kind.__name__
+
+    def __call__(self, *args, **kwargs):
+        return self.make(*args, **kwargs)
+
+    def __eq__(self, other) -> bool:
+        return other is self.type or other is self
+
+    def __hash__(self) -> int:
+        return hash(self.type)
+
+    def __repr__(self) -> str:
+        return repr(self.type)
+
+
 def repr_(value) -> str:
     from .values import to_repr
 
@@ -144,6 +168,8 @@ def type_(value):
     kind = type(value)
     if kind in _PLAIN_TYPES:
         return kind
+    if kind is BuiltinType:
+        return type
     if isinstance(value, GradlangError):
         return OpaqueType(value.type_name)
     if callable(value) and not isinstance(value, type):
@@ -183,13 +209,13 @@ def hasattr_(value, name) -> bool:
 
 
 # Built-ins that stand for a Python type in isinstance().
-_TYPE_OF = {str_: str}
 
 
 def isinstance_(value, kind) -> bool:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     for k in kinds:
-        k = _TYPE_OF.get(k, k)
+        if type(k) is BuiltinType:
+            k = k.type
         if isinstance(k, ExceptionType):
             if k.matches(value) if isinstance(value, BaseException) else False:
                 return True
@@ -246,15 +272,22 @@ def import_module(dotted: str) -> Namespace:
 
 
 PYTHON_BUILTINS = {
-    "range": range, "len": len, "float": float, "int": int, "str": str_, "bool": bool, "list": list,
-    "tuple": tuple, "dict": dict, "round": round, "repr": repr_, "format": guards.format_, "enumerate": enumerate,
-    "zip": zip, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter, "any": any, "all": all,
-    "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "set": set, "hash": hash,
+    "range": range, "len": len, "float": float, "int": int, "bool": bool, "str": BuiltinType(str, str_),
+    # Read in C, these would outrun the timeout and the size limit on a huge iterable: bounded.
+    "list": BuiltinType(list, guards.read_bounded(list, "list")),
+    "tuple": BuiltinType(tuple, guards.read_bounded(tuple, "tuple")),
+    "dict": BuiltinType(dict, guards.read_bounded(dict, "dict")),
+    "set": BuiltinType(set, guards.read_bounded(set, "set")),
+    "sorted": guards.read_bounded(sorted, "list"),
+    "any": guards.read_bounded(any), "all": guards.read_bounded(all),
+    "sum": _either(guards.read_bounded(py.sum), T.sum, "sum"),
+    "round": round, "repr": repr_, "format": guards.format_, "enumerate": enumerate,
+    "zip": zip, "reversed": reversed, "map": map, "filter": filter,
+    "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "hash": hash,
     "callable": callable, "isinstance": isinstance_, "type": type_, "hasattr": hasattr_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _min_max(py.min, T.min, "min"),
     "max": _min_max(py.max, T.max, "max"),
-    "sum": _either(py.sum, T.sum, "sum"),
     "pow": _either(guards.power, T.pow, "pow"),
 }
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import math
 import operator
 import re
+from collections.abc import Callable
 
 from ..core import limits
 from ..core.tensor import Tensor
 from ..errors import MemoryError_, OverflowError_
+from .runtime import running
 
 MAX_INT_BITS = 1 << 20  # about 315 000 decimal digits; each operation on such ints stays under ~0.2 s
 MAX_ITEMS = 100_000_000  # even with no tensor limit: a 100 MB string, an 800 MB list
@@ -38,6 +40,43 @@ def check_items(count: int, kind: str) -> None:
         raise MemoryError_(
             f"a {kind} of {count} items exceeds this interpreter's limit of {limit} elements (max_tensor_elements)"
         )
+
+
+_CONTAINERS = (list, tuple, str, dict, set, frozenset)
+_CHECK_EVERY = 1 << 16  # items read between checks of the size and the clock
+
+
+def read_bounded(build: Callable, kind: str | None = None) -> Callable:
+    """`build` (list, tuple, sorted, sum, …) reading its iterable under the interpreter's limits.
+
+    `list(range(10**9))` or `sum(zip(...))` run in C, where no loop turn checks the clock: an
+    iterable that is not a container already built is read through a counter that stops at the
+    timeout (and lets Ctrl-C in) and, when `build` keeps the items (a `kind` of sequence), refuses
+    more items than a sequence may have."""
+
+    def run(iterable=(), *args, **kwargs):
+        if not isinstance(iterable, _CONTAINERS):
+            hint = operator.length_hint(iterable)
+            if kind is not None:
+                check_items(hint, kind)
+            if not 0 < hint < _CHECK_EVERY:
+                iterable = _counted(iterable, kind)
+        return build(iterable, *args, **kwargs)
+
+    run.__name__ = build.__name__
+    return run
+
+
+def _counted(iterable, kind: str | None):
+    count = 0
+    for item in iterable:
+        count += 1
+        if not count % _CHECK_EVERY:
+            if kind is not None:
+                check_items(count, kind)
+            if running.limits is not None:
+                running.limits.check_time()
+        yield item
 
 
 def _is_int(value) -> bool:

@@ -18,10 +18,13 @@ from .builtins import global_names
 from .compiler import Compiler, running_site
 from .diagnostics import format_error, format_warning
 from .parser import parse, parse_expression, split_top_level
-from .runtime import Env, Limits, OutputClosed
+from .runtime import Env, Limits, OutputClosed, running
 from .values import to_repr, to_str
 
 DEFAULT_MAX_RECURSION = 1000
+# Deeper gradlang recursion can overflow the C stack (8 MB) before Python's own limit stops it
+# when each level goes through C code (`sorted(key=lambda ...)` crashed the process at 3000).
+MAX_RECURSION_LIMIT = 2000
 # Python frames one gradlang call level uses, at most: sizes Python's own recursion limit.
 FRAMES_PER_CALL = 12
 
@@ -51,6 +54,9 @@ class Interpreter:
         self.color = color
         self.debug = debug
         self.max_tensor_elements = max_tensor_elements
+        if not 1 <= max_recursion <= MAX_RECURSION_LIMIT:
+            raise ValueError(f"max_recursion must be between 1 and {MAX_RECURSION_LIMIT}, not {max_recursion}: "
+                             "deeper recursion could overflow the C stack")
         self.limits = Limits(max_steps, timeout, max_recursion)
         self.globals: dict = {}
         self.builtins = global_names()
@@ -125,9 +131,11 @@ class Interpreter:
         _thread.interpreter = self
         saved_handler = notices.set_handler(self.report_warning, self.warned_once)
         self.limits.start()
+        saved_limits, running.limits = running.limits, self.limits
         try:
             yield
         finally:
+            running.limits = saved_limits
             self.grad_enabled = grad_mode.is_grad_enabled()
             grad_mode.set_grad_enabled(saved_grad)
             limits.current.max_tensor_elements = saved_limit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from _thread import _local as thread_local
 
 from ..errors import RecursionError_, TimeoutError_, TypeError_
 
@@ -53,8 +54,19 @@ class Limits:
         self.steps += 1
         if self.max_steps is not None and self.steps > self.max_steps:
             raise TimeoutError_(f"the program ran more than {self.max_steps} steps (max_steps)")
-        if self.deadline is not None and not self.steps & 255 and time.monotonic() > self.deadline:
+        if self.deadline is not None and not self.steps & 255:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
             raise TimeoutError_(f"the program ran longer than {self.timeout} seconds (timeout)")
+
+
+class _Running(thread_local):
+    limits: Limits | None = None  # the running interpreter's, on this thread
+
+
+running = _Running()
 
 
 REQUIRED = object()  # the default of a keyword-only parameter that has none

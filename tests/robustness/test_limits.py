@@ -83,6 +83,21 @@ def test_max_recursion_is_settable():
     assert error_of(interp, "depth(50)").type_name == "RecursionError"
 
 
+@pytest.mark.parametrize("depth", [0, 2001, 30_000])
+def test_max_recursion_refuses_depths_the_c_stack_may_not_hold(depth):
+    with pytest.raises(ValueError, match="max_recursion must be between 1 and 2000"):
+        quiet(max_recursion=depth)
+
+
+def test_the_deepest_recursion_allowed_stops_with_an_error_not_a_crash():
+    # Each level goes through C code here (sorted calling the key): 3000 levels crashed the process.
+    interp = quiet(max_recursion=2000)
+    program = "def h(n):\n    return sorted([1], key=lambda v: h(n - 1)) if n else 0\nh(1990)"
+    assert error_of(interp, program).type_name == "RecursionError"
+    interp.run("def f(n):\n    return 0 if n == 0 else 1 + f(n - 1)\nok = f(1990)")
+    assert interp["ok"] == 1990
+
+
 def test_recursion_can_be_caught_by_the_program():
     interp = quiet()
     interp.run("def f(n):\n    return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError as e:\n    msg = str(e)")
@@ -180,3 +195,42 @@ def test_int_limit_does_not_touch_floats_or_tensors():
     interp.run("x = 10.0 ** 300\nt = tensor(10.0) ** 1000")
     assert interp["x"] == 1e300 and interp["t"].item() == float("inf")
     assert error_of(interp, "x = 10.0 ** 1000").type_name == "OverflowError"  # Python's own
+
+
+@pytest.mark.parametrize(
+    "program, kind",
+    [("list(range(10**9))", "list"), ("tuple(range(10**9))", "tuple"), ("sorted(range(10**9))", "list"),
+     ("set(range(10**9))", "set")],
+)
+def test_builtins_refuse_to_read_more_items_than_a_sequence_may_have(program, kind):
+    interp = quiet()
+    error = error_of(interp, f"x = {program}")
+    assert error.type_name == "MemoryError"
+    assert f"a {kind} of" in str(error)
+    still_usable(interp)
+
+
+@pytest.mark.parametrize(
+    "program",
+    ["list(zip(range(10**9)))", "sum(range(10**9))", "list(range(10**8))", "any(v < 0 for v in range(10**9))",
+     "dict(zip(range(10**9), range(10**9)))"],
+)
+def test_builtins_reading_in_c_stop_at_the_timeout(program):
+    interp = quiet(timeout=0.3)
+    started = time.monotonic()
+    assert error_of(interp, f"x = {program}").type_name == "TimeoutError"
+    assert time.monotonic() - started < 3
+    still_usable(interp)
+
+
+def test_bounded_builtins_are_still_the_types():
+    interp = quiet()
+    interp.run(
+        "checks = [isinstance([1], list), isinstance((1,), tuple), type([]) == list, type({}) == dict,\n"
+        "          isinstance(set([1]), set), type('a') == str, type([]) in (list, tuple), isinstance('a', (int, str))]\n"
+        "names = [repr(list), repr(str), list.__name__, repr(type(list))]\n"
+        "made = [list(range(3)), tuple('ab'), dict(a=1), sorted({2: 0, 1: 0}), sum(range(4), 10), str(tensor([1.]))]"
+    )
+    assert interp["checks"] == [True] * 8
+    assert interp["names"] == ["<class 'list'>", "<class 'str'>", "list", "<class 'type'>"]
+    assert interp["made"] == [[0, 1, 2], ("a", "b"), {"a": 1}, [1, 2], 16, "tensor([1.])"]
