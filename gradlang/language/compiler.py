@@ -485,9 +485,17 @@ class Compiler:
                     return True
             return False
 
+        def kind_of(kind, env, handler):
+            try:
+                return kind(env)
+            except GradlangError as failed:  # `except Foo:` with Foo undefined: point at Foo
+                if failed.line is None:
+                    locate(failed, handler.type, origin)
+                raise
+
         def handle(env, error):
             for kind, store, handler_body, handler in handlers:
-                if kind is None or matches(kind(env), error, handler):
+                if kind is None or matches(kind_of(kind, env, handler), error, handler):
                     if store is not None:
                         store(env, error)
                     context.handling.append(error)

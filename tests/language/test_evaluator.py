@@ -166,6 +166,13 @@ def test_try_except_catches_by_type_name_and_str_is_the_message():
     )
 
 
+@pytest.mark.parametrize("clause, column", [("except Foo as e:", 8), ("except (ValueError, Foo):", 8)])
+def test_an_undefined_name_in_an_except_clause_is_located_there(clause, column):
+    error = error_of(f"x = 1\ntry:\n    1 / 0\n{clause}\n    pass")
+    assert (error.type_name, error.message, error.line, error.column) == (
+        "NameError", "name 'Foo' is not defined", 4, column)
+
+
 def test_uncaught_error_propagates_after_finally():
     out = io.StringIO()
     interp = Interpreter(stdout=out)
