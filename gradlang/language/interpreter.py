@@ -13,12 +13,13 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..core import creation, grad_mode, limits, notices
-from ..errors import GradlangError, RecursionError_, SyntaxError_, from_python
+from ..errors import GradlangError, RecursionError_, SyntaxError_, TypeError_, from_python
 from .builtins import global_names
 from .compiler import Compiler, running_site
 from .diagnostics import format_error, format_warning
 from .parser import parse, parse_expression, split_top_level
 from .runtime import Env, Limits, OutputClosed, running
+from .sandbox import type_name
 from .values import to_repr, to_str
 
 DEFAULT_MAX_RECURSION = 1000
@@ -85,7 +86,17 @@ class Interpreter:
     def _make_print(self):
         write = self.write
 
-        def print(*values, sep=" ", end="\n", flush=False) -> None:  # noqa: A001 - the language's print
+        def print(*values, **options) -> None:  # noqa: A001 - the language's print
+            # Python's keywords and messages; `file` may only be None (there are no files to write)
+            for name in options:
+                if name not in ("sep", "end", "flush", "file"):
+                    raise TypeError_(f"'{name}' is an invalid keyword argument for print()")
+            if options.get("file") is not None:
+                raise TypeError_("print(): a gradlang program has no files: file= may only be None")
+            sep, end = options.get("sep"), options.get("end")
+            for name, value in (("sep", sep), ("end", end)):
+                if value is not None and type(value) is not str:
+                    raise TypeError_(f"{name} must be None or a string, not {type_name(value)}")
             sep = " " if sep is None else sep
             write(sep.join(to_str(v) for v in values) + ("\n" if end is None else end))
 
@@ -210,6 +221,8 @@ class Interpreter:
     def __setitem__(self, name: str, value) -> None:
         if isinstance(value, np.ndarray):
             value = creation.tensor(value)
+        elif isinstance(value, np.generic):  # a numpy number is a program's number: a Python one
+            value = value.item()
         self.globals[name] = value
 
     def __contains__(self, name: str) -> bool:

@@ -332,3 +332,10 @@ def test_an_error_in_code_from_an_earlier_chunk_shows_that_code():
 def test_an_error_inside_a_lambda_points_into_the_lambda():
     error = error_of("key = lambda v: v.foo\nsorted([1, 2], key=key)")
     assert (error.type_name, error.line, error.column) == ("AttributeError", 1, 17)
+
+
+def test_print_keywords_are_pythons():
+    assert run("print(1, 2, sep='-', end='!\\n', flush=True)\nprint(1, file=None)\nprint(3, end=None)") == "1-2!\n1\n3\n"
+    assert error_of("print(1, foo=2)").message == "'foo' is an invalid keyword argument for print()"
+    assert error_of("print(1, 2, sep=3)").message == "sep must be None or a string, not int"
+    assert error_of("print(1, end=[])").message == "end must be None or a string, not list"

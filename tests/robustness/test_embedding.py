@@ -44,6 +44,15 @@ def test_numpy_arrays_become_tensors_and_numbers_stay_numbers():
     assert repr(interp.eval("w")) == "tensor([1., 2., 3.], dtype=torch.float64)"
 
 
+def test_numpy_numbers_become_python_numbers():
+    interp = quiet()
+    interp["d"], interp["i"], interp["b"], interp["f"] = np.float64(2.5), np.int64(3), np.bool_(True), np.float32(0.5)
+    interp.run("r = [d, i, b, f]\nkinds = [isinstance(d, float), isinstance(i, int), type(b) == bool]\ns = str(r)")
+    assert [type(v) for v in interp["r"]] == [float, int, bool, float]
+    assert interp["kinds"] == [True, True, True]
+    assert interp["s"] == "[2.5, 3, True, 0.5]"
+
+
 def test_tensors_come_out_with_numpy_item_and_tolist():
     interp = quiet()
     interp.run("x = param([1.0, 2.0])\ny = (x ** 2).sum()\ny.backward()")
