@@ -798,7 +798,7 @@ class Compiler:
         if isinstance(part, str):
             return lambda env: part
         value = self.expression(part.value, scope)
-        conversion = {"r": to_repr, "s": to_str, "a": lambda v: ascii(to_str(v))}.get(part.conversion)
+        conversion = {"r": to_repr, "s": to_str, "a": _ascii}.get(part.conversion)
         spec = self.expr_FString(S.FString(part.format_spec), scope) if part.format_spec else None
 
         def field(env):
@@ -1109,3 +1109,8 @@ def _describe(node) -> str:
              S.Lambda: "lambda", S.FString: "f-string expression"}
     return names.get(type(node), "expression")
 
+
+
+def _ascii(value) -> str:
+    """`ascii(x)`, the `!a` conversion: x's repr with its non-ASCII characters escaped."""
+    return to_repr(value).encode("ascii", "backslashreplace").decode("ascii")

@@ -99,10 +99,10 @@ class Function:
         count = len(names)
         if len(args) > count and self.star is None:
             given = len(args)
-            raise TypeError_(
-                f"{self.name}() takes {count} positional argument{'s' if count != 1 else ''} but {given} "
-                f"{'were' if given != 1 else 'was'} given"
-            )
+            fewest = count - len(self.defaults)
+            takes = f"from {fewest} to {count} positional arguments" if fewest < count else (
+                f"{count} positional argument{'s' if count != 1 else ''}")
+            raise TypeError_(f"{self.name}() takes {takes} but {given} {'were' if given != 1 else 'was'} given")
         bound = dict(zip(names, args))
         if self.star is not None:
             bound[self.star] = tuple(args[count:])

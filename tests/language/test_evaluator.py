@@ -339,3 +339,13 @@ def test_print_keywords_are_pythons():
     assert error_of("print(1, foo=2)").message == "'foo' is an invalid keyword argument for print()"
     assert error_of("print(1, 2, sep=3)").message == "sep must be None or a string, not int"
     assert error_of("print(1, end=[])").message == "end must be None or a string, not list"
+
+
+def test_ascii_conversion_and_argument_count_messages_are_pythons():
+    assert run("t = 'é€😀'\nx = 2.5\nprint(f'{x!a} {[t]!a} {t!a}')") == "2.5 ['\\xe9\\u20ac\\U0001f600'] " \
+        "'\\xe9\\u20ac\\U0001f600'\n"
+    define = "def ff(a, b=2):\n    pass\ndef k(a):\n    pass\n"
+    assert error_of(define + "ff(1, 2, 3)").message == "ff() takes from 1 to 2 positional arguments but 3 were given"
+    assert error_of(define + "k(1, 2)").message == "k() takes 1 positional argument but 2 were given"
+    assert error_of("(lambda x=1: x)(1, 2)").message == \
+        "<lambda>() takes from 0 to 1 positional arguments but 2 were given"
