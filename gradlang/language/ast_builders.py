@@ -729,6 +729,21 @@ def _build_list_comprehension(c):
     return ast.ListComp(c[1], c[2:-1], *_span(c[0], c[-1]))
 
 
+@_builds("set")
+def _build_set(c):
+    return ast.SetDisplay(c[1], *_span(c[0], c[2]))
+
+
+@_builds("set_comprehension")
+def _build_set_comprehension(c):
+    return ast.SetComp(c[1], c[2:-1], *_span(c[0], c[-1]))
+
+
+@_builds("dict_comprehension")
+def _build_dict_comprehension(c):
+    return ast.DictComp(c[1], c[3], c[4:-1], *_span(c[0], c[-1]))
+
+
 @_builds("dict")
 def _build_dict(c):
     items = c[1] or []

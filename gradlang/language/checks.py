@@ -29,7 +29,8 @@ _DESCRIPTIONS = {
     ast.Compare: "comparison", ast.Lambda: "lambda", ast.IfExp: "conditional expression",
     ast.FString: "f-string expression", ast.ListComp: "list comprehension", ast.GeneratorExp: "generator expression",
     ast.DictDisplay: "dict literal", ast.TupleDisplay: "tuple", ast.ListDisplay: "list", ast.Starred: "starred",
-    ast.Slice: "slice",
+    ast.Slice: "slice", ast.SetDisplay: "set display", ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension",
 }
 
 

@@ -839,6 +839,10 @@ class Compiler:
         pairs = [(self.expression(k, scope), self.expression(v, scope)) for k, v in zip(node.keys, node.values)]
         return lambda env: {k(env): v(env) for k, v in pairs}
 
+    def expr_SetDisplay(self, node, scope):
+        build = self._elements(node.elts, scope)
+        return self.located(lambda env: set(build(env)), node)
+
     def _comprehension(self, node, scope):
         inner = comprehension_scope(scope, node.generators)
         clauses = []
@@ -872,6 +876,18 @@ class Compiler:
     def expr_ListComp(self, node, scope):
         generate = self._comprehension(node, scope)
         return self.located(lambda env: list(generate(env)), node)
+
+    def expr_SetComp(self, node, scope):
+        generate = self._comprehension(node, scope)
+        return self.located(lambda env: set(generate(env)), node)
+
+    def expr_DictComp(self, node, scope):
+        # The pairs as a comprehension of (key, value) tuples, evaluated key first as in Python.
+        pair = S.TupleDisplay([node.key, node.value], node.key.line, node.key.column,
+                              node.value.end_line, node.value.end_column)
+        generate = self._comprehension(S.GeneratorExp(pair, node.generators, node.line, node.column,
+                                                      node.end_line, node.end_column), scope)
+        return self.located(lambda env: dict(generate(env)), node)
 
     def expr_GeneratorExp(self, node, scope):
         return self._comprehension(node, scope)

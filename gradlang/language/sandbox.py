@@ -41,6 +41,8 @@ ALLOWED: dict[type, frozenset[str]] = {
     list: frozenset({"append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
                      "clear"}),
     dict: frozenset({"keys", "values", "items", "get", "pop", "update", "setdefault", "copy", "clear"}),
+    set: frozenset({"add", "discard", "remove", "pop", "clear", "copy", "update", "union", "intersection",
+                    "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint"}),
     tuple: frozenset(_SEQUENCE),
     Size: frozenset(_SEQUENCE | {"numel"}),
     int: frozenset(_NUMBER),

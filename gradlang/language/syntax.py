@@ -389,6 +389,13 @@ class DictDisplay(Expr):
 
 
 @node
+class SetDisplay(Expr):
+    """`{e1, e2, *rest}`."""
+
+    elts: list[Expr]
+
+
+@node
 class Comprehension(Node):
     """One `for target in iter if cond1 if cond2` clause."""
 
@@ -402,6 +409,23 @@ class ListComp(Expr):
     """`[elt for ... in ... if ...]` (several clauses: nested loops, outermost first)."""
 
     elt: Expr
+    generators: list[Comprehension]
+
+
+@node
+class SetComp(Expr):
+    """`{elt for ... in ... if ...}`."""
+
+    elt: Expr
+    generators: list[Comprehension]
+
+
+@node
+class DictComp(Expr):
+    """`{key: value for ... in ... if ...}`."""
+
+    key: Expr
+    value: Expr
     generators: list[Comprehension]
 
 

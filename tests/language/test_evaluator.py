@@ -349,3 +349,18 @@ def test_ascii_conversion_and_argument_count_messages_are_pythons():
     assert error_of(define + "k(1, 2)").message == "k() takes 1 positional argument but 2 were given"
     assert error_of("(lambda x=1: x)(1, 2)").message == \
         "<lambda>() takes from 0 to 1 positional arguments but 2 were given"
+
+
+def test_set_literals_and_set_and_dict_comprehensions():
+    source = (
+        "s = {1, 2, 2, 3}\ns.add(4)\n"
+        "print(s, {x % 3 for x in range(10)}, {x: x * x for x in range(4) if x}, {*[1, 2], 3}, {1,})\n"
+        "for i in range(2):\n    print({i: i + 1 for _ in range(1)}, {i * 2}, sorted(s - {1}), 2 in s)\n"
+        "def table(n):\n    return {i: [j for j in range(i)] for i in range(n)}\nprint(table(3), {})"
+    )
+    assert run(source) == (
+        "{1, 2, 3, 4} {0, 1, 2} {1: 1, 2: 4, 3: 9} {1, 2, 3} {1}\n"
+        "{0: 1} {0} [2, 3, 4] True\n{1: 2} {2} [2, 3, 4] True\n"
+        "{0: [], 1: [0], 2: [0, 1]} {}\n"
+    )
+    assert error_of("{[1]: 2 for _ in range(1)}").message == "unhashable type: 'list'"
