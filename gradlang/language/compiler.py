@@ -869,6 +869,7 @@ class Compiler:
                         else:
                             yield from walk(level + 1, clauses[level + 1][0](local))
 
+            walk.__qualname__ = "<genexpr>"  # what a program sees printing a generator, as Python's
             return walk(0, first_items)
 
         return generate

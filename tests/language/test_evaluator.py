@@ -364,3 +364,7 @@ def test_set_literals_and_set_and_dict_comprehensions():
         "{0: [], 1: [0], 2: [0, 1]} {}\n"
     )
     assert error_of("{[1]: 2 for _ in range(1)}").message == "unhashable type: 'list'"
+
+
+def test_a_generator_prints_as_pythons():
+    assert run("print((x for x in range(3)))").startswith("<generator object <genexpr> at 0x")
