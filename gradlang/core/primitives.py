@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..errors import RuntimeError_
 from . import grad_mode, ops, rounding, summation
 from .graph import _ALWAYS, _CROSSED, _FIRST
 from .ops.dims import reduced_count
@@ -259,6 +260,27 @@ remainder = define(
     jvp=_sum_of_terms(lambda p, ta: ta, lambda p, tb: ops.neg(ops.mul(tb, ops.floor_divide(p[0], p[1])))),
     node_name="RemainderBackward1", save_inputs=(0, 1), saved_for={0: (1,), 1: (1,)},
 )
+
+
+# Rounded divisions of floats that require grad. PyTorch gives floor division no derivative (a
+# node that refuses backward) and div's rounding modes a zero one.
+def _no_derivative(op: str) -> Callable:
+    def refuse(*args, **kwargs):
+        raise RuntimeError_(f"derivative for aten::{op} is not implemented")
+
+    return refuse
+
+
+def _zero_grads(node, g):
+    return _binary_grads(node, lambda: ops.zeros_like(g), lambda: ops.zeros_like(g))
+
+
+_ZERO_TANGENT = _sum_of_terms(lambda p, ta: ops.zeros_like(ta), lambda p, tb: ops.zeros_like(tb))
+
+floor_divide = define("floor_divide", np.floor_divide, _no_derivative("floor_divide"), _no_derivative("floor_divide"),
+                      "NotImplemented")
+div_floor = define("div_floor", np.floor_divide, _zero_grads, _ZERO_TANGENT, "DivBackward2")
+div_trunc = define("div_trunc", lambda a, b: np.trunc(a / b), _zero_grads, _ZERO_TANGENT, "DivBackward2")
 
 
 def _div_vjp(node, g):

@@ -1031,3 +1031,20 @@ def test_dtypes_and_operands_pytorch_refuses(torch, code):
         return eval(code, {"lib": lib, **operands})
 
     same_outcome(torch, run)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["x // 1.0", "lib.div(x, 2, rounding_mode='floor')", "lib.div(x, 2, rounding_mode='trunc')",
+     "lib.floor_divide(x, 2)", "3 // x", "lib.div(x, x * 2, rounding_mode='trunc')"],
+)
+def test_rounded_divisions_of_tensors_that_require_grad(torch, code):
+    # Floor division has no derivative in PyTorch (a node that refuses backward); div's rounding
+    # modes have a zero one (DivBackward2).
+    def run(lib):
+        x = lib.tensor([1.5, -2.5], requires_grad=True)
+        y = eval(code, {"lib": lib, "x": x})
+        y.sum().backward()
+        return y, x.grad
+
+    same_outcome(torch, run)

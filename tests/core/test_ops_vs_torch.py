@@ -766,6 +766,8 @@ CASES = {
     "mul": binary(lambda m, a, b: a * b),
     "div": binary(lambda m, a, b: a / b, right=NONZERO),
     "remainder": binary(lambda m, a, b: a % b, right=NONZERO),
+    "div_floor": binary(lambda m, a, b: m.div(a, b, rounding_mode="floor"), right=NONZERO),
+    "div_trunc": binary(lambda m, a, b: m.div(a, b, rounding_mode="trunc"), right=NONZERO),
     "maximum": binary(lambda m, a, b: m.maximum(a, b)),
     "minimum": binary(lambda m, a, b: m.minimum(a, b)),
     "max_of_two": binary(lambda m, a, b: m.max(a, b)),

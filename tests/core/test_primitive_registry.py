@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -20,7 +21,9 @@ def test_primitive_has_forward_vjp_and_jvp(name):
     # vjp(node, g, **params) and jvp(primals, tangents, **params)
     assert len(inspect.signature(prim.vjp).parameters) >= 2
     assert len(inspect.signature(prim.jvp).parameters) >= 2
-    assert prim.node_name and (prim.node_name.endswith(("Backward0", "Backward1")) or prim.node_name == "CopySlices")
+    # PyTorch's node names: an op's overload's (DivBackward2), or CopySlices, or NotImplemented
+    # for an op without a derivative (floor division)
+    assert re.fullmatch(r"\w+Backward\d|CopySlices|NotImplemented", prim.node_name)
 
 
 def test_saved_inputs_name_real_inputs():
@@ -44,7 +47,9 @@ def test_recorded_node_names_its_primitive():
 def test_every_primitive_is_exercised_by_the_differential_tests():
     from tests.core.test_ops_vs_torch import primitives_exercised
 
-    assert set(PRIMITIVES) <= primitives_exercised()
+    # floor_divide refuses backward (PyTorch has no derivative for it): test_edge_cases_vs_torch has it
+    differentiable = {name for name, prim in PRIMITIVES.items() if prim.node_name != "NotImplemented"}
+    assert differentiable <= primitives_exercised()
 
 
 def test_every_op_module_reads_the_registry():

@@ -10,6 +10,7 @@ import numpy as np
 from ...errors import NotImplementedError_, RuntimeError_, TypeError_
 from .. import dtypes
 from ..dtypes import result_type
+from ..grad_mode import _state as _grad_state
 from ..graph import apply
 from ..tensor import Tensor
 from .promotion import (
@@ -92,7 +93,10 @@ def mul(a, b) -> Tensor:
 
 def div(a, b, rounding_mode=None) -> Tensor:
     if rounding_mode is not None:
-        if rounding_mode == "floor":
+        floor = rounding_mode == "floor"
+        if _recorded(a, b):
+            return _binary(P.div_floor if floor else P.div_trunc, a, b)
+        if floor:
             return floor_divide(a, b)
         _refuse_bool_division(a, b, "div_trunc_cpu")
         return _nograd_binary(_integer_division(_trunc), a, b)
@@ -205,7 +209,14 @@ def _trunc(a, b):
     return quotient + ((quotient < 0) & (quotient * b != a))  # rounded towards zero, in integers
 
 
+def _recorded(a, b) -> bool:
+    """Whether an op on a and b is recorded for backward (only a float tensor can require grad)."""
+    return _grad_state.enabled and any(type(t) is Tensor and t._requires_grad for t in (a, b))
+
+
 def floor_divide(a, b) -> Tensor:
+    if _recorded(a, b):
+        return _binary(P.floor_divide, a, b)
     _refuse_bool_division(a, b, "div_floor_cpu")
     return _nograd_binary(_floor_divide, a, b)
 
