@@ -323,7 +323,7 @@ def _reciprocal_value(x):
 
 def _reciprocal_vjp(node, g):
     (out,) = node.saved_tensors()
-    return (ops.neg(ops.mul(g, ops.mul(out, out))),)
+    return (ops.mul(ops.neg(g), ops.mul(out, out)),)  # PyTorch's order: its create_graph node is a Mul
 
 
 def _reciprocal_jvp(p, t):
@@ -598,7 +598,21 @@ tanh_backward = define(
 )
 _unary("tanh", rounding.tanh, lambda g, x, out: ops.tanh_backward(g, out), "TanhBackward0",
        saves="output", chain_values=lambda g, x, out: _tanh_backward_value(g, out))
-_unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.mul(ops.mul(g, ops.rsub(out, 1)), out),
+def _sigmoid_backward_vjp(node, gg):
+    g, y = node.saved_tensors()
+    grad_g = ops.sigmoid_backward(gg, y) if node.needs_grad(0) else None
+    grad_y = ops.mul(ops.mul(gg, g), ops.add(ops.mul(y, -2), 1)) if node.needs_grad(1) else None
+    return grad_g, grad_y
+
+
+# sigmoid's gradient: a primitive of its own, for PyTorch's SigmoidBackwardBackward0.
+sigmoid_backward = define(
+    "sigmoid_backward", _sigmoid_backward_value, _sigmoid_backward_vjp,
+    jvp=lambda p, t: ops.add(ops.sigmoid_backward(t[0], p[1]),
+                             ops.mul(ops.mul(p[0], t[1]), ops.add(ops.mul(p[1], -2), 1))),
+    node_name="SigmoidBackwardBackward0", save_inputs=(0, 1), saved_for={0: (1,)},
+)
+_unary("sigmoid", _sigmoid_forward, lambda g, x, out: ops.sigmoid_backward(g, out),
        "SigmoidBackward0", saves="output", chain_values=lambda g, x, out: _sigmoid_backward_value(g, out))
 _unary("sqrt", np.sqrt, lambda g, x, out: ops.div(g, ops.mul(out, 2)), "SqrtBackward0", saves="output",
        chain_values=lambda g, x, out: g / (out * _TWO[out.dtype]))

@@ -986,3 +986,19 @@ def test_cases_a_differential_hunt_found(torch, code):
         return eval(code_object, scope)
 
     same_outcome(torch, run)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["x.sigmoid()", "lib.tanh(x)", "1 / x", "x.reciprocal()", "3 / x", "lib.relu(x)", "lib.sigmoid(x * 2) * x"],
+)
+def test_derivatives_taken_with_create_graph_carry_pytorchs_nodes(torch, code):
+    # The printed first, second and third derivatives: values and grad_fn names.
+    def run(lib):
+        x = lib.tensor([0.7, -1.2, 2.0], requires_grad=True)
+        first = lib.autograd.grad(eval(code, {"lib": lib, "x": x}).sum(), x, create_graph=True)[0]
+        second = lib.autograd.grad(first.sum(), x, create_graph=True)[0]
+        third = lib.autograd.grad(second.sum(), x)[0]
+        return first, second, third
+
+    same_outcome(torch, run)

@@ -117,6 +117,11 @@ def tanh_backward(g: Tensor, y: Tensor) -> Tensor:
     return apply(P.PRIMITIVES["tanh_backward"], (g, y))
 
 
+def sigmoid_backward(g: Tensor, y: Tensor) -> Tensor:
+    """sigmoid's gradient `g * (1 - y) * y` from its output `y` (differentiable, for create_graph)."""
+    return apply(P.PRIMITIVES["sigmoid_backward"], (g, y))
+
+
 def gelu_backward(g: Tensor, x: Tensor, approximate: str = "none") -> Tensor:
     """gelu's gradient `g * gelu'(x)` (differentiable, for create_graph)."""
     return apply(P.PRIMITIVES["gelu_backward"], (g, x), {"approximate": approximate})
