@@ -274,8 +274,9 @@ def _owning_memory(value: np.ndarray) -> np.ndarray:
 
 
 def _accumulate_value_into_leaf(leaf: Tensor, grad, in_place: bool = True) -> None:
-    """Add a gradient value into `leaf.grad` (in place when nothing records it), as PyTorch does;
-    a retained non-leaf gradient is replaced by the sum instead (in_place=False)."""
+    """Add a gradient value into `leaf.grad` in place, as PyTorch does outside create_graph (a
+    .grad made with create_graph keeps its history); a retained non-leaf gradient is replaced by
+    the sum instead (in_place=False)."""
     if not leaf._requires_grad:  # turned off since the graph was built: PyTorch leaves .grad alone
         return
     dtype = leaf.array.dtype
@@ -284,7 +285,7 @@ def _accumulate_value_into_leaf(leaf: Tensor, grad, in_place: bool = True) -> No
     current = leaf._grad
     if current is None:
         leaf._grad = _wrap(np.array(grad, copy=True))
-    elif current._requires_grad or not in_place:
+    elif not in_place:
         leaf._grad = current + _wrap(_asarray(grad))
     else:
         array = current.array

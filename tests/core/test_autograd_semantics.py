@@ -1002,3 +1002,19 @@ def test_derivatives_taken_with_create_graph_carry_pytorchs_nodes(torch, code):
         return first, second, third
 
     same_outcome(torch, run)
+
+
+def test_a_gradient_with_history_accumulates_in_place(torch):
+    # Outside create_graph, backward adds into .grad itself, even one made with create_graph.
+    def run(lib):
+        x = lib.tensor(2.0, requires_grad=True)
+        (x**3).backward(create_graph=True)
+        g = x.grad
+        g.backward()
+        after_second = (x.grad, g is x.grad)
+        z = lib.tensor(2.0, requires_grad=True)
+        (z**3).backward(create_graph=True)
+        (z**3).backward(create_graph=True)
+        return after_second, z.grad
+
+    same_outcome(torch, run)
