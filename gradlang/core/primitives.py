@@ -1476,7 +1476,67 @@ def _log_softmax_forward(x, dim):
 
 def _softmax_vjp(node, g, dim):
     (out,) = node.saved_tensors()
-    return (ops.mul(out, ops.sub(g, ops.sum(ops.mul(g, out), (dim,), True))),)
+    return (ops.softmax_backward(g, out, dim),)
+
+
+# softmax's and log_softmax's gradients, each a primitive of its own as in PyTorch (whose
+# create_graph nodes are SoftmaxBackwardDataBackward0 and LogSoftmaxBackwardDataBackward0).
+def _along(dim):
+    return None if dim is None else (dim,)  # a 0-d tensor's softmax has no dim
+
+
+def _softmax_backward_forward(g, y, dim):
+    """y * (g - sum(g * y)) along dim, the sum in PyTorch's order as ops.sum adds."""
+    return y * (g - _sum_forward(g * y, _along(dim), True))
+
+
+def _softmax_backward_vjp(node, c, dim):
+    g, y = node.saved_tensors()
+    grad_g = ops.softmax_backward(c, y, dim) if node.needs_grad(0) else None
+    grad_y = None
+    if node.needs_grad(1):
+        spread = ops.sub(g, ops.sum(ops.mul(g, y), _along(dim), True))
+        grad_y = ops.sub(ops.mul(c, spread), ops.mul(g, ops.sum(ops.mul(c, y), _along(dim), True)))
+    return grad_g, grad_y
+
+
+def _softmax_backward_jvp(p, t, dim):
+    g, y = p
+    spread = ops.sub(g, ops.sum(ops.mul(g, y), _along(dim), True))
+    through_y = ops.sub(ops.mul(t[1], spread), ops.mul(y, ops.sum(ops.mul(g, t[1]), _along(dim), True)))
+    return ops.add(ops.softmax_backward(t[0], y, dim), through_y)
+
+
+softmax_backward = define(
+    "softmax_backward", _softmax_backward_forward, _softmax_backward_vjp, _softmax_backward_jvp,
+    "SoftmaxBackwardDataBackward0", save_inputs=(0, 1),
+)
+
+
+def _log_softmax_backward_forward(g, y, dim):
+    """g - exp(y) * sum(g) along dim."""
+    return g - np.exp(y) * _sum_forward(g, _along(dim), True)
+
+
+def _log_softmax_backward_vjp(node, c, dim):
+    g, y = node.saved_tensors()
+    probs = ops.exp(y)
+    grad_g = ops.sub(c, ops.sum(ops.mul(c, probs), _along(dim), True)) if node.needs_grad(0) else None
+    grad_y = ops.neg(ops.mul(ops.mul(c, probs), ops.sum(g, _along(dim), True))) if node.needs_grad(1) else None
+    return grad_g, grad_y
+
+
+def _log_softmax_backward_jvp(p, t, dim):
+    g, y = p
+    probs = ops.exp(y)
+    through_g = ops.sub(t[0], ops.mul(probs, ops.sum(t[0], _along(dim), True)))
+    return ops.sub(through_g, ops.mul(ops.mul(t[1], probs), ops.sum(g, _along(dim), True)))
+
+
+log_softmax_backward = define(
+    "log_softmax_backward", _log_softmax_backward_forward, _log_softmax_backward_vjp, _log_softmax_backward_jvp,
+    "LogSoftmaxBackwardDataBackward0", save_inputs=(0, 1),
+)
 
 
 def _softmax_jvp(p, t, dim):
@@ -1486,7 +1546,7 @@ def _softmax_jvp(p, t, dim):
 
 def _log_softmax_vjp(node, g, dim):
     (out,) = node.saved_tensors()
-    return (ops.sub(g, ops.mul(ops.exp(out), ops.sum(g, (dim,), True))),)
+    return (ops.log_softmax_backward(g, out, dim),)
 
 
 def _log_softmax_jvp(p, t, dim):

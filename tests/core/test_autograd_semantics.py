@@ -1018,3 +1018,18 @@ def test_a_gradient_with_history_accumulates_in_place(torch):
         return after_second, z.grad
 
     same_outcome(torch, run)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_gradients_taken_with_create_graph_carry_pytorchs_nodes(torch, name):
+    # First and second derivatives (the third is rounding noise around zero in both).
+    def run(lib):
+        x = lib.tensor([-1.0, -0.3, 0.4], requires_grad=True)
+        w = lib.tensor([1.0, 2.0, 3.0])
+        first = lib.autograd.grad((getattr(lib, name)(x, 0) * w).sum(), x, create_graph=True)[0]
+        second = lib.autograd.grad((first * w).sum(), x)[0]
+        z = lib.tensor(0.5, requires_grad=True)  # a 0-d tensor: no dim to reduce
+        of_scalar = lib.autograd.grad(getattr(lib, name)(z, 0), z, create_graph=True)[0]
+        return first, second, of_scalar
+
+    same_outcome(torch, run)

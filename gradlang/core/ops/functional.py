@@ -45,6 +45,16 @@ def _softmax_like(name: str, x, dim, dtype: DType | None, implicit_dim: bool) ->
     return apply(P.PRIMITIVES[name], (x,), {"dim": _wrap_dim(dim, x.ndim) if x.ndim else None})
 
 
+def softmax_backward(g: Tensor, y: Tensor, dim: int) -> Tensor:
+    """softmax's gradient from its output y (differentiable, for create_graph)."""
+    return apply(P.PRIMITIVES["softmax_backward"], (g, y), {"dim": dim})
+
+
+def log_softmax_backward(g: Tensor, y: Tensor, dim: int) -> Tensor:
+    """log_softmax's gradient from its output y (differentiable, for create_graph)."""
+    return apply(P.PRIMITIVES["log_softmax_backward"], (g, y), {"dim": dim})
+
+
 def softmax(x: Tensor, dim=_MISSING, dtype: DType | None = None) -> Tensor:
     return _softmax_like("softmax", x, dim, dtype, implicit_dim=False)
 
