@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import RuntimeError_
 from . import grad_mode, ops, rounding, summation
-from .graph import _ALWAYS, _CROSSED, _FIRST
+from .graph import _ALWAYS, _CROSSED, _FIRST, apply
 from .ops.dims import reduced_count
 
 PRIMITIVES: dict[str, Primitive] = {}
@@ -723,9 +723,30 @@ def _positive(x):
     return ops.constant(x.array > 0)
 
 
-_activation(
+def _piecewise_linear(name, forward, gradient_values, node_name, backward_node_name):
+    """A pointwise primitive linear on each piece (leaky_relu, hardtanh), whose gradient
+    `gradient_values(g, x, **params)` is a primitive too, as in PyTorch: under create_graph the
+    gradient stays attached to x (its own gradient with respect to x is zero)."""
+    backward_name = name + "_backward"
+
+    def carry(g, x, **params):
+        return apply(PRIMITIVES[backward_name], (g, x), params)
+
+    def backward_vjp(node, c, **params):
+        (x,) = node.saved_tensors()
+        return (carry(c, x, **params) if node.needs_grad(0) else None,
+                ops.zeros_like(x) if node.needs_grad(1) else None)
+
+    define(backward_name, gradient_values, backward_vjp,
+           jvp=lambda p, t, **params: carry(t[0], p[1], **params), node_name=backward_node_name,
+           save_inputs=(1,))
+    _activation(name, forward, carry, node_name)
+
+
+_piecewise_linear(
     "leaky_relu", lambda x, slope: np.where(x > 0, x, x * x.dtype.type(slope)),
-    lambda g, x, slope: ops.where(_positive(x), g, ops.mul(g, slope)), "LeakyReluBackward0",
+    lambda g, x, slope: np.where(x > 0, g, g * g.dtype.type(slope)), "LeakyReluBackward0",
+    "LeakyReluBackwardBackward0",
 )
 _activation(  # elu's negative side is x <= 0: a NaN takes the positive side's gradient
     "elu", lambda x, alpha: np.where(x <= 0, rounding.expm1(x) * x.dtype.type(alpha), x),
@@ -1830,9 +1851,10 @@ def _log_sigmoid_slope(x):
 
 _unary("logsigmoid", _log_sigmoid_value, lambda g, x, out: ops.mul(g, _log_sigmoid_slope(x)), "LogSigmoidBackward0",
        chain_values=lambda g, x, out: g * _log_sigmoid_vjp_value(x))
-_activation(
+_piecewise_linear(
     "hardtanh", lambda x, low, high: np.minimum(np.maximum(x, x.dtype.type(low)), x.dtype.type(high)),
-    lambda g, x, low, high: ops.where(ops.constant((x.array > low) & (x.array < high)), g, 0), "HardtanhBackward0",
+    lambda g, x, low, high: np.where((x > low) & (x < high), g, g.dtype.type(0)), "HardtanhBackward0",
+    "HardtanhBackwardBackward0",
 )
 
 

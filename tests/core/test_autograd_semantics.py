@@ -1033,3 +1033,18 @@ def test_softmax_gradients_taken_with_create_graph_carry_pytorchs_nodes(torch, n
         return first, second, of_scalar
 
     same_outcome(torch, run)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["F.leaky_relu(x, 0.1)", "F.hardtanh(x)", "F.relu6(x)", "F.leaky_relu(x * x, 0.2)", "F.hardtanh(x, -0.5, 0.5) * x"],
+)
+def test_piecewise_linear_gradients_stay_in_the_graph(torch, code):
+    # A constant first derivative still hangs off x under create_graph: the second one is zeros.
+    def run(lib):
+        x = lib.tensor([-0.7, 0.2, 0.5, 1.5, 7.0], requires_grad=True)
+        y = eval(code, {"F": lib.nn.functional, "x": x})
+        first = lib.autograd.grad(y.sum(), x, create_graph=True)[0]
+        return y, first, lib.autograd.grad(first.sum(), x, allow_unused=True)[0]
+
+    same_outcome(torch, run)
