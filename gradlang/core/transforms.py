@@ -158,16 +158,17 @@ def _release(tensor: Tensor, own: set[int]) -> Tensor:
 
 
 def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
-    """A function returning d func / d argument(s); func must return a scalar (0-dim) tensor."""
+    """A function returning d func / d argument(s); func must return a scalar (0-dim) tensor.
+    Keyword arguments pass through to func, not differentiated (as torch.func.grad)."""
 
-    def gradient_of(*args):
+    def gradient_of(*args, **kwargs):
         positions = _positions(argnums, len(args))
         args = list(args)
         fresh_leaves: list[Tensor] = []
         with enable_grad():
             for i in positions:
                 args[i] = _differentiable(args[i], fresh_leaves)
-            out = func(*args)
+            out = func(*args, **kwargs)
             if not isinstance(out, Tensor):
                 raise RuntimeError_(
                     f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}"
@@ -193,30 +194,38 @@ def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
 # ---------------------------------------------------------------- hessian
 
 
-def hessian(func: Callable, argnums: int = 0) -> Callable:
-    """The matrix of second derivatives of a scalar function with respect to one argument.
+def hessian(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
+    """The matrix of second derivatives of a scalar function with respect to one argument, or
+    for a tuple of argnums the nested tuple of blocks d2f / (dx_a dx_b), as torch.func.hessian.
 
-    Forward-over-reverse: column j is the jvp of grad(func) along the j-th basis vector."""
-    first = grad(func, argnums)
+    Forward-over-reverse: column j of a block is the jvp of grad(func) along the j-th basis vector."""
 
-    def hessian_of(*args):
-        (i,) = _positions(argnums, len(args))
-        x = _float_input(args[i], "input")
-        shape = tuple(x.shape)
+    def hessian_of(*args, **kwargs):
+        positions = _positions(argnums, len(args))
+        inputs = {k: _float_input(args[k], "input") for k in positions}
 
-        def first_along(xi):
-            return first(*args[:i], xi, *args[i + 1:])
+        def block(a: int, b: int) -> Tensor:
+            first = grad(func, a)
+            xa, xb = inputs[a], inputs[b]
 
-        n = x.numel()
-        columns = []
-        for j in range(n):
-            basis = np.zeros(n, dtype=x.array.dtype)
-            basis[j] = 1
-            _, column = jvp(first_along, (x,), (Tensor._wrap(basis.reshape(shape)),))
-            columns.append(ops.reshape(column, (n,)))
-        if not columns:
-            return Tensor._wrap(np.zeros(shape + shape, dtype=x.array.dtype))
-        return ops.reshape(ops.stack(columns, 1), shape + shape)
+            def first_along(xi):
+                return first(*args[:b], xi, *args[b + 1:], **kwargs)
+
+            n = xb.numel()
+            columns = []
+            for j in range(n):
+                basis = np.zeros(n, dtype=xb.array.dtype)
+                basis[j] = 1
+                _, column = jvp(first_along, (xb,), (Tensor._wrap(basis.reshape(tuple(xb.shape))),))
+                columns.append(ops.reshape(column, (xa.numel(),)))
+            shape = tuple(xa.shape) + tuple(xb.shape)
+            if not columns or not xa.numel():
+                return Tensor._wrap(np.zeros(shape, dtype=xa.array.dtype))
+            return ops.reshape(ops.stack(columns, 1), shape)
+
+        if not isinstance(argnums, tuple):
+            return block(positions[0], positions[0])
+        return tuple(tuple(block(a, b) for b in positions) for a in positions)
 
     hessian_of.__name__ = f"hessian({getattr(func, '__name__', 'f')})"
     return hessian_of

@@ -545,3 +545,22 @@ def test_jvp_leaves_out_the_tangents_constants_do_not_have(torch, name):
     _, ours = T.jvp(lambda a: f(T, a), (T.tensor(x),), (T.tensor(v),))
     _, theirs = torch.func.jvp(lambda a: f(torch, a), (torch.tensor(x),), (torch.tensor(v),))
     assert repr(ours) == repr(theirs)
+
+
+def test_hessian_of_several_arguments_is_torch_funcs_nested_blocks(torch):
+    def f(lib):
+        return lambda x, y: (x**2 * y).sum() + (x**3 * y.sum()).sum()
+
+    args = ([1.0, 2.0], [3.0, 4.0, 0.5])
+    for argnums in ((0, 1), (1, 0), 1):
+        ours = T.hessian(f(T), argnums=argnums)(*[T.tensor(a) for a in args])
+        theirs = torch.func.hessian(f(torch), argnums=argnums)(*[torch.tensor(a) for a in args])
+        assert repr(ours) == repr(theirs)
+
+
+def test_grad_passes_keyword_arguments_through(torch):
+    def h(x, y=2.0):
+        return (x**2 * y).sum()
+
+    assert repr(T.grad(h)(T.tensor([1.0, 2.0]), y=T.tensor(3.0))) == repr(
+        torch.func.grad(h)(torch.tensor([1.0, 2.0]), y=torch.tensor(3.0)))
