@@ -21,6 +21,7 @@ from . import autograd_functional as _autograd_functional  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import forward_ad as _forward_ad  # noqa: E402
 from . import optim as _optim  # noqa: E402
+from . import transforms as _transforms  # noqa: E402
 from .creation import (  # noqa: E402
     Generator,
     arange,
@@ -195,7 +196,7 @@ negative = neg
 absolute = abs
 
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_autograd_functional,
-                      forward_ad=_forward_ad)
+                      forward_ad=_forward_ad, gradcheck=_transforms.autograd_gradcheck)
 optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW)
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(

@@ -362,3 +362,13 @@ def _forward_jacobians(func, args, k) -> list[np.ndarray]:
         columns.append([t.array.astype(np.float64).reshape(-1) for t in tangents])
     sizes = [o.numel() for o in _outputs(func, args)]
     return [np.array([c[j] for c in columns]).reshape(x.numel(), n) for j, n in enumerate(sizes)]
+
+
+def autograd_gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                       raise_exception: bool = True) -> bool:
+    """torch.autograd.gradcheck: True when the gradients agree with central differences (see
+    gradcheck); PyTorch's form wants at least one input that requires grad."""
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in _as_tuple(inputs)):
+        raise ValueError_("gradcheck expects at least one input tensor to require gradient, but none of them have "
+                          "requires_grad=True.")
+    return bool(gradcheck(func, inputs, eps, atol, rtol, raise_exception))

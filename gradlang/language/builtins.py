@@ -242,6 +242,7 @@ AUTOGRAD_FUNCTIONAL = Namespace("torch.autograd.functional", {name: getattr(T.au
 FORWARD_AD = Namespace("torch.autograd.forward_ad", {name: getattr(T.autograd.forward_ad, name)
                                                      for name in T.autograd.forward_ad.__all__})
 AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.backward,
+                                        "gradcheck": T.autograd.gradcheck,
                                         "functional": AUTOGRAD_FUNCTIONAL, "forward_ad": FORWARD_AD})
 FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
 NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "BCELoss": T.nn.BCELoss,

@@ -564,3 +564,11 @@ def test_grad_passes_keyword_arguments_through(torch):
 
     assert repr(T.grad(h)(T.tensor([1.0, 2.0]), y=T.tensor(3.0))) == repr(
         torch.func.grad(h)(torch.tensor([1.0, 2.0]), y=torch.tensor(3.0)))
+
+
+def test_torch_autograd_gradcheck_answers_true_or_refuses_as_torch(torch):
+    for lib in (T, torch):
+        x = lib.tensor([1.0, 0.3], dtype=lib.float64, requires_grad=True)
+        assert lib.autograd.gradcheck(lambda v: v.sin() * v, (x,), eps=1e-6, atol=1e-4) is True
+        with pytest.raises(ValueError, match="gradcheck expects at least one input tensor to require gradient"):
+            lib.autograd.gradcheck(lambda v: v * 2, (lib.tensor([1.0], dtype=lib.float64),))
