@@ -180,7 +180,7 @@ from .ops import (  # noqa: E402
     where,
 )
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
-from .tensor import Size, Tensor  # noqa: E402
+from .tensor import Device, Size, Tensor, device  # noqa: E402
 from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
 
 bool = bool_  # noqa: A001 - torch.bool
@@ -198,6 +198,9 @@ absolute = abs
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_autograd_functional,
                       forward_ad=_forward_ad, gradcheck=_transforms.autograd_gradcheck)
 optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW)
+# A CPU build of PyTorch: no CUDA device is available (tutorials ask before they pick one).
+cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
+inference_mode = no_grad
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(
     functional=_Namespace(
@@ -238,4 +241,5 @@ __all__ = [
     "empty_like", "rand_like", "randn_like",
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
+    "Device", "cuda", "device", "inference_mode",
 ]

@@ -82,25 +82,55 @@ def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
 
 
 class Device:
-    """torch.device: every tensor here is on the CPU."""
+    """torch.device. Every tensor here is on the CPU: a CUDA device can be named (tutorials pick
+    one when `torch.cuda.is_available()`), not used, as in a CPU build of PyTorch."""
 
-    type = "cpu"
-    index = None
+    def __init__(self, type: str = "cpu", index: int | None = None) -> None:  # noqa: A002 - torch's name
+        self.type = type
+        self.index = index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Device)
+        return isinstance(other, Device) and (other.type, other.index) == (self.type, self.index)
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash((self.type, self.index))
 
 
 CPU = Device()
+
+
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
+                 "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
+def device(spec, index: int | None = None) -> Device:
+    """torch.device("cpu"), torch.device("cuda:0"), torch.device("cuda", 1), or a device itself."""
+    if isinstance(spec, Device):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError_(f"device() received an invalid combination of arguments - got ({type(spec).__name__})")
+    kind, _, number = spec.partition(":")
+    if kind not in _DEVICE_TYPES or number and not number.isdigit():
+        raise RuntimeError_(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: {spec}")
+    return Device(kind, int(number) if number else index)
+
+
+def on_cpu(place) -> None:
+    """Refuse a device that is not the CPU, as a CPU build of PyTorch does."""
+    kind = None if place is None else device(place).type
+    if kind == "cuda":
+        from ..errors import AssertionError_
+
+        raise AssertionError_("Torch not compiled with CUDA enabled")
+    if kind not in (None, "cpu"):
+        raise RuntimeError_(f"Could not run 'aten::empty_strided' with arguments from the '{kind}' backend.")
 
 class Tensor(metaclass=_TorchClass):
     """An n-dimensional array that records the operations applied to it for autograd."""
@@ -114,10 +144,23 @@ class Tensor(metaclass=_TorchClass):
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators
 
-    def __init__(self, data=None, requires_grad: bool = False) -> None:
+    def __init__(self, *args, requires_grad: bool = False) -> None:
+        """PyTorch's legacy constructor: `Tensor(data)` of float32 values, `Tensor(2, 3)` of that
+        size (zeros here; PyTorch leaves them uninitialised), `Tensor()` empty."""
         from .creation import tensor as _tensor
+        from .creation import zeros
 
-        made = _tensor(data if data is not None else [], requires_grad=requires_grad)
+        if len(args) == 1 and isinstance(args[0], Size) or args and all(
+                isinstance(n, int) and not isinstance(n, bool) for n in args):
+            made = zeros(*args, requires_grad=requires_grad)
+        elif len(args) > 1:
+            raise TypeError_(f"new(): data must be a sequence (got {len(args)} arguments)")
+        else:
+            data = args[0] if args else []
+            if isinstance(data, (int, float, bool)):
+                raise TypeError_(f"new(): data must be a sequence (got {type(data).__name__})")
+            values = data.array if isinstance(data, Tensor) else data
+            made = _tensor(values, dtype=dtypes.float32, requires_grad=requires_grad)
         for slot in ("array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base"):
             setattr(self, slot, getattr(made, slot))
 
@@ -931,7 +974,12 @@ class Tensor(metaclass=_TorchClass):
 
     def to(self, *args, **kwargs):
         dtype = kwargs.pop("dtype", None) or next((a for a in args if isinstance(a, dtypes.DType)), None)
+        for place in [kwargs.get("device"), *[a for a in args if isinstance(a, (str, Device))]]:
+            on_cpu(place)
         return _ops.to(self, dtype)
+
+    def cuda(self, *args, **kwargs):
+        on_cpu("cuda")
 
     def type_as(self, other):
         return _ops.to(self, other.dtype)

@@ -230,6 +230,8 @@ TENSOR_TYPE = Tensor
 
 NO_GRAD = GradModeFactory("no_grad", T.no_grad)
 ENABLE_GRAD = GradModeFactory("enable_grad", T.enable_grad)
+# torch.inference_mode: no_grad's blocks (PyTorch's inference tensors have no other visible effect here)
+INFERENCE_MODE = GradModeFactory("inference_mode", T.no_grad)
 
 TORCH_FUNCTIONS = {name: getattr(T, name) for name in T.__all__ if name not in {"no_grad", "enable_grad"}}
 TORCH_FUNCTIONS.update(
@@ -250,15 +252,16 @@ NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "
 FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
 LINALG = Namespace("torch.linalg", dict(vars(T.linalg)))
 OPTIM = Namespace("torch.optim", dict(vars(T.optim)))
+CUDA = Namespace("torch.cuda", dict(vars(T.cuda)))
 TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC, "linalg": LINALG,
-                            "optim": OPTIM})
+                            "optim": OPTIM, "cuda": CUDA, "device": T.device, "inference_mode": INFERENCE_MODE})
 
 MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not name.startswith("_")})
 MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for name in ("factorial", "comb", "perm")})
 
 MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.autograd.functional": AUTOGRAD_FUNCTIONAL,
-    "torch.autograd.forward_ad": FORWARD_AD,
+    "torch.autograd.forward_ad": FORWARD_AD, "torch.cuda": CUDA,
     "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
     "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM,
 }

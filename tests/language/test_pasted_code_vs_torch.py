@@ -21,6 +21,28 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "devices, the legacy constructor and seeded random numbers": """
+import torch
+device = "cuda" if torch.cuda.is_available() else "cpu"
+print(f"Using {device} device", torch.cuda.device_count())
+d = torch.device("cpu")
+x = torch.ones(2, device=d)
+print(d, repr(d), torch.device("cuda:1"), repr(torch.device("cuda", 0)), x.to(d), x.device == d)
+try:
+    x.to("cuda")
+except AssertionError as e:
+    print("AssertionError", e)
+with torch.inference_mode():
+    y = torch.ones(2, requires_grad=True) * 2
+print(y.requires_grad)
+w = torch.Tensor([1, 2, 3])
+w.requires_grad_()
+(w * w).sum().backward()
+print(w.grad, torch.Tensor(2, 3).shape, torch.Tensor(), torch.Tensor([[1, 2]]).dtype)
+torch.manual_seed(0)
+a, b = torch.randn((), requires_grad=True), torch.randn(3, dtype=torch.float64)
+print(a, b, torch.rand(2, 2), torch.randint(0, 10, (4,)), torch.randperm(6))
+""",
     "an optimizer loop": """
 import torch
 x = torch.tensor(6.7)
