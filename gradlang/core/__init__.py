@@ -179,6 +179,7 @@ from .ops import (  # noqa: E402
     var,
     where,
 )
+from .ops.spellings import *  # noqa: E402, F403 - PyTorch's other names for ops
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
 from .tensor import Device, Size, Tensor, device  # noqa: E402
 from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
@@ -242,4 +243,5 @@ __all__ = [
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode",
+    *_ops.spellings.__all__,
 ]

@@ -1002,14 +1002,58 @@ class Tensor(metaclass=_TorchClass):
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
-    def all(self):
-        return Tensor._wrap(np.asarray(np.all(self.array)))
+    def all(self, dim=None, keepdim: bool = False):
+        return _ops.all(self, dim, keepdim)
 
-    def any(self):
-        return Tensor._wrap(np.asarray(np.any(self.array)))
+    def any(self, dim=None, keepdim: bool = False):
+        return _ops.any(self, dim, keepdim)
 
     def equal(self, other) -> bool:
-        return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
+        return _ops.equal(self, other)
+
+    def count_nonzero(self, dim=None):
+        return _ops.count_nonzero(self, dim)
+
+    def ravel(self):
+        return _ops.ravel(self)
+
+    def reshape_as(self, other):
+        return _ops.reshape_as(self, other)
+
+    def swapaxes(self, axis0, axis1):
+        return _ops.swapaxes(self, axis0, axis1)
+
+    swapdims = swapaxes
+
+    def movedim(self, source, destination):
+        return _ops.movedim(self, source, destination)
+
+    def broadcast_to(self, size):
+        return _ops.broadcast_to(self, size)
+
+    def masked_select(self, mask):
+        return _ops.masked_select(self, mask)
+
+    def logical_and(self, other):
+        return _ops.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _ops.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _ops.logical_xor(self, other)
+
+    def type(self, dtype=None):
+        """With no argument PyTorch's legacy type name ('torch.FloatTensor'); else the tensor
+        converted to `dtype` (a dtype or such a name)."""
+        if dtype is None:
+            return f"torch.{self.dtype.legacy_name}"
+        if isinstance(dtype, str):
+            named = {f"torch.{d.legacy_name}": d for d in dtypes.ALL}.get(dtype)
+            if named is None:
+                raise ValueError_(f"invalid type: '{dtype}'")
+            dtype = named
+        return _ops.to(self, dtype)
 
     def eq(self, other):
         return _ops.eq(self, other)

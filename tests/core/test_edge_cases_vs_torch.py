@@ -1048,3 +1048,42 @@ def test_rounded_divisions_of_tensors_that_require_grad(torch, code):
         return y, x.grad
 
     same_outcome(torch, run)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "lib.ravel(x), lib.ravel(x).grad_fn.name(), x.ravel().shape",
+        "lib.broadcast_to(v, (2, 3)), v.broadcast_to((2, 3)).grad_fn.name()",
+        "lib.swapaxes(x, 0, 1), x.swapdims(1, 0).grad_fn.name()",
+        "lib.movedim(lib.zeros(2, 3, 4), (0, 1), (2, 0)).shape, lib.movedim(x, 0, 1).grad_fn.name()",
+        "lib.movedim(lib.zeros(2, 3, 4), -1, 0).shape, x.movedim(1, 0).shape",
+        "lib.hstack([v, v]), lib.vstack([v, v]), [n.name() for n, _ in lib.vstack([v, v]).grad_fn.next_functions]",
+        "lib.hstack([x, x]).shape, lib.hstack([s, s]), lib.vstack([s, s]).shape, lib.vstack([x, v]).shape",
+        "lib.masked_select(x * lib.arange(6.).reshape(2, 3), x > 2), x.masked_select(lib.tensor([True, False, True]))",
+        "x.reshape_as(x.t()).shape, x.type(), lib.tensor([1]).type(), lib.tensor([True]).type(), x.double().type()",
+        "x.type(lib.float64).dtype, x.type('torch.DoubleTensor').dtype",
+        "lib.all(x > 0), lib.any(x > 1, dim=0), lib.all(lib.tensor([1, 0])), (x > 0).any(1, keepdim=True), x.all()",
+        "lib.count_nonzero(lib.tensor([[0, 1], [2, 0]]), dim=0), lib.count_nonzero(lib.tensor([[0, 1], [2, 0]]))",
+        "lib.equal(x, x), lib.equal(x, v), x.equal(x * 2)",
+        "lib.logical_and(lib.tensor([1, 0]), lib.tensor([True, True])), lib.logical_or(lib.tensor([0., 1.]), "
+        "lib.tensor(0)), lib.logical_xor(lib.tensor([True, False]), lib.tensor([True, True]))",
+        "lib.logical_or(lib.tensor([0., 1.]), 0)",
+    ],
+)
+def test_pytorchs_other_spellings(torch, code):
+    def run(lib):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        v, s = lib.ones(3, requires_grad=True), lib.tensor(1.0, requires_grad=True)
+        return eval(code, {"lib": lib, "x": x, "v": v, "s": s})
+
+    same_outcome(torch, run)
+
+
+def test_masked_select_gradient_reaches_the_selected_values(torch):
+    def run(lib):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        (lib.masked_select(x, x > 2) * 2).sum().backward()
+        return x.grad
+
+    same_outcome(torch, run)

@@ -23,6 +23,7 @@ from . import (
     reductions,
     shape,
     sorting,
+    spellings,
     view_history,
 )
 from .arithmetic import (
@@ -207,11 +208,12 @@ from .shape import (
     view,
 )
 from .sorting import SortResult, TopkResult, argsort, msort, sort, topk
+from .spellings import *  # noqa: F403 - PyTorch's other names for ops above
 
 # Every op module: those that run primitives read the registry as their own global `P`.
 OP_MODULES = (
     promotion, dims, constants, arithmetic, comparison, elementwise, reductions, functional, linalg, shape,
-    indexing, joining, sorting, in_place, view_history,
+    indexing, joining, sorting, in_place, view_history, spellings,
 )
 
 P = None  # the primitive registry module, bound by _bind_primitives (primitives import ops)
