@@ -205,7 +205,7 @@ inference_mode = no_grad
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(
     functional=_Namespace(
-        relu=relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
+        relu=_ops.functional_relu, sigmoid=sigmoid, tanh=tanh, softmax=_ops.functional_softmax,
         log_softmax=_ops.functional_log_softmax, mse_loss=mse_loss,
         binary_cross_entropy=binary_cross_entropy, nll_loss=_ops.nll_loss, cross_entropy=_ops.cross_entropy,
         binary_cross_entropy_with_logits=_ops.binary_cross_entropy_with_logits,

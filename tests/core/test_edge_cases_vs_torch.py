@@ -1087,3 +1087,25 @@ def test_masked_select_gradient_reaches_the_selected_values(torch):
         return x.grad
 
     same_outcome(torch, run)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "F.binary_cross_entropy(lib.tensor([0.5, 1.5]), lib.tensor([1., 0.]))",
+        "F.binary_cross_entropy(lib.tensor([0.5, float('nan')]), lib.tensor([1., 0.]))",
+        "F.cross_entropy(lib.zeros(2, 3), lib.tensor([[1], [2]]))",
+        "F.cross_entropy(lib.zeros(2, 3), lib.ones(2, 2))",
+        "F.cross_entropy(lib.zeros(2, 3), lib.full((2, 3), 0.3), ignore_index=1)",
+        "F.binary_cross_entropy_with_logits(lib.zeros(2, 3), lib.zeros(2, 3), weight=lib.ones(2))",
+        "F.binary_cross_entropy_with_logits(lib.zeros(2, 3), lib.zeros(2, 3), pos_weight=lib.ones(2))",
+        "F.nll_loss(lib.zeros(2, 3, 4, requires_grad=True), lib.zeros(2, 4, dtype=lib.long))",
+        "F.cross_entropy(lib.zeros(2, 3, 4, 5, requires_grad=True), lib.zeros(2, 4, 5, dtype=lib.long))",
+        "lib.gather(lib.zeros(2, 3), 1, lib.tensor([[0.]]))",
+        "F.logsigmoid(lib.tensor([1]))",
+        "F.relu(lib.zeros(2, requires_grad=True), inplace=True)",
+        "F.relu(lib.tensor([-1., 2.]), inplace=True)",
+    ],
+)
+def test_losses_and_functions_check_as_pytorch(torch, code):
+    same_outcome(torch, lambda lib: eval(code, {"lib": lib, "F": lib.nn.functional}))

@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from .arithmetic import add, div, mul, neg, sub
 from .dims import _wrap_dim
 from .elementwise import abs as abs_
+from .elementwise import relu
 from .in_place import inplace as run_in_place
 from .promotion import _as_tensor, _broadcast_shape, _coerce, to
 from .reductions import mean, norm
@@ -144,6 +145,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean")
         raise NotImplementedError_(f'"binary_cross_entropy" not implemented for \'{input.dtype.short_name}\'')
     if target.dtype is not input.dtype:
         raise RuntimeError_(f"Found dtype {target.dtype.short_name} but expected {input.dtype.short_name}")
+    values = input.array
+    if not ((values >= 0) & (values <= 1)).all():  # NaN is outside too
+        raise RuntimeError_("all elements of input should be between 0 and 1")
     return apply(P.binary_cross_entropy, (input, target), {"reduction": reduction})
 
 
@@ -164,6 +168,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise RuntimeError_(
             f"result type {input.dtype.short_name} can't be cast to the desired output type {target.dtype.short_name}"
         )
+    if weight is not None:
+        _broadcast_shape(input, _as_tensor(weight))  # PyTorch's message when they do not fit
+    if pos_weight is not None:
+        _broadcast_shape(_as_tensor(pos_weight), target)
     extra = {name: None if value is None else np.broadcast_to(_as_tensor(value).array.astype(input.array.dtype),
                                                                input.array.shape)
              for name, value in (("weight", weight), ("pos_weight", pos_weight))}
@@ -208,6 +216,8 @@ def _class_index_loss(input: Tensor, target: Tensor, weight, ignore_index: int, 
     expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim > 1 else None
     if input.ndim > 2 and tuple(target.shape) != expected:
         raise RuntimeError_(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    if input.ndim <= 2 and target.ndim > 1:
+        raise RuntimeError_("0D or 1D target tensor expected, multi-target not supported")
     if target.dtype.name != "int64":
         raise RuntimeError_(f"expected target dtype to be Long or Byte, but got {target.dtype.short_name}")
     classes = input.shape[0 if input.ndim == 1 else 1]
@@ -226,7 +236,8 @@ def _class_index_loss(input: Tensor, target: Tensor, weight, ignore_index: int, 
         raise IndexError_(f"Target {labels[outside].flat[0]} is out of bounds.")
     params = {"target": labels, "weight": None if weight is None else weight.array, "ignore_index": ignore_index,
               "reduction": reduction, "dim": 0 if input.ndim == 1 else 1}
-    return apply(P.nll_loss, (input,), params)
+    # PyTorch's loss over images (N, C, d1, ...) is its nll_loss2d: NllLoss2DBackward0
+    return apply(P.nll_loss, (input,), params, "NllLoss2DBackward0" if input.ndim > 2 else None)
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,  # noqa: A002
@@ -253,6 +264,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
             "log_softmax_kernel_impl"
         raise NotImplementedError_(f'"{kernel}" not implemented for \'{input.dtype.short_name}\'')
     if tuple(target.shape) == tuple(input.shape):
+        if ignore_index >= 0:
+            raise RuntimeError_("ignore_index is not supported for floating point target")
         return _class_probability_loss(input, target, weight, class_dim, reduction)
     log_probs = apply(P.log_softmax, (input,), {"dim": class_dim})
     return _class_index_loss(log_probs, target, weight, ignore_index, reduction)
@@ -295,6 +308,12 @@ def _activated(x, name: str, params: dict | None, kernel: str, inplace: bool, in
     return renamed(run_in_place(x, lambda t: apply(prim, (t,), params)), in_place_name)
 
 
+def functional_relu(x, inplace: bool = False) -> Tensor:
+    """torch.nn.functional.relu: with inplace=True, x.relu_()."""
+    x = _as_tensor(x)
+    return x.relu_() if inplace else relu(x)
+
+
 def leaky_relu(x, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     return _activated(x, "leaky_relu", {"slope": negative_slope}, "leaky_relu_cpu", inplace, "LeakyReluBackward1")
 
@@ -321,7 +340,7 @@ def gelu(x, approximate: str = "none") -> Tensor:
 
 
 def logsigmoid(x) -> Tensor:
-    return apply(P.PRIMITIVES["logsigmoid"], (_activation_input(x, "log_sigmoid_forward"),))
+    return apply(P.PRIMITIVES["logsigmoid"], (_activation_input(x, "log_sigmoid_cpu"),))
 
 
 def hardtanh(x, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:

@@ -152,7 +152,8 @@ def index_put(x: Tensor, key, value, name: str | None = None) -> Tensor:
 
 def _integer_index(index, op: str) -> np.ndarray:
     if not isinstance(index, Tensor) or index.array.dtype.kind not in "iu":
-        raise RuntimeError_(f"{op}(): Expected dtype int32 or int64 for index")
+        kinds = "int32/int64" if op == "gather" else "int32 or int64"  # PyTorch words the two apart
+        raise RuntimeError_(f"{op}(): Expected dtype {kinds} for index")
     return index.array.astype(np.int64)
 
 
