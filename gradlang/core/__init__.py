@@ -181,6 +181,7 @@ from .ops import (  # noqa: E402
 )
 from .ops.spellings import *  # noqa: E402, F403 - PyTorch's other names for ops
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
+from .printing import set_printoptions  # noqa: E402
 from .tensor import Device, Size, Tensor, device  # noqa: E402
 from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
 
@@ -242,6 +243,6 @@ __all__ = [
     "empty_like", "rand_like", "randn_like",
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
-    "Device", "cuda", "device", "inference_mode",
+    "Device", "cuda", "device", "inference_mode", "set_printoptions",
     *_ops.spellings.__all__,
 ]

@@ -17,14 +17,53 @@ How a tensor is printed:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from _thread import _local as thread_local  # threading.local itself, without importing threading
 
 import numpy as np
 
-PRECISION = 4
-THRESHOLD = 1000  # more elements than this are summarised
-EDGE_ITEMS = 3  # items kept at each end of a summarised dimension
-LINE_WIDTH = 80
+
+class PrintOptions:
+    """torch.set_printoptions' settings; the defaults are PyTorch's."""
+
+    PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+    def __init__(self) -> None:
+        self.precision, self.threshold, self.edgeitems, self.linewidth = self.PROFILES["default"]
+        self.sci_mode: bool | None = None  # None: chosen from the values
+
+    def set(self, precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None) -> None:
+        """As torch.set_printoptions: a profile first, then each option given; sci_mode always."""
+        if profile is not None:
+            self.precision, self.threshold, self.edgeitems, self.linewidth = self.PROFILES[profile]
+        for name, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
+                            ("linewidth", linewidth)):
+            if value is not None:
+                setattr(self, name, value)
+        self.sci_mode = sci_mode
+
+
+class _Current(thread_local):
+    options: PrintOptions | None = None  # a running interpreter's own, on this thread
+
+
+_current = _Current()
+DEFAULT_OPTIONS = PrintOptions()
+
+
+def options() -> PrintOptions:
+    """This thread's print options: a running interpreter's own, else the process's."""
+    return _current.options or DEFAULT_OPTIONS
+
+
+def use_options(chosen: PrintOptions | None) -> PrintOptions | None:
+    """Print with `chosen` on this thread (None: the process's); returns the previous ones."""
+    previous, _current.options = _current.options, chosen
+    return previous
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
+                     sci_mode=None) -> None:
+    options().set(precision, threshold, edgeitems, linewidth, profile, sci_mode)
 
 _PREFIX = "tensor("
 _INDENT = len(_PREFIX)
@@ -106,29 +145,30 @@ def _format_values(array: np.ndarray, dtype_name: str) -> str:
         # The REPL prints scalars constantly: skip the numpy machinery.
         return _scalar_cell(array.item(), dtype_name)
 
-    summarise = array.size > THRESHOLD
-    elided = tuple(summarise and n > 2 * EDGE_ITEMS for n in array.shape)
+    chosen = options()
+    summarise = array.size > chosen.threshold
+    elided = tuple(summarise and n > 2 * chosen.edgeitems for n in array.shape)
     if any(elided):
         # Only the shown corners are formatted, and only they decide format and width.
-        shown = [_edge_indices(n) if cut else np.arange(n) for n, cut in zip(array.shape, elided)]
+        shown = [_edge_indices(n, chosen.edgeitems) if cut else np.arange(n) for n, cut in zip(array.shape, elided)]
         array = array[np.ix_(*shown)]
 
     cells, width = _cells(array, dtype_name)
     return _render(cells, array.shape, elided, _INDENT, width)
 
 
-def _edge_indices(n: int) -> np.ndarray:
-    return np.r_[0:EDGE_ITEMS, n - EDGE_ITEMS : n]
+def _edge_indices(n: int, edge: int) -> np.ndarray:
+    return np.r_[0:edge, n - edge : n]
 
 
 def _scalar_cell(value: bool | int | float, dtype_name: str) -> str:
     if not dtype_name.startswith("float"):
         return str(value)
     if value == 0 or not math.isfinite(value):
-        return _FLOAT_FORMATS["int"](value)
+        return _formatted(value, "int")  # no value to choose a format from: sci_mode= is not heeded
     magnitude = abs(value)
-    mode = _float_mode(magnitude, magnitude, value == math.ceil(value))
-    return _FLOAT_FORMATS[mode](value)
+    integral = value == math.ceil(value)
+    return _formatted(value, _forced(_float_mode(magnitude, magnitude, integral), integral))
 
 
 def _cells(array: np.ndarray, dtype_name: str) -> tuple[list[str], int]:
@@ -142,16 +182,13 @@ def _cells(array: np.ndarray, dtype_name: str) -> tuple[list[str], int]:
 
     considered = np.isfinite(flat) & (flat != 0)
     magnitudes = np.abs(flat[considered]).astype(np.float64)
+    integral = bool(np.all(magnitudes == np.ceil(magnitudes)))
     if magnitudes.size == 0:
         mode = "int"  # all zero / nan / inf: torch's defaults
     else:
-        mode = _float_mode(
-            float(magnitudes.min()),
-            float(magnitudes.max()),
-            bool(np.all(magnitudes == np.ceil(magnitudes))),
-        )
-    fmt = _FLOAT_FORMATS[mode]
-    texts = [fmt(v) for v in values]
+        mode = _float_mode(float(magnitudes.min()), float(magnitudes.max()), integral)
+    shown = _forced(mode, integral) if magnitudes.size else mode
+    texts = [_formatted(v, shown) for v in values]
     # nan, inf and zeros are padded like the others but never widen the column.
     width = max((len(t) for t, keep in zip(texts, considered.tolist()) if keep), default=1)
     return [t.rjust(width) for t in texts], width
@@ -165,17 +202,22 @@ def _float_mode(smallest: float, largest: float, all_integral: bool) -> str:
     return "int" if all_integral else "fixed"
 
 
-def _integral_float(value: float) -> str:
-    # The trailing dot tells a float tensor from an integer one; nan/inf need no hint.
-    text = f"{value:.0f}"
-    return text + "." if math.isfinite(value) else text
+def _forced(mode: str, integral: bool) -> str:
+    """`mode`, unless set_printoptions(sci_mode=) says scientific notation or not."""
+    sci_mode = options().sci_mode
+    if sci_mode is None:
+        return mode
+    if sci_mode:
+        return "sci"
+    return "int" if integral else "fixed"
 
 
-_FLOAT_FORMATS: dict[str, Callable[[float], str]] = {
-    "sci": f"{{:.{PRECISION}e}}".format,
-    "fixed": f"{{:.{PRECISION}f}}".format,
-    "int": _integral_float,
-}
+def _formatted(value: float, mode: str) -> str:
+    if mode == "int":
+        # The trailing dot tells a float tensor from an integer one; nan/inf need no hint.
+        text = f"{value:.0f}"
+        return text + "." if math.isfinite(value) else text
+    return f"{value:.{options().precision}{'e' if mode == 'sci' else 'f'}}"
 
 
 # ---------------------------------------------------------------------------
@@ -197,16 +239,18 @@ def _render(
         for i in range(shape[0])
     ]
     if elided[0]:
-        blocks.insert(EDGE_ITEMS, "...")
+        blocks.insert(options().edgeitems, "...")
     # Deeper blocks are set apart by blank lines: one per dimension below the rows.
     separator = "," + "\n" * (len(shape) - 1) + " " * (indent + 1)
     return "[" + separator.join(blocks) + "]"
 
 
 def _render_row(cells: list[str], elided: bool, indent: int, width: int) -> str:
-    items = cells[:EDGE_ITEMS] + [" ..."] + cells[EDGE_ITEMS:] if elided else cells
+    chosen = options()
+    edge = chosen.edgeitems
+    items = cells[:edge] + [" ..."] + cells[edge:] if elided else cells
     # Every item counts as width + ", " (the " ..." marker included); at least one per line.
-    per_line = max(1, (LINE_WIDTH - indent) // (width + 2))
+    per_line = max(1, (chosen.linewidth - indent) // (width + 2))
     lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
@@ -218,8 +262,9 @@ def _append_suffixes(text: str, suffixes: list[str]) -> str:
     # suffix has wrapped.
     line_length = len(text) - text.rfind("\n") + 1
     parts = [text]
+    line_width = options().linewidth
     for suffix in suffixes:
-        if line_length + len(suffix) + 2 > LINE_WIDTH:
+        if line_length + len(suffix) + 2 > line_width:
             parts.append(",\n" + " " * _INDENT + suffix)
             line_length = _INDENT + len(suffix)
         else:

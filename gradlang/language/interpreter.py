@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..core import creation, grad_mode, limits, notices
+from ..core import creation, grad_mode, limits, notices, printing
 from ..errors import GradlangError, RecursionError_, SyntaxError_, TypeError_, from_python
 from .builtins import global_names
 from .compiler import Compiler, running_site
@@ -68,6 +68,7 @@ class Interpreter:
         self.first_line = 1
         self.grad_enabled = True
         self.generator = creation.Generator()
+        self.print_options = printing.PrintOptions()  # torch.set_printoptions changes this interpreter's
         self.warned_once: set[str] = set()  # PyTorch's once-per-process warnings, once per interpreter here
         self.warned_at: set[tuple] = set()  # (category, message, file, line) of the warnings shown
         self._compiler = Compiler(self)
@@ -139,6 +140,7 @@ class Interpreter:
         grad_mode.set_grad_enabled(self.grad_enabled)
         limits.current.max_tensor_elements = self.max_tensor_elements
         saved_generator = creation.use_generator(self.generator)
+        saved_print_options = printing.use_options(self.print_options)
         _thread.interpreter = self
         saved_handler = notices.set_handler(self.report_warning, self.warned_once)
         self.limits.start()
@@ -151,6 +153,7 @@ class Interpreter:
             grad_mode.set_grad_enabled(saved_grad)
             limits.current.max_tensor_elements = saved_limit
             creation.use_generator(saved_generator)
+            printing.use_options(saved_print_options)
             _thread.interpreter = saved_interpreter
             notices.set_handler(*saved_handler)
             self.limits.depth = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import gradlang as T
 from gradlang.core.printing import dtype_repr, size_repr, tensor_repr
 
 _CASES = json.loads((Path(__file__).parents[1] / "reference" / "pytorch-cases.json").read_text())
@@ -270,3 +272,39 @@ def test_repr_matches_torch_on_random_tensors(torch, data, grad):
             tensor = tensor.clone()  # same values, grad_fn=<CloneBackward0>
             expected_kwargs = {"grad_fn_name": "CloneBackward0"}
     assert tensor_repr(array, dtype_name, **expected_kwargs) == repr(tensor)
+
+
+PRINT_OPTION_SETS = [
+    {"precision": 2}, {"sci_mode": False}, {"sci_mode": True}, {"precision": 6, "sci_mode": False},
+    {"profile": "short"}, {"threshold": 10, "edgeitems": 2}, {"linewidth": 40}, {"profile": "full"},
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("chosen", PRINT_OPTION_SETS)
+def test_set_printoptions_prints_as_pytorch(torch, chosen):
+    def shown(lib) -> list[str]:
+        values = [
+            lib.tensor([1.23456789, 2.5, 1e-5]), lib.tensor([1.0, 2000.0, 3.0]), lib.tensor(3.14159), lib.tensor(0.0),
+            lib.tensor([0.0, float("nan")]), lib.tensor([1e10, 1.0]), lib.arange(2000.0),
+            lib.arange(12.0).reshape(3, 4) / 7, lib.tensor([123456.789, 0.001]),
+            lib.tensor([1.0, 2.0], requires_grad=True) * 3, lib.tensor(1e-7), lib.arange(30.0) * 1.5,
+        ]
+        lib.set_printoptions(**chosen)
+        try:
+            return [repr(v) for v in values]
+        finally:
+            lib.set_printoptions(profile="default")
+
+    assert shown(T) == shown(torch)
+
+
+def test_print_options_are_each_interpreters_own():
+    from gradlang import Interpreter
+
+    first, second = io.StringIO(), io.StringIO()
+    changed, untouched = Interpreter(stdout=first), Interpreter(stdout=second)
+    changed.run("torch.set_printoptions(precision=1)\nprint(tensor([1.2345]))")
+    untouched.run("print(tensor([1.2345]))")
+    assert (first.getvalue(), second.getvalue()) == ("tensor([1.2])\n", "tensor([1.2345])\n")
+    assert repr(T.tensor([1.2345])) == "tensor([1.2345])"
