@@ -1610,6 +1610,35 @@ bmm = define("bmm", np.matmul, _matmul_vjp, _product_jvp, "BmmBackward0", save_i
              vjp_array=_matmul_values)
 
 
+def _scaled(x, factor):
+    return x if factor == 1 else ops.mul(x, factor)
+
+
+def _addmm_forward(b, m1, m2, beta, alpha):
+    product = np.matmul(m1, m2)
+    if alpha != 1:
+        product = product * product.dtype.type(alpha)
+    return (b if beta == 1 else b * b.dtype.type(beta)) + product
+
+
+def _addmm_vjp(node, g, beta, alpha):
+    m1, m2 = node.saved_tensors()
+    gb = ops.sum_to(_scaled(g, beta), node.input_shape(0)) if node.needs_grad(0) else None
+    g1 = _scaled(ops.mm(g, ops.mT(m2)), alpha) if node.needs_grad(1) else None
+    g2 = _scaled(ops.mm(ops.mT(m1), g), alpha) if node.needs_grad(2) else None
+    return gb, g1, g2
+
+
+# beta * b + alpha * (m1 @ m2), b broadcast: torch.addmm, and nn.functional.linear on a batch
+addmm = define(
+    "addmm", _addmm_forward, _addmm_vjp,
+    _sum_of_terms(lambda p, tb, beta, alpha: _scaled(ops.expand(tb, (p[1].shape[0], p[2].shape[1])), beta),
+                  lambda p, t1, beta, alpha: _scaled(ops.mm(t1, p[2]), alpha),
+                  lambda p, t2, beta, alpha: _scaled(ops.mm(p[1], t2), alpha)),
+    "AddmmBackward0", save_inputs=(1, 2), saved_for={1: (2,), 2: (1,)},
+)
+
+
 def _mv_vjp(node, g):
     a, v = node.saved_tensors()
     ga = ops.mul(ops.unsqueeze(g, 1), v) if node.needs_grad(0) else None

@@ -1008,6 +1008,15 @@ class Tensor(metaclass=_TorchClass):
     def any(self, dim=None, keepdim: bool = False):
         return _ops.any(self, dim, keepdim)
 
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def bmm(self, other):
+        return _ops.bmm(self, other)
+
+    def remainder(self, other):
+        return _ops.remainder(self, other)
+
     def equal(self, other) -> bool:
         return _ops.equal(self, other)
 

@@ -1109,3 +1109,27 @@ def test_masked_select_gradient_reaches_the_selected_values(torch):
 )
 def test_losses_and_functions_check_as_pytorch(torch, code):
     same_outcome(torch, lambda lib: eval(code, {"lib": lib, "F": lib.nn.functional}))
+
+
+def test_linear_addmm_and_one_hot_as_pytorch(torch):
+    def run(lib):
+        F = lib.nn.functional
+        lib.manual_seed(0)
+        w, b = lib.randn(4, 3, requires_grad=True), lib.randn(4, requires_grad=True)
+        x = lib.randn(2, 3, requires_grad=True)
+        y = F.linear(x, w, b)
+        (y**2).sum().backward()
+        scaled = lib.addmm(b, x, w.t(), beta=0.5, alpha=2)
+        return (y, w.grad, b.grad, x.grad, F.linear(x, w), F.linear(lib.ones(3), w, b).shape, scaled,
+                b.addmm(x, w.t()), F.one_hot(lib.tensor([0, 2, 1])), F.one_hot(lib.tensor([[0], [2]]), 4))
+
+    same_outcome(torch, run)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["F.one_hot(lib.tensor([0., 2.]))", "F.one_hot(lib.tensor([0, 5]), 3)", "F.one_hot(lib.tensor([-1, 0]))",
+     "lib.addmm(lib.ones(3), lib.ones(2, 3), lib.ones(3, 4))"],
+)
+def test_linear_and_one_hot_refuse_as_pytorch(torch, code):
+    same_outcome(torch, lambda lib: eval(code, {"lib": lib, "F": lib.nn.functional}))

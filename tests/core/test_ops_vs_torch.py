@@ -390,6 +390,19 @@ def named_products(draw):
 
 
 @st.composite
+def addmm_case(draw):
+    """b + m1 @ m2 (scaled), b broadcast: torch.addmm and nn.functional.linear on a batch."""
+    # Sizes from 2: a product with one term keeps an exact zero's sign in PyTorch's BLAS (not numpy's)
+    n, p, k = (draw(st.integers(2, 4)) for _ in range(3))
+    b_shape = draw(st.sampled_from([(n, p), (p,), (1, p), ()]))
+    beta, alpha = draw(st.sampled_from([(1, 1), (0.5, 2), (2, 0.5)]))
+    arrays = [draw(floats(s)) for s in (b_shape, (n, k), (k, p))]
+    if beta == 1 and alpha == 1 and b_shape == (p,) and draw(st.booleans()):
+        return Example(arrays, lambda m, b, x, wt: m.nn.functional.linear(x, wt.t(), b))
+    return Example(arrays, lambda m, b, x, w: m.addmm(b, x, w, beta=beta, alpha=alpha))
+
+
+@st.composite
 def clamp_case(draw):
     x = draw(floats(draw(SHAPES)))
     low = draw(st.none() | GRID)
@@ -795,6 +808,7 @@ CASES = {
     # linear algebra
     "matmul": matmul_pair(),
     "dot_mm_mv": named_products(),
+    "addmm": addmm_case(),
     # shape
     "softmax": softmax_case(),
     "reshape": reshape_case(),

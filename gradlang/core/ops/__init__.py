@@ -131,12 +131,14 @@ from .functional import (
     huber_loss,
     l1_loss,
     leaky_relu,
+    linear,
     log_softmax,
     log_softmax_backward,
     logsigmoid,
     mse_loss,
     nll_loss,
     normalize,
+    one_hot,
     relu6,
     silu,
     smooth_l1_loss,
@@ -148,7 +150,7 @@ from .functional import (
 from .in_place import check_inplace, copy_values, fill, fill_random, inplace, setitem
 from .indexing import _normalise_index, diag, gather, index, index_put, index_scatter, index_select, trace
 from .joining import cat, concat, diff, stack
-from .linalg import bmm, cross, dot, linalg_cross, matmul, mm, mT, mv, outer
+from .linalg import addmm, bmm, cross, dot, linalg_cross, matmul, mm, mT, mv, outer
 from .promotion import (
     UnsupportedOperand,
     _as_tensor,
@@ -249,7 +251,7 @@ __all__ = [
     "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "sum_to", "t", "tan", "tanh",
     "gelu_backward", "log_softmax_backward", "softmax_backward", "sigmoid_backward", "tanh_backward",
     "threshold_backward", "to",
-    "transpose", "unsqueeze", "view", "where", "zeros_like", "nonzero", "tensor_argument",
+    "transpose", "unsqueeze", "view", "where", "zeros_like", "nonzero", "tensor_argument", "addmm", "linear", "one_hot",
     "chunk", "cross_entropy", "narrow", "nll_loss", "select", "split", "std", "unbind", "var",
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
     "elu", "leaky_relu", "silu", "softplus",

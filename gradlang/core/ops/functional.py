@@ -15,9 +15,11 @@ from .dims import _wrap_dim
 from .elementwise import abs as abs_
 from .elementwise import relu
 from .in_place import inplace as run_in_place
+from .linalg import addmm, matmul
 from .promotion import _as_tensor, _broadcast_shape, _coerce, to
 from .reductions import mean, norm
 from .reductions import sum as sum_
+from .shape import transpose
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -306,6 +308,30 @@ def _activated(x, name: str, params: dict | None, kernel: str, inplace: bool, in
     if not inplace:
         return apply(prim, (x,), params)
     return renamed(run_in_place(x, lambda t: apply(prim, (t,), params)), in_place_name)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002
+    """input @ weight.T + bias: on a batch of rows one addmm (AddmmBackward0), as in PyTorch."""
+    input = _as_tensor(input)  # noqa: A001
+    if input.ndim == 2 and bias is not None:
+        return addmm(bias, input, transpose(weight, 0, 1) if weight.ndim == 2 else weight)
+    out = matmul(input, transpose(weight, 0, 1) if weight.ndim == 2 else weight)
+    return out if bias is None else add(out, bias)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """A row of zeros with a one at each class index (int64, with a last dim of num_classes)."""
+    labels = _as_tensor(tensor)
+    if labels.dtype.name != "int64":
+        raise RuntimeError_("one_hot is only applicable to index tensor of type LongTensor.")
+    values = labels.array
+    if values.size and values.min() < 0:
+        raise RuntimeError_("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(values.max()) + 1 if values.size else 0
+    elif values.size and values.max() >= num_classes:
+        raise RuntimeError_("Class values must be smaller than num_classes.")
+    return Tensor._wrap((values[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 def functional_relu(x, inplace: bool = False) -> Tensor:

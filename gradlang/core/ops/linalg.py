@@ -251,3 +251,22 @@ def linalg_cross(a: Tensor, b: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError_(f"expected scalar type {a.dtype.short_name} but found {b.dtype.short_name}")
     return apply(P.cross, (a, b), {"dim": axis})
 
+
+
+def addmm(b: Tensor, m1: Tensor, m2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * b + alpha * (m1 @ m2), b broadcast to the product's shape (AddmmBackward0)."""
+    b = _as_tensor(b)
+    if m1.ndim != 2 or m2.ndim != 2:
+        raise RuntimeError_("mat1 must be a matrix, got 1-D tensor" if m1.ndim != 2 else
+                            f"mat2 must be a matrix, got {m2.ndim}-D tensor")
+    _check_mm(m1.array.shape, m2.array.shape, m1.dtype, m2.dtype)
+    shape = (m1.array.shape[0], m2.array.shape[1])
+    try:
+        fits = np.broadcast_shapes(b.array.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError_(f"The expanded size of the tensor ({shape[1]}) must match the existing size "
+                            f"({b.array.shape[-1]}) at non-singleton dimension 1.  Target sizes: {list(shape)}.  "
+                            f"Tensor sizes: {list(b.array.shape)}")
+    return apply(P.addmm, (b, m1, m2), {"beta": beta, "alpha": alpha})
