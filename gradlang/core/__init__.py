@@ -204,6 +204,11 @@ optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW)
 # A CPU build of PyTorch: no CUDA device is available (tutorials ask before they pick one).
 cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
 inference_mode = no_grad
+
+
+def get_default_dtype() -> DType:
+    """The dtype of a tensor made from Python floats: float32, as in PyTorch."""
+    return float32
 linalg = _Namespace(norm=_ops.linalg_norm, vector_norm=_ops.linalg_vector_norm, cross=_ops.linalg_cross)
 nn = _Namespace(
     functional=_Namespace(
@@ -244,6 +249,6 @@ __all__ = [
     "empty_like", "rand_like", "randn_like",
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
-    "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm",
+    "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
     *_ops.spellings.__all__,
 ]

@@ -180,6 +180,9 @@ class Tensor(metaclass=_TorchClass):
 
     # ------------------------------------------------------------ attributes
 
+    is_cuda = False  # every tensor here is on the CPU
+    is_cpu = True
+
     @property
     def dtype(self) -> dtypes.DType:
         return _DTYPE_OF[self.array.dtype]
@@ -371,10 +374,10 @@ class Tensor(metaclass=_TorchClass):
         return self.array
 
     def __float__(self) -> float:
+        if self._requires_grad:  # PyTorch warns before it looks at the size
+            warn_once(SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=2)
         if self.array.size != 1:
             raise ValueError_("only one element tensors can be converted to Python scalars")
-        if self._requires_grad:
-            warn_once(SCALAR_OF_GRAD_WARNING, UserWarning, stacklevel=2)
         return float(self.array.reshape(()))
 
     def __int__(self) -> int:

@@ -971,6 +971,8 @@ def test_gradient_hooks(torch, code):
         "r = x.grad",
         "lib.cat([])", "lib.cat(lib.ones(2))", "lib.cat((lib.ones(2), 3))", "lib.stack(lib.ones(2))",
         "lib.ones(2, 3).mean(dim=1, dtype=lib.int64)",
+        "x = lib.ones(2, requires_grad=True); float(x)",
+        "lib.ones(2).is_cuda, lib.ones(2).is_cpu, lib.get_default_dtype()",
         "x = lib.tensor([1., 2.], requires_grad=True); y = lib.where(x > 1, x, 0. * x); "
         "r = [n.name() for n, _ in y.grad_fn.next_functions]",
     ],
