@@ -387,7 +387,10 @@ def randint(low, high=None, size=None, dtype: DType | None = None, requires_grad
 
 def randperm(n, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None) -> Tensor:
     dtype = _dtype_argument("randperm", dtype) or dtypes.int64
-    shape = _size("randperm", (int(_number(n)),))
+    n = _number(n)
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError_(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    shape = _size("randperm", (n,))
     limits.check_shape(shape)
     return _finish((generator or current_generator()).permutation(shape[0]).astype(dtype.numpy), requires_grad)
 
@@ -395,6 +398,8 @@ def randperm(n, dtype: DType | None = None, requires_grad: bool = False, generat
 def normal(mean: float, std: float, size, dtype: DType | None = None, requires_grad: bool = False,
            generator: Generator | None = None) -> Tensor:
     """normal(mean, std, size) with numbers for mean and std."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError_(f"normal(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     dtype = _dtype_argument("normal", dtype) or dtypes.DEFAULT_FLOAT
     check_normal_std(std)
     shape = _size("normal", (size,))

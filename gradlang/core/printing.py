@@ -21,6 +21,8 @@ from _thread import _local as thread_local  # threading.local itself, without im
 
 import numpy as np
 
+from ..errors import TypeError_
+
 
 class PrintOptions:
     """torch.set_printoptions' settings; the defaults are PyTorch's."""
@@ -33,12 +35,14 @@ class PrintOptions:
 
     def set(self, precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None) -> None:
         """As torch.set_printoptions: a profile first, then each option given; sci_mode always."""
-        if profile is not None:
+        if profile in self.PROFILES:  # PyTorch ignores a profile it does not know
             self.precision, self.threshold, self.edgeitems, self.linewidth = self.PROFILES[profile]
         for name, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
                             ("linewidth", linewidth)):
             if value is not None:
-                setattr(self, name, value)
+                if not isinstance(value, (int, float)) or isinstance(value, bool):  # printing must not fail later
+                    raise TypeError_(f"set_printoptions(): {name} must be a number, not {type(value).__name__}")
+                setattr(self, name, int(value) if name != "threshold" else value)
         self.sci_mode = sci_mode
 
 

@@ -1133,3 +1133,18 @@ def test_linear_addmm_and_one_hot_as_pytorch(torch):
 )
 def test_linear_and_one_hot_refuse_as_pytorch(torch, code):
     same_outcome(torch, lambda lib: eval(code, {"lib": lib, "F": lib.nn.functional}))
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["lib.randperm(2.5)", "lib.equal(lib.ones(2), 3)", "lib.masked_select(lib.ones(2), 3)",
+     "lib.set_printoptions(profile='bad') or repr(lib.tensor([1.5]))"],
+)
+def test_new_functions_refuse_bad_arguments_as_pytorch(torch, code):
+    same_outcome(torch, lambda lib: eval(code, {"lib": lib}))
+
+
+def test_print_options_refuse_what_would_break_printing():
+    with pytest.raises(TypeError, match="precision must be a number"):
+        T.set_printoptions(precision="a")
+    assert repr(T.tensor([1.5])) == "tensor([1.5000])"

@@ -10,7 +10,7 @@ import numpy as np
 from ...errors import RuntimeError_
 from ..graph import renamed
 from ..tensor import Tensor
-from .arithmetic import _two_tensors
+from .arithmetic import _two_tensors, tensor_argument
 from .dims import _dims, _wrap_dim
 from .indexing import index
 from .joining import cat
@@ -53,7 +53,7 @@ def movedim(x: Tensor, source, destination) -> Tensor:
 
 def masked_select(x: Tensor, mask: Tensor) -> Tensor:
     """The values of x where mask (broadcast with x) holds, as a 1-D tensor (MaskedSelectBackward0)."""
-    x, mask = _as_tensor(x), _as_tensor(mask)
+    x, mask = tensor_argument("masked_select", "input", 1, x), tensor_argument("masked_select", "mask", 2, mask)
     shape = broadcast_shapes(x.array.shape, mask.array.shape)
     return renamed(index(expand(x, shape), expand(mask, shape)), "MaskedSelectBackward0")
 
@@ -98,6 +98,7 @@ def count_nonzero(x: Tensor, dim=None) -> Tensor:
 
 def equal(a: Tensor, b: Tensor) -> bool:
     """Whether a and b have the same size and the same values."""
+    a, b = _two_tensors("equal", a, b)
     return a.array.shape == b.array.shape and builtins.bool(np.array_equal(a.array, b.array))
 
 
