@@ -21,8 +21,6 @@ from _thread import _local as thread_local  # threading.local itself, without im
 
 import numpy as np
 
-from ..errors import TypeError_
-
 
 class PrintOptions:
     """torch.set_printoptions' settings; the defaults are PyTorch's."""
@@ -41,7 +39,8 @@ class PrintOptions:
                             ("linewidth", linewidth)):
             if value is not None:
                 if not isinstance(value, (int, float)) or isinstance(value, bool):  # printing must not fail later
-                    raise TypeError_(f"set_printoptions(): {name} must be a number, not {type(value).__name__}")
+                    # (a plain TypeError: this module stands alone, gradlang reports it as its own)
+                    raise TypeError(f"set_printoptions(): {name} must be a number, not {type(value).__name__}")
                 setattr(self, name, int(value) if name != "threshold" else value)
         self.sci_mode = sci_mode
 
