@@ -32,6 +32,7 @@ from .creation import (  # noqa: E402
     from_numpy,
     full,
     full_like,
+    initial_seed,
     linspace,
     manual_seed,
     normal,
@@ -44,6 +45,7 @@ from .creation import (  # noqa: E402
     randn,
     randn_like,
     randperm,
+    seed,
     tensor,
     zeros,
     zeros_like,
@@ -250,5 +252,6 @@ __all__ = [
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
+    "initial_seed", "seed",
     *_ops.spellings.__all__,
 ]

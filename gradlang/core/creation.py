@@ -351,6 +351,15 @@ def manual_seed(seed: int) -> Generator:
     return current_generator().manual_seed(seed)
 
 
+def initial_seed() -> int:
+    return current_generator().initial_seed()
+
+
+def seed() -> int:
+    """Seed the random numbers afresh from the operating system; returns the new seed."""
+    return current_generator().seed()
+
+
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     dtype = _dtype_argument("rand", dtype) or dtypes.DEFAULT_FLOAT
     shape = _size("rand", size)

@@ -28,7 +28,7 @@ class Generator:
     """The source of random numbers: `manual_seed` makes a run repeat PyTorch's numbers."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self.seed = seed
+        self._seed = seed
         self._bits = None
         self._cached_normal: float | None = None  # the second value of a scalar Box-Muller pair
 
@@ -36,9 +36,9 @@ class Generator:
     def bits(self) -> np.random.MT19937:
         # numpy.random costs ~10 ms to import: only programs that draw numbers pay for it.
         if self._bits is None:
-            if self.seed is None:
-                self.seed = int.from_bytes(np.random.SeedSequence().generate_state(2, np.uint32).tobytes(), "little")
-            key = np.random.RandomState(self.seed & 0xFFFFFFFF).get_state()[1]
+            if self._seed is None:
+                self._seed = _fresh_seed()
+            key = np.random.RandomState(self._seed & 0xFFFFFFFF).get_state()[1]
             self._bits = np.random.MT19937()
             self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
         return self._bits
@@ -47,14 +47,19 @@ class Generator:
         seed = int(seed)
         if not _SEED_RANGE[0] <= seed <= _SEED_RANGE[1]:
             raise ValueError("Overflow when unpacking long long")
-        self.seed = seed % (1 << 64)  # a negative seed is its two's complement, as in PyTorch
+        self._seed = seed % (1 << 64)  # a negative seed is its two's complement, as in PyTorch
         self._bits = None
         self._cached_normal = None
         return self
 
     def initial_seed(self) -> int:
         self.bits  # noqa: B018 - an unseeded generator picks its seed on first use
-        return self.seed
+        return self._seed
+
+    def seed(self) -> int:
+        """Seed afresh from the operating system's entropy; returns the new seed."""
+        self.manual_seed(_fresh_seed())
+        return self._seed
 
     def __repr__(self) -> str:
         return "<torch._C.Generator object>"
@@ -124,6 +129,10 @@ class Generator:
         theta = _TWO_PI * u1
         self._cached_normal = radius * math.sin(theta)
         return radius * math.cos(theta)
+
+
+def _fresh_seed() -> int:
+    return int.from_bytes(np.random.SeedSequence().generate_state(2, np.uint32).tobytes(), "little")
 
 
 def _normal_blocks(values: np.ndarray, sixteen_more, box_muller, mean, std) -> np.ndarray:

@@ -55,7 +55,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     SortResult: frozenset({"values", "indices"} | _SEQUENCE),
     TopkResult: frozenset({"values", "indices"} | _SEQUENCE),
     DType: frozenset({"is_floating_point", "itemsize"}),
-    Generator: frozenset({"manual_seed", "initial_seed"}),
+    Generator: frozenset({"manual_seed", "initial_seed", "seed"}),
     GradcheckResult: frozenset({"ok", "max_error", "reverse_error", "forward_error", "tolerance"}),
     RemovableHandle: frozenset({"remove"}),
     CrossEntropyLoss: frozenset({"reduction", "weight", "ignore_index", "label_smoothing"}),

@@ -108,3 +108,14 @@ def test_unseeded_streams_differ_and_a_seed_repeats():
     assert T.rand(4, generator=T.Generator().manual_seed(9)).tolist() == T.rand(
         4, generator=T.Generator().manual_seed(9)
     ).tolist()
+
+
+def test_seed_picks_a_fresh_seed_that_initial_seed_reports(torch):
+    T.manual_seed(5)
+    assert T.initial_seed() == 5
+    fresh = T.seed()
+    assert isinstance(fresh, int) and fresh == T.initial_seed()
+    drawn = T.rand(3)
+    T.manual_seed(fresh)
+    assert T.equal(drawn, T.rand(3))
+    assert isinstance(T.Generator().seed(), int) and isinstance(torch.Generator().seed(), int)
