@@ -1148,3 +1148,24 @@ def test_print_options_refuse_what_would_break_printing():
     with pytest.raises(TypeError, match="precision must be a number"):
         T.set_printoptions(precision="a")
     assert repr(T.tensor([1.5])) == "tensor([1.5000])"
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("ignore_index", [-100, 2])
+def test_cross_entropy_label_smoothing_as_pytorch(torch, reduction, ignore_index):
+    def run(lib):
+        F = lib.nn.functional
+        x = lib.tensor([[0.2, -1.0, 0.5], [1.5, 0.3, -0.2], [0.0, 0.1, 0.9], [-0.7, 2.0, 0.4]], requires_grad=True)
+        loss = F.cross_entropy(x, lib.tensor([0, 2, 1, 2]), label_smoothing=0.1, reduction=reduction,
+                               ignore_index=ignore_index)
+        loss.sum().backward()
+        probabilities = F.cross_entropy(x, lib.softmax(x.detach() * 2, 1), label_smoothing=0.3)
+        images = F.cross_entropy(x.detach().reshape(2, 3, 2), lib.tensor([[0, 1], [2, 2]]), label_smoothing=0.2)
+        return loss, x.grad, probabilities, images
+
+    same_outcome(torch, run)
+
+
+def test_cross_entropy_label_smoothing_out_of_range(torch):
+    same_outcome(torch, lambda lib: lib.nn.functional.cross_entropy(lib.zeros(2, 3), lib.tensor([0, 1]),
+                                                                    label_smoothing=1.5))

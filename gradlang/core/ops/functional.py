@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from .arithmetic import add, div, mul, neg, sub
 from .dims import _wrap_dim
 from .elementwise import abs as abs_
-from .elementwise import relu
+from .elementwise import relu, where
 from .in_place import inplace as run_in_place
 from .linalg import addmm, matmul
 from .promotion import _as_tensor, _broadcast_shape, _coerce, to
@@ -258,19 +258,34 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     reduction = _checked_reduction(_legacy_reduction(size_average, reduce, reduction))
     _check_nll_arguments("cross_entropy_loss", input, target, weight, ignore_index)
     input = _as_tensor(input)  # noqa: A001
-    if label_smoothing != 0.0:
-        raise NotImplementedError_("cross_entropy: label_smoothing is not supported by gradlang")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError_(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    if label_smoothing and weight is not None:
+        raise NotImplementedError_("cross_entropy: label_smoothing with weight is not supported by gradlang")
     class_dim = 0 if input.ndim <= 1 else 1
     if not input.dtype.is_floating_point:
         kernel = "log_softmax_lastdim_kernel_impl" if class_dim == input.ndim - 1 or input.ndim == 0 else \
             "log_softmax_kernel_impl"
         raise NotImplementedError_(f'"{kernel}" not implemented for \'{input.dtype.short_name}\'')
+    classes = input.shape[class_dim] if input.ndim else 1
     if tuple(target.shape) == tuple(input.shape):
         if ignore_index >= 0:
             raise RuntimeError_("ignore_index is not supported for floating point target")
+        if label_smoothing:  # the targets moved towards uniform, as PyTorch does
+            target = add(mul(target, 1 - label_smoothing), label_smoothing / classes)
         return _class_probability_loss(input, target, weight, class_dim, reduction)
     log_probs = apply(P.log_softmax, (input,), {"dim": class_dim})
-    return _class_index_loss(log_probs, target, weight, ignore_index, reduction)
+    loss = _class_index_loss(log_probs, target, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return loss
+    # PyTorch's blend: (1 - s) * nll + s / C * (-sum of the log-probabilities), ignored items left out
+    kept = Tensor._wrap(np.asarray(target.array != ignore_index))
+    smooth = where(kept, neg(sum_(log_probs, class_dim)), 0.0)
+    if reduction == "mean":
+        smooth = div(sum_(smooth), int(kept.array.sum()))
+    elif reduction == "sum":
+        smooth = sum_(smooth)
+    return add(mul(loss, 1 - label_smoothing), mul(smooth, label_smoothing / classes))
 
 
 def _class_probability_loss(input: Tensor, target: Tensor, weight, class_dim: int, reduction: str) -> Tensor:  # noqa: A002
