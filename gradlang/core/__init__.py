@@ -102,6 +102,7 @@ from .ops import (  # noqa: E402
     flip,
     floor,
     floor_divide,
+    fmod,
     frac,
     gather,
     ge,
@@ -252,6 +253,6 @@ __all__ = [
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
-    "initial_seed", "seed",
+    "initial_seed", "seed", "fmod",
     *_ops.spellings.__all__,
 ]

@@ -255,6 +255,26 @@ def _remainder_vjp(node, g):
     return _binary_grads(node, lambda: g, lambda: ops.mul(ops.neg(g), ops.floor_divide(a, b)))
 
 
+def _fmod_forward(a, b):
+    """a mod b with the dividend's sign (C's fmod); integers refuse a zero divisor."""
+    if np.asarray(a).dtype.kind != "f":
+        return ops.integer_fmod(a, b)
+    return np.fmod(a, b)
+
+
+def _fmod_vjp(node, g):
+    a, b = node.saved_tensors()
+    return _binary_grads(node, lambda: g, lambda: ops.mul(ops.neg(g), ops.div(a, b, rounding_mode="trunc")))
+
+
+fmod = define(
+    "fmod", _fmod_forward, _fmod_vjp,
+    jvp=_sum_of_terms(lambda p, ta: ta,
+                      lambda p, tb: ops.neg(ops.mul(tb, ops.div(p[0], p[1], rounding_mode="trunc")))),
+    node_name="FmodBackward1", save_inputs=(0, 1), saved_for={0: (1,), 1: (1,)},
+)
+
+
 remainder = define(
     "remainder", _remainder_forward, _remainder_vjp,
     jvp=_sum_of_terms(lambda p, ta: ta, lambda p, tb: ops.neg(ops.mul(tb, ops.floor_divide(p[0], p[1])))),

@@ -1020,6 +1020,9 @@ class Tensor(metaclass=_TorchClass):
     def remainder(self, other):
         return _ops.remainder(self, other)
 
+    def fmod(self, other):
+        return _ops.fmod(self, other)
+
     def equal(self, other) -> bool:
         return _ops.equal(self, other)
 

@@ -779,6 +779,8 @@ CASES = {
     "mul": binary(lambda m, a, b: a * b),
     "div": binary(lambda m, a, b: a / b, right=NONZERO),
     "remainder": binary(lambda m, a, b: a % b, right=NONZERO),
+    "fmod": binary(lambda m, a, b: m.fmod(a, b), right=NONZERO),
+    "scalar_fmod": with_scalar(lambda m, t, c: t.fmod(c), [1, 2.5, -3]),
     "div_floor": binary(lambda m, a, b: m.div(a, b, rounding_mode="floor"), right=NONZERO),
     "div_trunc": binary(lambda m, a, b: m.div(a, b, rounding_mode="trunc"), right=NONZERO),
     "maximum": binary(lambda m, a, b: m.maximum(a, b)),

@@ -200,6 +200,7 @@ def _integer_division(ufunc):
 
 _floor_divide = _integer_division(np.floor_divide)
 integer_remainder = _integer_division(np.remainder)  # the remainder primitive's integer case
+integer_fmod = _integer_division(np.fmod)  # the fmod primitive's integer case
 
 
 def _trunc(a, b):
@@ -227,6 +228,14 @@ def remainder(a, b) -> Tensor:
     if isinstance(b, Tensor):
         return _binary(P.remainder, a, b)
     return _binary(P.remainder, a, b, name="RemainderBackward0")
+
+
+def fmod(a, b) -> Tensor:
+    """a mod b with the dividend's sign (FmodBackward0 for a Python-number divisor, 1 for a tensor)."""
+    _refuse_bool_division(a, b, "fmod_cpu")
+    if isinstance(b, Tensor):
+        return _binary(P.fmod, a, b)
+    return _binary(P.fmod, a, b, name="FmodBackward0")
 
 
 def atan2(a, b) -> Tensor:
