@@ -85,6 +85,7 @@ from .ops import (  # noqa: E402
     cos,
     cosh,
     cross,
+    cumprod,
     cumsum,
     diag,
     diff,
@@ -253,6 +254,6 @@ __all__ = [
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
-    "initial_seed", "seed", "fmod",
+    "initial_seed", "seed", "fmod", "cumprod",
     *_ops.spellings.__all__,
 ]

@@ -1077,6 +1077,53 @@ def _reversed_cumsum(g, dim):
     return ops.flip(ops.cumsum(ops.flip(g, (dim,)), dim), (dim,))
 
 
+def _cumprod_forward(x, dim):
+    """Running products, accumulated as cumsum's sums are (float64 for floats, int64 otherwise)."""
+    if x.ndim == 0:
+        return x.astype(np.int64) if x.dtype.kind in "biu" else x.copy()
+    if x.dtype.kind == "f":
+        return np.cumprod(x, axis=dim, dtype=np.float64).astype(x.dtype)
+    return np.cumprod(x, axis=dim, dtype=np.int64)
+
+
+def _products_leaving_out(x, dim):
+    """Q[..., k, j] = the product of x_i for i <= j along `dim` but i == k, and the mask j >= k,
+    with `dim` moved last: the terms of cumprod's derivatives where some x is zero."""
+    n = x.shape[dim]
+    rows = ops.movedim(x, dim, -1)
+    spread = ops.expand(ops.unsqueeze(rows, -2), tuple(rows.shape[:-1]) + (n, n))
+    diagonal = ops.constant(np.eye(n, dtype=bool))
+    products = ops.cumprod(ops.where(diagonal, ops.ones_like(spread), spread), -1)
+    return products, ops.constant(np.triu(np.ones((n, n), dtype=bool)))
+
+
+def _cumprod_vjp(node, g, dim):
+    x, out = node.saved_tensors()
+    if x.ndim == 0 or x.shape[dim] <= 1:
+        return (g,)
+    if (x.array != 0).all():  # PyTorch's simple case: the running sums of out * g from the end, over x
+        return (ops.div(_reversed_cumsum(ops.mul(out, g), dim), x),)
+    products, later = _products_leaving_out(x, dim)
+    terms = ops.mul(ops.unsqueeze(ops.movedim(g, dim, -1), -2), products)
+    return (ops.movedim(ops.sum(ops.where(later, terms, ops.zeros_like(terms)), (-1,)), -1, dim),)
+
+
+def _cumprod_jvp(p, t, dim):
+    (x,), (tangent,) = p, t
+    if x.ndim == 0 or x.shape[dim] <= 1:
+        return tangent
+    if (x.array != 0).all():
+        return ops.mul(ops.cumprod(x, dim), ops.cumsum(ops.div(tangent, x), dim))
+    products, later = _products_leaving_out(x, dim)
+    terms = ops.mul(ops.unsqueeze(ops.movedim(tangent, dim, -1), -1), products)
+    return ops.movedim(ops.sum(ops.where(later, terms, ops.zeros_like(terms)), (-2,)), -1, dim)
+
+
+cumprod = define(
+    "cumprod", _cumprod_forward, _cumprod_vjp, _cumprod_jvp, "CumprodBackward0", save_inputs=(0,), save_output=True,
+)
+
+
 cumsum = define(
     "cumsum", _cumsum_forward,
     vjp=lambda node, g, dim: (_reversed_cumsum(g, dim),),

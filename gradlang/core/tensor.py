@@ -815,6 +815,9 @@ class Tensor(metaclass=_TorchClass):
     def cumsum(self, dim, dtype=None):
         return _ops.cumsum(self, dim, dtype)
 
+    def cumprod(self, dim, dtype=None):
+        return _ops.cumprod(self, dim, dtype)
+
     def logsumexp(self, *args, **kwargs):  # PyTorch's own message when `dim` is left out
         return _ops.logsumexp(self, *args, **kwargs)
 

@@ -1169,3 +1169,16 @@ def test_cross_entropy_label_smoothing_as_pytorch(torch, reduction, ignore_index
 def test_cross_entropy_label_smoothing_out_of_range(torch):
     same_outcome(torch, lambda lib: lib.nn.functional.cross_entropy(lib.zeros(2, 3), lib.tensor([0, 1]),
                                                                     label_smoothing=1.5))
+
+
+@pytest.mark.parametrize("values", [[2.0, 0.0, 3.0, 5.0], [0.0, 2.0, 0.0, 3.0], [[1.0, 2.0, 0.0], [3.0, 0.0, 2.0]]])
+def test_cumprod_gradients_through_zeros_as_pytorch(torch, values):
+    # Values and first and second derivatives (the first's node is CopySlices in PyTorch's zero case).
+    def run(lib):
+        x = lib.tensor(values, requires_grad=True)
+        y = lib.cumprod(x, -1)
+        w = lib.arange(1.0, 1.0 + y.numel()).reshape(y.shape)
+        first = lib.autograd.grad((y * w).sum(), x, create_graph=True)[0]
+        return y, first.detach(), lib.autograd.grad(first.sum(), x)[0]
+
+    same_outcome(torch, run)

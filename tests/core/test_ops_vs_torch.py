@@ -195,6 +195,8 @@ def scans_and_flips(kind):
         keepdim = draw(st.booleans())
         if kind == "cumsum":
             return Example([x], lambda m, t: t.cumsum(dims[0]), dims)
+        if kind == "cumprod":  # non-zero values here; zeros have a test of their own
+            return Example([draw(floats(shape, NONZERO))], lambda m, t: m.cumprod(t, dims[0]), dims)
         if kind == "flip":
             return Example([x], lambda m, t: m.flip(t, dims), dims)
         if kind == "logsumexp":
@@ -863,6 +865,7 @@ CASES = {
     "matrix_parts": matrix_parts(),
     "roll_cross_linalg": roll_cross_linalg(),
     "cumsum": scans_and_flips("cumsum"),
+    "cumprod": scans_and_flips("cumprod"),
     "flip": scans_and_flips("flip"),
     "logsumexp": scans_and_flips("logsumexp"),
     "outer": scans_and_flips("outer"),

@@ -310,6 +310,16 @@ def cumsum(x: Tensor, dim, dtype: DType | None = None) -> Tensor:
     return apply(P.cumsum, (x,), {"dim": _wrap_dim(dim, x.ndim)})
 
 
+def cumprod(x: Tensor, dim, dtype: DType | None = None) -> Tensor:
+    """Running products along `dim` (CumprodBackward0); integers and bools multiply in int64."""
+    x = _as_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError_(f"cumprod(): argument 'dim' must be int, not {type(dim).__name__}")
+    return apply(P.cumprod, (x,), {"dim": _wrap_dim(dim, x.ndim)})
+
+
 def logsumexp(x: Tensor, dim=_REQUIRED, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over `dim` (one or several dims), without overflow (LogsumexpBackward0)."""
     if dim is _REQUIRED:
