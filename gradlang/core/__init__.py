@@ -129,6 +129,7 @@ from .ops import (  # noqa: E402
     max,
     maximum,
     mean,
+    median,
     min,
     minimum,
     mm,
@@ -254,6 +255,6 @@ __all__ = [
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
-    "initial_seed", "seed", "fmod", "cumprod",
+    "initial_seed", "seed", "fmod", "cumprod", "median",
     *_ops.spellings.__all__,
 ]

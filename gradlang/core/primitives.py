@@ -1438,6 +1438,15 @@ def _define_extreme(name, forward, node_name):
     return define(name, reduce, vjp, jvp, node_name, save_inputs=(0,), save_output=True)
 
 
+def _lower_median(x, dims, keepdim):
+    """The lower of the two middle values of all of x (NaN if x has one), as torch.median()."""
+    flat = x.reshape(-1)
+    if flat.size == 0 or (flat.dtype.kind == "f" and np.isnan(flat).any()):
+        return np.asarray(np.nan, dtype=x.dtype)
+    return np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2]
+
+
+median = _define_extreme("median", _lower_median, "MedianBackward0")
 amax = _define_extreme("amax", lambda x, dims, keepdim: np.max(x, axis=dims, keepdims=keepdim), "MaxBackward1")
 amin = _define_extreme("amin", lambda x, dims, keepdim: np.min(x, axis=dims, keepdims=keepdim), "MinBackward1")
 

@@ -815,6 +815,9 @@ class Tensor(metaclass=_TorchClass):
     def cumsum(self, dim, dtype=None):
         return _ops.cumsum(self, dim, dtype)
 
+    def median(self, dim=None, keepdim: bool = False):
+        return _ops.median(self, dim, keepdim)
+
     def cumprod(self, dim, dtype=None):
         return _ops.cumprod(self, dim, dtype)
 

@@ -13,7 +13,7 @@ from ..core.forward_ad import UnpackedDualTensor
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
-from ..core.ops import MaxResult, MinResult, SortResult, TopkResult
+from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
 from ..core.optim import Optimizer
 from ..core.tensor import Device, Size, Tensor
 from ..core.transforms import GradcheckResult
@@ -52,6 +52,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     AccumulateGrad: frozenset({"name", "next_functions", "variable"}),
     MaxResult: frozenset({"values", "indices"} | _SEQUENCE),
     MinResult: frozenset({"values", "indices"} | _SEQUENCE),
+    MedianResult: frozenset({"values", "indices"} | _SEQUENCE),
     SortResult: frozenset({"values", "indices"} | _SEQUENCE),
     TopkResult: frozenset({"values", "indices"} | _SEQUENCE),
     DType: frozenset({"is_floating_point", "itemsize"}),

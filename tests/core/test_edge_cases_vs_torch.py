@@ -1182,3 +1182,20 @@ def test_cumprod_gradients_through_zeros_as_pytorch(torch, values):
         return y, first.detach(), lib.autograd.grad(first.sum(), x)[0]
 
     same_outcome(torch, run)
+
+
+def test_median_as_pytorch(torch):
+    # Ties among the whole tensor share the gradient; along a dim, rows without tied medians.
+    def run(lib):
+        x = lib.tensor([[1.0, 2.0, 2.0, 3.0], [5.0, 1.0, 5.0, 4.0], [2.0, 7.0, 3.0, 9.0]], requires_grad=True)
+        whole = lib.median(x)
+        whole.backward()
+        shared = x.grad.clone()
+        x.grad = None
+        values, indices = lib.median(x, 1)
+        (values * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
+        return (whole, shared, values, indices, x.grad, x.median(dim=0, keepdim=True),
+                lib.median(lib.tensor([1.0, float("nan"), 3.0])), lib.median(lib.tensor([[1.0, float("nan")], [2.0, 3.0]]), 1),
+                lib.median(lib.tensor([3, 1, 2])), lib.median(lib.tensor([])), lib.median(lib.tensor(5.0), 0))
+
+    same_outcome(torch, run)

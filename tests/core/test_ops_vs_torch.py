@@ -806,6 +806,8 @@ CASES = {
     "max": reduction("max", unique=True),
     "min": reduction("min", unique=True),
     "max_ties": reduction("max", with_dim=False),
+    "median": reduction("median", unique=True),  # distinct values: PyTorch's pick among ties is its own
+    "median_ties": reduction("median", with_dim=False),
     "min_ties": reduction("min", with_dim=False),
     "amax": reduction("amax"),
     "amin": reduction("amin"),

@@ -167,6 +167,7 @@ from .promotion import (
 )
 from .reductions import (
     MaxResult,
+    MedianResult,
     MinResult,
     amax,
     amin,
@@ -180,6 +181,7 @@ from .reductions import (
     logsumexp,
     max,
     mean,
+    median,
     min,
     norm,
     prod,
@@ -255,7 +257,7 @@ __all__ = [
     "gelu_backward", "log_softmax_backward", "softmax_backward", "sigmoid_backward", "tanh_backward",
     "threshold_backward", "to",
     "transpose", "unsqueeze", "view", "where", "zeros_like", "nonzero", "tensor_argument", "addmm", "linear", "one_hot",
-    "fmod", "integer_fmod", "cumprod",
+    "fmod", "integer_fmod", "cumprod", "median", "MedianResult",
     "chunk", "cross_entropy", "narrow", "nll_loss", "select", "split", "std", "unbind", "var",
     "acos", "asin", "atan", "cosh", "exp2", "expm1", "log10", "log2", "rsqrt", "sinh",
     "elu", "leaky_relu", "silu", "softplus",

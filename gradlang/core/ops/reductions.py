@@ -89,6 +89,11 @@ class MinResult(_ValuesIndices):
     kind = "min"
 
 
+class MedianResult(_ValuesIndices):
+    __slots__ = ()
+    kind = "median"
+
+
 def _named_pair(kind: str, values: Tensor, indices: Tensor):
     return (MaxResult if kind == "max" else MinResult)(values, indices)
 
@@ -153,6 +158,31 @@ def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.max
 
 def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
     return _extreme("min", x, dim, keepdim)
+
+
+def median(x, dim=None, keepdim: bool = False):
+    """The lower middle value: of all of x (ties share the gradient, as max()'s), or along `dim`
+    with the index it came from (torch.return_types.median; among tied values the first, where
+    PyTorch's selection may pick another)."""
+    x = _as_tensor(x)
+    if dim is None:
+        return apply(P.median, (x,), {"dims": None, "keepdim": False, "nan_hits": True})
+    _refuse_dim_type("median", dim, keepdim)
+    dim = _wrap_dim(dim, x.ndim)
+    _refuse_empty_dim("median", x, dim)
+    if x.ndim == 0:
+        return MedianResult(apply(P.clone, (x,), None, "MedianBackward1"), Tensor._wrap(np.asarray(0)))
+    rows = np.moveaxis(x.array, dim, -1)
+    middle = np.sort(rows, axis=-1)[..., (rows.shape[-1] - 1) // 2]  # NaN sorts last
+    hits = rows == middle[..., None]
+    if rows.dtype.kind == "f":
+        has_nan = np.isnan(rows).any(axis=-1, keepdims=True)
+        hits = np.where(has_nan, np.isnan(rows), hits)  # a NaN is the median, at its first place
+    indices = np.argmax(hits, axis=-1)
+    if keepdim:
+        indices = np.expand_dims(indices, dim)
+    values = apply(P.reduce_dim, (x,), {"dim": dim, "keepdim": keepdim, "indices": indices}, "MedianBackward1")
+    return MedianResult(values, Tensor._wrap(indices.astype(np.int64)))
 
 
 def _amax_like(op: str, x: Tensor, dim, keepdim: bool, name: str) -> Tensor:
