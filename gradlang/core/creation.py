@@ -14,12 +14,23 @@ from . import dtypes, limits, rounding
 from .dtypes import DType
 from .generator import Generator
 from .notices import warn, warn_once
-from .tensor import SCALAR_OF_GRAD_WARNING, Tensor
+from .tensor import SCALAR_OF_GRAD_WARNING, Tensor, on_cpu
 
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
     "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor)."
 )
+
+
+def _on_device(make):
+    """`make` taking PyTorch's `device=` argument: the CPU (here every tensor's), or a refusal."""
+
+    @functools.wraps(make)
+    def made(*args, device=None, **kwargs):
+        on_cpu(device)
+        return make(*args, **kwargs)
+
+    return made
 
 
 def _finish(array: np.ndarray, requires_grad: bool, constructor: bool = True) -> Tensor:
@@ -126,7 +137,8 @@ def _array_of(values, dtype: DType) -> np.ndarray:
         raise RuntimeError_(f"value cannot be converted to type {dtype.name} without overflow") from None
 
 
-def tensor(data, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def tensor(data, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """A new leaf tensor holding a copy of `data` (numbers, nested lists, numpy arrays, tensors)."""
     dtype = _dtype_argument("tensor", dtype)
     if isinstance(data, Tensor):
@@ -194,19 +206,23 @@ def _filled(op: str, fill, sizes, dtype: DType | None, requires_grad: bool) -> T
     return _finish(np.full(shape, fill, dtype=(dtype or dtypes.DEFAULT_FLOAT).numpy), requires_grad)
 
 
-def zeros(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def zeros(*size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _filled("zeros", 0, size, dtype, requires_grad)
 
 
-def ones(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def ones(*size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _filled("ones", 1, size, dtype, requires_grad)
 
 
-def empty(*size, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def empty(*size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _filled("empty", 0, size, dtype, requires_grad)
 
 
-def full(size, fill_value, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def full(size, fill_value, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     dtype = _dtype_argument("full", dtype)
     if dtype is None:
         dtype = dtypes.DEFAULT_FOR_CATEGORY[dtypes.scalar_category(fill_value)]
@@ -217,28 +233,34 @@ def _like(op: str, fill, like: Tensor, dtype, requires_grad: bool) -> Tensor:
     return _filled(op, fill, (tuple(like.shape),), _dtype_argument(op, dtype) or like.dtype, requires_grad)
 
 
+@_on_device
 def zeros_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _like("zeros_like", 0, x, dtype, requires_grad)
 
 
+@_on_device
 def ones_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _like("ones_like", 1, x, dtype, requires_grad)
 
 
+@_on_device
 def full_like(x: Tensor, fill_value, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _like("full_like", fill_value, x, dtype, requires_grad)
 
 
-def empty_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def empty_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """Like PyTorch's, values not to be relied on (zeros here)."""
     return _like("empty_like", 0, x, dtype, requires_grad)
 
 
-def rand_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def rand_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _random_like("rand_like", "check_uniform_bounds", rand, x, dtype, requires_grad)
 
 
-def randn_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False, device=None) -> Tensor:
+@_on_device
+def randn_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     return _random_like("randn_like", "normal_kernel_cpu", randn, x, dtype, requires_grad)
 
 
@@ -254,6 +276,7 @@ def _number(value):
     return value.item() if isinstance(value, Tensor) else value
 
 
+@_on_device
 def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     if end is None:
         start, end = 0, start
@@ -293,6 +316,7 @@ def _float_range(start, step, count: int, dtype: np.dtype) -> np.ndarray:
         return np.where(index < count // (2 * lanes) * (2 * lanes), in_vectors, alone).astype(dtype)
 
 
+@_on_device
 def linspace(start, end, steps: int, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     if steps < 0:
         raise RuntimeError_("number of steps must be non-negative")
@@ -316,6 +340,7 @@ def linspace(start, end, steps: int, dtype: DType | None = None, requires_grad: 
     return _finish(rounding.fused_multiply_add(signed_steps, counts, bases).astype(kind), requires_grad)
 
 
+@_on_device
 def eye(n: int, m: int | None = None, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     limits.check_elements(n * (m or n))
     dtype = _dtype_argument("eye", dtype)
@@ -360,6 +385,7 @@ def seed() -> int:
     return current_generator().seed()
 
 
+@_on_device
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     dtype = _dtype_argument("rand", dtype) or dtypes.DEFAULT_FLOAT
     shape = _size("rand", size)
@@ -368,6 +394,7 @@ def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generat
     return _finish(values.reshape(shape), requires_grad)
 
 
+@_on_device
 def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
     dtype = _dtype_argument("randn", dtype) or dtypes.DEFAULT_FLOAT
     shape = _size("randn", size)
@@ -376,14 +403,29 @@ def randn(*size, dtype: DType | None = None, requires_grad: bool = False, genera
     return _finish(values.reshape(shape), requires_grad)
 
 
-def randint(low, high=None, size=None, dtype: DType | None = None, requires_grad: bool = False,
+@_on_device
+def randint(*args, size=None, low=None, high=None, dtype: DType | None = None, requires_grad: bool = False,
             generator: Generator | None = None) -> Tensor:
-    """randint(high, size) or randint(low, high, size), as PyTorch's two forms."""
-    if size is None and isinstance(high, (tuple, list)):
-        low, high, size = 0, low, high
+    """randint(high, size) or randint(low, high, size), as PyTorch's two forms (keywords too)."""
+    given = list(args)
+    if size is None and given and isinstance(given[-1], (tuple, list)):
+        size = given.pop()
+    if len(given) == 2:
+        low, high = given
+    elif len(given) == 1:
+        if high is None:
+            high = given[0]
+        else:
+            low = given[0]
+    elif len(given) > 2:  # randint(10, 3, 4): a number where the size goes
+        size = given[2]
+    if high is None:
+        raise TypeError_("randint() missing 1 required positional argument: 'high'")
+    low = 0 if low is None else low
     if not isinstance(size, (tuple, list)):
-        given = high if size is None else size  # randint(10, 3): 3 stands where the size goes
-        raise TypeError_(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(given).__name__}")
+        # randint(10, 3): 3 stands where the size goes
+        shown = size if size is not None else (given[1] if len(given) == 2 else None)
+        raise TypeError_(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(shown).__name__}")
     low, high = int(_number(low)), int(_number(high))
     if low >= high:
         raise RuntimeError_(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -394,6 +436,7 @@ def randint(low, high=None, size=None, dtype: DType | None = None, requires_grad
     return _finish(values.reshape(shape).astype(dtype.numpy), requires_grad)
 
 
+@_on_device
 def randperm(n, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None) -> Tensor:
     dtype = _dtype_argument("randperm", dtype) or dtypes.int64
     n = _number(n)
@@ -404,9 +447,13 @@ def randperm(n, dtype: DType | None = None, requires_grad: bool = False, generat
     return _finish((generator or current_generator()).permutation(shape[0]).astype(dtype.numpy), requires_grad)
 
 
-def normal(mean: float, std: float, size, dtype: DType | None = None, requires_grad: bool = False,
+@_on_device
+def normal(mean, std=1.0, size=None, dtype: DType | None = None, requires_grad: bool = False,
            generator: Generator | None = None) -> Tensor:
-    """normal(mean, std, size) with numbers for mean and std."""
+    """normal(mean, std, size) with numbers; or a tensor of mean and/or std, drawn in their
+    broadcast shape as PyTorch draws it (standard normal values times std, plus mean)."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        return _normal_of_tensors(mean, std, generator)
     if not isinstance(size, (tuple, list)):
         raise TypeError_(f"normal(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     dtype = _dtype_argument("normal", dtype) or dtypes.DEFAULT_FLOAT
@@ -415,6 +462,22 @@ def normal(mean: float, std: float, size, dtype: DType | None = None, requires_g
     limits.check_shape(shape)
     values = (generator or current_generator()).normal(math.prod(shape), dtype.numpy, mean, std)
     return _finish(values.reshape(shape), requires_grad)
+
+
+def _normal_of_tensors(mean, std, generator: Generator | None) -> Tensor:
+    means, stds = (v.array if isinstance(v, Tensor) else np.asarray(v) for v in (mean, std))
+    kind = next(v for v in (mean, std) if isinstance(v, Tensor)).array.dtype
+    if isinstance(std, Tensor) and (stds < 0).any():
+        raise RuntimeError_("normal expects all elements of std >= 0.0")
+    shape = np.broadcast_shapes(means.shape, stds.shape)
+    limits.check_shape(shape)
+    source = generator or current_generator()
+    if isinstance(std, Tensor):
+        drawn = source.normal(math.prod(shape), kind).reshape(shape) * stds.astype(kind)
+    else:
+        check_normal_std(std)
+        drawn = source.normal(math.prod(shape), kind, 0.0, std).reshape(shape)
+    return _finish(np.asarray(drawn + means.astype(kind), dtype=kind), False)
 
 
 def check_normal_std(std) -> None:

@@ -241,27 +241,27 @@ class Tensor(metaclass=_TorchClass):
     def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import tensor
 
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import zeros
 
-        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import ones
 
-        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import empty
 
-        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
         from .creation import full
 
-        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
 
     nelement = numel
 

@@ -27,6 +27,9 @@ DRAWS = {
     "randint": (lambda m: m.randint(0, 10, (8,)), True),
     "randint high only": (lambda m: m.randint(6, (2, 3)), True),
     "randint wide": (lambda m: m.randint(-5, 2**40, (4,)), True),
+    "randint 2**28": (lambda m: m.randint(2**28, (4,)), True),
+    "randint below 2**28": (lambda m: m.randint(-1, 2**28 - 2, (4,)), True),
+    "randint 2**31": (lambda m: m.randint(-2**31, 2**31, (3,)), True),
     "randperm": (lambda m: m.randperm(10), True),
     "randperm long": (lambda m: m.randperm(5000), True),
     "normal": (lambda m: m.normal(2.0, 3.0, (5,)), True),
@@ -37,6 +40,14 @@ DRAWS = {
     "normal_ float64": (lambda m: m.zeros(20, dtype=m.float64).normal_(1, 2), True),
     "rand_like": (lambda m: m.rand_like(m.zeros(2, 2)), True),
     "generator": (lambda m: m.rand(3, generator=m.Generator().manual_seed(3)), True),
+    "normal of tensors": (lambda m: m.normal(m.arange(4.0), m.tensor([1.0, 2.0, 0.5, 3.0])), True),
+    "normal of a mean tensor": (lambda m: m.normal(m.arange(4.0), 0.7), True),
+    "normal of a std tensor": (lambda m: m.normal(0.3, m.tensor([1.0, 2.0, 0.5, 3.0])), True),
+    "normal broadcast": (lambda m: m.normal(m.zeros(2, 1), m.ones(3)), True),
+    "randint keywords": (lambda m: m.randint(low=1, high=4, size=(3,)), True),
+    "randint size keyword": (lambda m: m.randint(3, size=(2, 2)), True),
+    "randint on a device": (lambda m: m.randint(3, (2,), device="cpu"), True),
+    "rand on a device": (lambda m: m.rand(2, device=m.device("cpu")), True),
 }
 
 
@@ -119,3 +130,12 @@ def test_seed_picks_a_fresh_seed_that_initial_seed_reports(torch):
     T.manual_seed(fresh)
     assert T.equal(drawn, T.rand(3))
     assert isinstance(T.Generator().seed(), int) and isinstance(torch.Generator().seed(), int)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["lib.zeros(2, device='cuda')", "lib.tensor([1.0], device='cuda:0')", "lib.ones(2).new_ones(2, device='cuda')",
+     "lib.zeros(2, device='tpu')", "lib.randint(10, 3)", "lib.randint(5, 5, (2,))"],
+)
+def test_devices_and_randint_forms_refused_as_pytorch(torch, code):
+    assert _outcome(lambda lib: eval(code, {"lib": lib}), T) == _outcome(lambda lib: eval(code, {"lib": lib}), torch)
