@@ -109,6 +109,8 @@ def from_python(exc: BaseException) -> GradlangError:
     for cls in type(exc).__mro__:
         if cls.__module__ == "builtins" and cls.__name__ in _USER_FACING:
             return BY_NAME[cls.__name__](str(exc))
+    if type(exc) is RuntimeError and "changed size during iteration" in str(exc):  # the program's own doing
+        return BY_NAME["RuntimeError"](str(exc))
     return RuntimeError_(
         f"internal error in gradlang ({type(exc).__name__}: {exc}); run with --debug to see where"
     )

@@ -541,6 +541,15 @@ class Tensor(metaclass=_TorchClass):
     def __itruediv__(self, other) -> Tensor:
         return _ops.inplace(self, _ops.div, other)
 
+    def __ifloordiv__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.floor_divide, other)
+
+    def __imod__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.remainder, other)
+
+    def __ipow__(self, other) -> Tensor:
+        return _ops.inplace(self, _ops.pow, other)
+
     def __getitem__(self, key) -> Tensor:
         return _ops.index(self, key)
 

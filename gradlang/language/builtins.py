@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins as py
 import math
 from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
-from collections.abc import Callable
 
 from .. import core as T
 from ..core import engine
@@ -18,7 +17,7 @@ from ..core.tensor import Size, Tensor
 from ..errors import BY_NAME, AttributeError_, GradlangError, ImportError_, TypeError_
 from . import guards
 from .runtime import Function
-from .sandbox import Namespace, OpaqueType, get_attribute, type_name
+from .sandbox import BuiltinType, Namespace, OpaqueType, get_attribute, type_name
 
 
 class ExceptionType:
@@ -108,10 +107,12 @@ def _min_max(python_function, torch_function, name: str):
     """`max(x)` and `max(x, dim=...)` are torch's reductions (gradlang's short form); with several
     arguments `max` is Python's, comparing them (`max(loss, 0)` in pasted PyTorch code)."""
 
+    read_one = guards.read_bounded(python_function)  # max(range(10**9)) reads in C: watch the clock
+
     def call(*args, **kwargs):
         if len(args) == 1 and isinstance(args[0], Tensor) or "dim" in kwargs or "keepdim" in kwargs:
             return torch_function(*args, **kwargs)
-        return python_function(*args, **kwargs)
+        return (read_one if len(args) == 1 else python_function)(*args, **kwargs)
 
     call.__name__ = name
     return call
@@ -131,29 +132,6 @@ def str_(value="", *args) -> str:
     return str(value, *args) if args else to_str(value)
 
 
-class BuiltinType:
-    """A built-in type whose call gradlang makes its own (`str` of a tensor, `list` read under the
-    limits): it prints as the type, compares equal to it and stands for it in isinstance
-    (`type(x) is list` alone tells them apart)."""
-
-    def __init__(self, kind: type, make: Callable) -> None:
-        self.type = kind
-        self.make = make
-        self.__name__ = kind.__name__
-
-    def __call__(self, *args, **kwargs):
-        return self.make(*args, **kwargs)
-
-    def __eq__(self, other) -> bool:
-        return other is self.type or other is self
-
-    def __hash__(self) -> int:
-        return hash(self.type)
-
-    def __repr__(self) -> str:
-        return repr(self.type)
-
-
 def repr_(value) -> str:
     from .values import to_repr
 
@@ -167,7 +145,7 @@ def type_(value):
     """`type(x)`: the class for plain values and tensors, a printable stand-in for the rest."""
     kind = type(value)
     if kind in _PLAIN_TYPES:
-        return kind
+        return _STAND_INS.get(kind, kind)  # `type([]) is list`: the name a program holds
     if kind is BuiltinType:
         return type
     if isinstance(value, GradlangError):
@@ -294,6 +272,14 @@ PYTHON_BUILTINS = {
     "max": _min_max(py.max, T.max, "max"),
     "pow": _either(guards.power, T.pow, "pow"),
 }
+
+
+# The built-in types whose name a program holds as a stand-in (BuiltinType), by the real type.
+_STAND_INS = {stand_in.type: stand_in for stand_in in PYTHON_BUILTINS.values() if type(stand_in) is BuiltinType}
+# Python's names in messages for the built-ins written here (`isinstance() missing …`).
+for _function, _name in ((isinstance_, "isinstance"), (str_, "str"), (repr_, "repr"), (type_, "type"),
+                         (hasattr_, "hasattr"), (guards.power, "pow")):
+    _function.__name__ = _function.__qualname__ = _name
 
 
 def global_names() -> dict:

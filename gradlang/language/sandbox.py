@@ -7,6 +7,8 @@ so a new Python type is closed until someone opens it on purpose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..core.creation import Generator
 from ..core.dtypes import DType
 from ..core.forward_ad import UnpackedDualTensor
@@ -95,10 +97,33 @@ class OpaqueType:
         return hash(self.name)
 
 
+class BuiltinType:
+    """A built-in type whose call gradlang makes its own (`str` of a tensor, `list` read under the
+    limits): it prints as the type, compares equal to it and stands for it in isinstance
+    (`type(x)` of a list is this stand-in too)."""
+
+    def __init__(self, kind: type, make: Callable) -> None:
+        self.type = kind
+        self.make = make
+        self.__name__ = kind.__name__
+
+    def __call__(self, *args, **kwargs):
+        return self.make(*args, **kwargs)
+
+    def __eq__(self, other) -> bool:
+        return other is self.type or other is self
+
+    def __hash__(self) -> int:
+        return hash(self.type)
+
+    def __repr__(self) -> str:
+        return repr(self.type)
+
+
 def type_name(value) -> str:
     if isinstance(value, Namespace):
         return "module"
-    if isinstance(value, OpaqueType):
+    if isinstance(value, (OpaqueType, BuiltinType)):
         return "type"
     if isinstance(value, Function):
         return "function"

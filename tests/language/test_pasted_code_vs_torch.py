@@ -21,6 +21,43 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "augmented floor division, remainder and power on tensors": """
+import torch
+x = torch.tensor([1.5, 3.0], requires_grad=True)
+y = x * 2
+z = y
+y **= 2
+y //= 3
+print(y, z is y)
+w = torch.tensor([5., 7.])
+w %= 3
+print(w)
+try:
+    x //= 2
+except RuntimeError as e:
+    print("RuntimeError", e)
+try:
+    torch.div(torch.ones(2), 2, rounding_mode="round")
+except RuntimeError as e:
+    print("RuntimeError", e)
+""",
+    "built-in types are the types": """
+print(type(()) is tuple, type([]) is list, type({}) is dict, type('') is str, type(set()) is set, type([]) == list)
+print(type([]), type('a')(5), type([1])((1, 2)), list, str, type(3) is int)
+s = {1, 2}
+try:
+    for v in s:
+        s.add(v + 5)
+except RuntimeError as e:
+    print("RuntimeError", e)
+d = {1: 2}
+try:
+    for k in d:
+        d[k + 1] = 0
+except RuntimeError as e:
+    print("RuntimeError", e)
+print(max(range(5)), min([3, 1]), max(1, 2), min("ab"))
+""",
     "devices, the legacy constructor and seeded random numbers": """
 import torch
 device = "cuda" if torch.cuda.is_available() else "cpu"

@@ -234,3 +234,11 @@ def test_bounded_builtins_are_still_the_types():
     assert interp["checks"] == [True] * 8
     assert interp["names"] == ["<class 'list'>", "<class 'str'>", "list", "<class 'type'>"]
     assert interp["made"] == [[0, 1, 2], ("a", "b"), {"a": 1}, [1, 2], 16, "tensor([1.])"]
+
+
+@pytest.mark.parametrize("program", ["max(range(10**9))", "min(range(10**9))"])
+def test_max_and_min_of_a_lazy_range_stop_at_the_timeout(program):
+    interp = quiet(timeout=0.3)
+    started = time.monotonic()
+    assert error_of(interp, f"x = {program}").type_name == "TimeoutError"
+    assert time.monotonic() - started < 3

@@ -92,6 +92,10 @@ def mul(a, b) -> Tensor:
 
 
 def div(a, b, rounding_mode=None) -> Tensor:
+    if rounding_mode not in (None, "trunc", "floor"):
+        raise RuntimeError_(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+        )
     if rounding_mode is not None:
         floor = rounding_mode == "floor"
         if _recorded(a, b):
