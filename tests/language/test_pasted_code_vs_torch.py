@@ -21,6 +21,18 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "indexing with a range, as CS231n's softmax does": """
+import torch
+p = torch.arange(12.).reshape(3, 4).requires_grad_()
+y = torch.tensor([0, 3, 1])
+print(p[range(3), y], p[range(3)], p[range(0, 3, 2), 1:3], p[:, range(2)])
+(p[range(3), y] * 2).sum().backward()
+print(p.grad)
+q = torch.zeros(3, 4)
+q[range(3), y] = 1.
+q[range(2)] -= 0.5
+print(q, p[range(0)], p[[]].shape)
+""",
     "augmented floor division, remainder and power on tensors": """
 import torch
 x = torch.tensor([1.5, 3.0], requires_grad=True)

@@ -46,8 +46,12 @@ def _index_part(part, size: int | None, dim: int):
         return slice(*(None if b is None else int(b) for b in (part.start, part.stop, part.step)))
     if part is None or part is Ellipsis:
         return part
+    if isinstance(part, range):  # `probs[range(n), labels]`: a sequence of indices, as PyTorch takes it
+        part = list(part)
     if isinstance(part, (list, tuple)):
         array = np.asarray([p.item() if isinstance(p, Tensor) else p for p in part])
+        if array.size == 0:  # `x[[]]`, `x[range(0)]`: no index, none of x
+            array = array.astype(np.int64)
         if array.dtype.kind not in "iub":
             raise IndexError_("tensors used as indices must be long, int, byte or bool tensors")
         return array
