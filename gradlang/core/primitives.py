@@ -1060,14 +1060,18 @@ cross = define(
 # ---------------------------------------------------------------- scans, flips, logsumexp
 
 
-def _cumsum_forward(x, dim):
-    """PyTorch accumulates a float cumsum in float64 (its CPU accumulation type) and rounds each
-    partial sum; integers and bools add up in int64."""
+def _running(accumulate: Callable, x, dim):
+    """Running sums or products as PyTorch's CPU kernel accumulates them: floats in float64 (its
+    accumulation type), each partial result rounded; integers and bools in int64."""
     if x.ndim == 0:
         return x.astype(np.int64) if x.dtype.kind in "biu" else x.copy()
     if x.dtype.kind == "f":
-        return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
-    return np.cumsum(x, axis=dim, dtype=np.int64)
+        return accumulate(x, axis=dim, dtype=np.float64).astype(x.dtype)
+    return accumulate(x, axis=dim, dtype=np.int64)
+
+
+def _cumsum_forward(x, dim):
+    return _running(np.add.accumulate, x, dim)
 
 
 def _reversed_cumsum(g, dim):
@@ -1078,12 +1082,7 @@ def _reversed_cumsum(g, dim):
 
 
 def _cumprod_forward(x, dim):
-    """Running products, accumulated as cumsum's sums are (float64 for floats, int64 otherwise)."""
-    if x.ndim == 0:
-        return x.astype(np.int64) if x.dtype.kind in "biu" else x.copy()
-    if x.dtype.kind == "f":
-        return np.cumprod(x, axis=dim, dtype=np.float64).astype(x.dtype)
-    return np.cumprod(x, axis=dim, dtype=np.int64)
+    return _running(np.multiply.accumulate, x, dim)
 
 
 def _products_leaving_out(x, dim):

@@ -330,24 +330,23 @@ def std(x: Tensor, *args, **kwargs) -> Tensor:
     return _spread("std", x, args, kwargs)
 
 
-def cumsum(x: Tensor, dim, dtype: DType | None = None) -> Tensor:
-    """Running sums along `dim` (CumsumBackward0); integers and bools sum in int64."""
+def _scan(op: str, x, dim, dtype: DType | None) -> Tensor:
     x = _as_tensor(x)
     if dtype is not None:
         x = to(x, dtype)
     if not isinstance(dim, int) or isinstance(dim, bool):
-        raise TypeError_(f"cumsum(): argument 'dim' must be int, not {type(dim).__name__}")
-    return apply(P.cumsum, (x,), {"dim": _wrap_dim(dim, x.ndim)})
+        raise TypeError_(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
+    return apply(P.PRIMITIVES[op], (x,), {"dim": _wrap_dim(dim, x.ndim)})
+
+
+def cumsum(x: Tensor, dim, dtype: DType | None = None) -> Tensor:
+    """Running sums along `dim` (CumsumBackward0); integers and bools sum in int64."""
+    return _scan("cumsum", x, dim, dtype)
 
 
 def cumprod(x: Tensor, dim, dtype: DType | None = None) -> Tensor:
     """Running products along `dim` (CumprodBackward0); integers and bools multiply in int64."""
-    x = _as_tensor(x)
-    if dtype is not None:
-        x = to(x, dtype)
-    if not isinstance(dim, int) or isinstance(dim, bool):
-        raise TypeError_(f"cumprod(): argument 'dim' must be int, not {type(dim).__name__}")
-    return apply(P.cumprod, (x,), {"dim": _wrap_dim(dim, x.ndim)})
+    return _scan("cumprod", x, dim, dtype)
 
 
 def logsumexp(x: Tensor, dim=_REQUIRED, keepdim: bool = False) -> Tensor:
