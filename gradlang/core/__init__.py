@@ -205,7 +205,8 @@ absolute = abs
 
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_autograd_functional,
                       forward_ad=_forward_ad, gradcheck=_transforms.autograd_gradcheck)
-optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW)
+optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW, RMSprop=_optim.RMSprop,
+                   Adagrad=_optim.Adagrad)
 # A CPU build of PyTorch: no CUDA device is available (tutorials ask before they pick one).
 cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
 inference_mode = no_grad

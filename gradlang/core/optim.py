@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..errors import NotImplementedError_, TypeError_, ValueError_
-from .creation import tensor, zeros_like
+from .creation import full_like, tensor, zeros_like
 from .grad_mode import enable_grad, no_grad
 from .notices import warn
 from .ops import maximum
@@ -91,12 +91,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None) -> None:
-        if lr < 0.0:
-            raise ValueError_(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError_(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError_(f"Invalid weight_decay value: {weight_decay}")
+        _check_at_least_zero(lr=lr, momentum=momentum, weight_decay=weight_decay)
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                     "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
                     "differentiable": differentiable, "fused": fused}
@@ -185,6 +180,85 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
+
+
+def _check_at_least_zero(**values) -> None:
+    """PyTorch's ValueError for a hyperparameter below zero, named as it names them."""
+    names = {"lr": "learning rate", "eps": "epsilon value"}
+    for key, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError_(f"Invalid {names.get(key, key + ' value')}: {value}")
+
+
+class RMSprop(Optimizer):
+    """RMSprop, as torch.optim.RMSprop: a moving average of the squared gradient scales each step;
+    centered, momentum, weight decay and maximize too."""
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False) -> None:
+        _check_at_least_zero(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
+        defaults = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay, "momentum": momentum,
+                    "centered": centered, "capturable": capturable, "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        grad = -p.grad if group["maximize"] else p.grad
+        state = self.state[p]
+        if not state:  # PyTorch's entries, in its order
+            state["step"] = tensor(0.0)
+            state["square_avg"] = zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = zeros_like(p)
+        state["step"] += 1
+        alpha = group["alpha"]
+        if group["weight_decay"] != 0:
+            grad = grad.add(p, alpha=group["weight_decay"])
+        square_avg = state["square_avg"]
+        square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        if group["centered"]:
+            grad_avg = state["grad_avg"]
+            grad_avg.lerp_(grad, 1 - alpha)
+            average = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+        else:
+            average = square_avg.sqrt()
+        average = average.add_(group["eps"])
+        if group["momentum"] > 0:
+            buffer = state["momentum_buffer"]
+            buffer.mul_(group["momentum"]).addcdiv_(grad, average)
+            p.add_(buffer, alpha=-group["lr"])
+        else:
+            p.addcdiv_(grad, average, value=-group["lr"])
+
+
+class Adagrad(Optimizer):
+    """Adagrad, as torch.optim.Adagrad: steps scaled by the root of the summed squared gradients,
+    with learning-rate decay, weight decay and maximize; its state is made with the optimizer."""
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None) -> None:
+        _check_at_least_zero(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                             initial_accumulator_value=initial_accumulator_value, eps=eps)
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["step"] = tensor(0.0)
+                self.state[p]["sum"] = full_like(p, group["initial_accumulator_value"])
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        grad = -p.grad if group["maximize"] else p.grad
+        state = self.state[p]
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            grad = grad.add(p, alpha=group["weight_decay"])
+        step_size = group["lr"] / (1 + (state["step"].item() - 1) * group["lr_decay"])
+        state["sum"].addcmul_(grad, grad, value=1)
+        p.addcdiv_(grad, state["sum"].sqrt().add_(group["eps"]), value=-step_size)
 
 
 def _groups(params) -> list[dict]:

@@ -21,6 +21,31 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "RMSprop and Adagrad fitting a line": """
+import torch
+def fit(make, steps=6):
+    torch.manual_seed(0)
+    w = torch.randn(3, requires_grad=True); b = torch.zeros(1, requires_grad=True)
+    x = torch.linspace(-1, 1, 12).reshape(4, 3); y = torch.tensor([1., -1., 0.5, 2.])
+    opt = make([w, b])
+    for i in range(steps):
+        opt.zero_grad()
+        loss = ((x @ w + b - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+    print(type(opt).__name__, f"{loss.item():.6f}", w, b)
+    return opt
+print(fit(lambda p: torch.optim.RMSprop(p)))
+fit(lambda p: torch.optim.RMSprop(p, lr=0.05, momentum=0.9, centered=True, weight_decay=0.01))
+fit(lambda p: torch.optim.RMSprop(p, lr=0.02, alpha=0.9, maximize=True))
+o = fit(lambda p: torch.optim.Adagrad(p))
+print(sorted(o.state[o.param_groups[0]["params"][0]].keys()))
+fit(lambda p: torch.optim.Adagrad(p, lr=0.5, lr_decay=0.1, weight_decay=0.01, initial_accumulator_value=0.1))
+print(torch.optim.Adagrad([torch.zeros(2, requires_grad=True)]))
+for f in (lambda: torch.optim.RMSprop([torch.zeros(1, requires_grad=True)], alpha=-1), lambda: torch.optim.Adagrad([torch.zeros(1, requires_grad=True)], lr_decay=-1), lambda: torch.optim.RMSprop([torch.zeros(1, requires_grad=True)], lr=-1)):
+    try: f()
+    except ValueError as e: print("ValueError", e)
+""",
     "indexing with a range, as CS231n's softmax does": """
 import torch
 p = torch.arange(12.).reshape(3, 4).requires_grad_()
