@@ -20,6 +20,7 @@ from types import SimpleNamespace as _Namespace  # noqa: E402
 from . import autograd_functional as _autograd_functional  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import forward_ad as _forward_ad  # noqa: E402
+from . import lr_scheduler as _lr_scheduler  # noqa: E402
 from . import optim as _optim  # noqa: E402
 from . import transforms as _transforms  # noqa: E402
 from .creation import (  # noqa: E402
@@ -206,7 +207,8 @@ absolute = abs
 autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_autograd_functional,
                       forward_ad=_forward_ad, gradcheck=_transforms.autograd_gradcheck)
 optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW, RMSprop=_optim.RMSprop,
-                   Adagrad=_optim.Adagrad)
+                   Adagrad=_optim.Adagrad,
+                   lr_scheduler=_Namespace(StepLR=_lr_scheduler.StepLR, ExponentialLR=_lr_scheduler.ExponentialLR))
 # A CPU build of PyTorch: no CUDA device is available (tutorials ask before they pick one).
 cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
 inference_mode = no_grad

@@ -64,6 +64,7 @@ class Optimizer:
         """One update of every parameter that has a gradient; `closure()` (re)computes the loss
         first, recording as PyTorch's optimizers have it do even inside no_grad."""
         loss = None
+        self._stepped = True  # a learning-rate scheduler checks that the optimizer stepped first
         if closure is not None:
             with enable_grad():
                 loss = closure()

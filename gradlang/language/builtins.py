@@ -229,7 +229,8 @@ NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "
                             "CrossEntropyLoss": T.nn.CrossEntropyLoss})
 FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
 LINALG = Namespace("torch.linalg", dict(vars(T.linalg)))
-OPTIM = Namespace("torch.optim", dict(vars(T.optim)))
+LR_SCHEDULER = Namespace("torch.optim.lr_scheduler", dict(vars(T.optim.lr_scheduler)))
+OPTIM = Namespace("torch.optim", {**vars(T.optim), "lr_scheduler": LR_SCHEDULER})
 CUDA = Namespace("torch.cuda", dict(vars(T.cuda)))
 TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC, "linalg": LINALG,
                             "optim": OPTIM, "cuda": CUDA, "device": T.device, "inference_mode": INFERENCE_MODE})
@@ -241,7 +242,7 @@ MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.autograd.functional": AUTOGRAD_FUNCTIONAL,
     "torch.autograd.forward_ad": FORWARD_AD, "torch.cuda": CUDA,
     "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
-    "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM,
+    "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM, "torch.optim.lr_scheduler": LR_SCHEDULER,
 }
 
 

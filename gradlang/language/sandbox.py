@@ -15,6 +15,7 @@ from ..core.forward_ad import UnpackedDualTensor
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
+from ..core.lr_scheduler import LRScheduler
 from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
 from ..core.optim import Optimizer
 from ..core.tensor import Device, Size, Tensor
@@ -65,6 +66,7 @@ ALLOWED: dict[type, frozenset[str]] = {
     _Loss: frozenset({"reduction"}),  # torch.nn's loss objects
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
     Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
+    LRScheduler: frozenset({"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"}),
     Device: frozenset({"type", "index"}),
     UnpackedDualTensor: frozenset({"primal", "tangent"} | _SEQUENCE),
 }

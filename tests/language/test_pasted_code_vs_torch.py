@@ -21,6 +21,27 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "learning-rate schedules": """
+import torch
+w = torch.tensor([1.0, -2.0], requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.5)
+sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+for epoch in range(5):
+    opt.zero_grad()
+    loss = (w ** 2).sum()
+    loss.backward()
+    opt.step()
+    sched.step()
+    print(epoch, sched.get_last_lr(), w, sched.last_epoch)
+print(opt)
+v = torch.tensor([3.0], requires_grad=True)
+opt2 = torch.optim.Adam([v], lr=0.1)
+ex = torch.optim.lr_scheduler.ExponentialLR(opt2, gamma=0.9)
+ex.step()
+for i in range(3):
+    opt2.zero_grad(); (v ** 2).sum().backward(); opt2.step(); ex.step()
+print(ex.get_last_lr(), v, ex.base_lrs)
+""",
     "RMSprop and Adagrad fitting a line": """
 import torch
 def fit(make, steps=6):
