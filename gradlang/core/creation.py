@@ -14,7 +14,7 @@ from . import dtypes, limits, rounding
 from .dtypes import DType
 from .generator import Generator
 from .notices import warn, warn_once
-from .tensor import SCALAR_OF_GRAD_WARNING, Tensor, on_cpu
+from .tensor import SCALAR_OF_GRAD_WARNING, Size, Tensor, on_cpu
 
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -519,3 +519,26 @@ def _ops():
     from . import ops  # ops imports this module
 
     return ops
+
+
+def legacy_tensor(args: tuple, dtype: DType, requires_grad: bool = False) -> Tensor:
+    """PyTorch's legacy constructors (`torch.Tensor`, `torch.FloatTensor`, …): `(data)` converted
+    to `dtype`, `(2, 3)` or `(size)` of that size (zeros here; PyTorch leaves them uninitialised)."""
+    if len(args) == 1 and isinstance(args[0], Size) or args and all(
+            isinstance(n, int) and not isinstance(n, bool) for n in args):
+        return zeros(*args, dtype=dtype, requires_grad=requires_grad)
+    if len(args) > 1:
+        raise TypeError_(f"new(): data must be a sequence (got {len(args)} arguments)")
+    data = args[0] if args else []
+    if isinstance(data, (int, float, bool)):
+        raise TypeError_(f"new(): data must be a sequence (got {type(data).__name__})")
+    return tensor(data.array if isinstance(data, Tensor) else data, dtype=dtype, requires_grad=requires_grad)
+
+
+def legacy_constructor(dtype: DType):
+    """torch.FloatTensor and its kin: the legacy constructor of one dtype."""
+    def construct(*args) -> Tensor:
+        return legacy_tensor(args, dtype)
+
+    construct.__name__ = construct.__qualname__ = dtype.legacy_name
+    return construct

@@ -147,20 +147,9 @@ class Tensor(metaclass=_TorchClass):
     def __init__(self, *args, requires_grad: bool = False) -> None:
         """PyTorch's legacy constructor: `Tensor(data)` of float32 values, `Tensor(2, 3)` of that
         size (zeros here; PyTorch leaves them uninitialised), `Tensor()` empty."""
-        from .creation import tensor as _tensor
-        from .creation import zeros
+        from .creation import legacy_tensor
 
-        if len(args) == 1 and isinstance(args[0], Size) or args and all(
-                isinstance(n, int) and not isinstance(n, bool) for n in args):
-            made = zeros(*args, requires_grad=requires_grad)
-        elif len(args) > 1:
-            raise TypeError_(f"new(): data must be a sequence (got {len(args)} arguments)")
-        else:
-            data = args[0] if args else []
-            if isinstance(data, (int, float, bool)):
-                raise TypeError_(f"new(): data must be a sequence (got {type(data).__name__})")
-            values = data.array if isinstance(data, Tensor) else data
-            made = _tensor(values, dtype=dtypes.float32, requires_grad=requires_grad)
+        made = legacy_tensor(args, dtypes.float32, requires_grad)
         for slot in ("array", "_requires_grad", "grad_fn", "_grad", "_version", "_retains_grad", "_duals", "_base"):
             setattr(self, slot, getattr(made, slot))
 

@@ -232,8 +232,10 @@ LINALG = Namespace("torch.linalg", dict(vars(T.linalg)))
 LR_SCHEDULER = Namespace("torch.optim.lr_scheduler", dict(vars(T.optim.lr_scheduler)))
 OPTIM = Namespace("torch.optim", {**vars(T.optim), "lr_scheduler": LR_SCHEDULER})
 CUDA = Namespace("torch.cuda", dict(vars(T.cuda)))
+LEGACY_CONSTRUCTORS = {d.legacy_name: T.creation.legacy_constructor(d) for d in T.dtypes.ALL}
 TORCH = Namespace("torch", {**TORCH_FUNCTIONS, "autograd": AUTOGRAD, "nn": NN, "func": FUNC, "linalg": LINALG,
-                            "optim": OPTIM, "cuda": CUDA, "device": T.device, "inference_mode": INFERENCE_MODE})
+                            "optim": OPTIM, "cuda": CUDA, "device": T.device, "inference_mode": INFERENCE_MODE,
+                            **LEGACY_CONSTRUCTORS})
 
 MATH = Namespace("math", {name: getattr(math, name) for name in dir(math) if not name.startswith("_")})
 MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for name in ("factorial", "comb", "perm")})

@@ -21,6 +21,16 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "legacy typed constructors": """
+import torch
+a = torch.FloatTensor([1, 2, 3])
+b = torch.LongTensor([1.7, 2.2])
+c = torch.DoubleTensor(2, 2).shape  # its values are uninitialised memory in PyTorch
+print(a, b, c, torch.BoolTensor([1, 0]), torch.IntTensor([3]), torch.FloatTensor())
+a.requires_grad_()
+(a * a).sum().backward()
+print(a.grad, torch.Tensor([[1, 2]]), torch.Tensor(2, 3).shape)
+""",
     "learning-rate schedules": """
 import torch
 w = torch.tensor([1.0, -2.0], requires_grad=True)
