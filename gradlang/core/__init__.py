@@ -212,6 +212,7 @@ optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW, RMSprop
 # A CPU build of PyTorch: no CUDA device is available (tutorials ask before they pick one).
 cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
 inference_mode = no_grad
+concat = cat  # torch.concat
 
 
 def get_default_dtype() -> DType:
@@ -258,6 +259,6 @@ __all__ = [
     "argsort", "msort", "sort", "topk",
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
-    "initial_seed", "seed", "fmod", "cumprod", "median",
+    "initial_seed", "seed", "fmod", "cumprod", "median", "concat",
     *_ops.spellings.__all__,
 ]

@@ -1047,6 +1047,8 @@ class Tensor(metaclass=_TorchClass):
     def movedim(self, source, destination):
         return _ops.movedim(self, source, destination)
 
+    moveaxis = movedim
+
     def broadcast_to(self, size):
         return _ops.broadcast_to(self, size)
 

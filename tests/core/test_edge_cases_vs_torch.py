@@ -1069,6 +1069,9 @@ def test_rounded_divisions_of_tensors_that_require_grad(torch, code):
         "lib.logical_and(lib.tensor([1, 0]), lib.tensor([True, True])), lib.logical_or(lib.tensor([0., 1.]), "
         "lib.tensor(0)), lib.logical_xor(lib.tensor([True, False]), lib.tensor([True, True]))",
         "lib.logical_or(lib.tensor([0., 1.]), 0)",
+        "lib.moveaxis(lib.zeros(2, 3, 4), 0, 2).shape, lib.swapdims(x, 0, 1).shape, x.moveaxis(1, 0).shape",
+        "lib.concatenate([v, v]), lib.concat([v, v], 0), lib.true_divide(lib.tensor([3, 4]), 2)",
+        "lib.fix(lib.tensor([-1.5, 2.7])), lib.arccos(lib.tensor([0.5])), lib.arctanh(lib.tensor([0.5]))",
     ],
 )
 def test_pytorchs_other_spellings(torch, code):

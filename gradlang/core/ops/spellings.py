@@ -10,8 +10,9 @@ import numpy as np
 from ...errors import RuntimeError_
 from ..graph import renamed
 from ..tensor import Tensor
-from .arithmetic import _two_tensors, tensor_argument
+from .arithmetic import _two_tensors, div, tensor_argument
 from .dims import _dims, _wrap_dim
+from .elementwise import acos, acosh, asin, asinh, atan, atanh, trunc
 from .indexing import index
 from .joining import cat
 from .promotion import _as_tensor, _nograd_binary, broadcast_shapes
@@ -114,7 +115,18 @@ def logical_xor(a, b) -> Tensor:
     return _nograd_binary(np.logical_xor, *_two_tensors("logical_xor", a, b))
 
 
+# Names PyTorch gives the same op twice (numpy's spellings among them).
+moveaxis = movedim
+swapdims = swapaxes
+concatenate = cat  # (torch.concat too: core's name, ops.concat being cat's and stack's own)
+true_divide = div
+fix = trunc
+arccos, arcsin, arctan, arccosh, arcsinh, arctanh = acos, asin, atan, acosh, asinh, atanh
+
+
 __all__ = [
     "all", "any", "broadcast_to", "count_nonzero", "equal", "hstack", "logical_and", "logical_or", "logical_xor",
     "masked_select", "movedim", "ravel", "reshape_as", "swapaxes", "vstack",
+    "moveaxis", "swapdims", "concatenate", "true_divide", "fix",
+    "arccos", "arcsin", "arctan", "arccosh", "arcsinh", "arctanh",
 ]
