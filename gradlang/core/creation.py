@@ -385,22 +385,26 @@ def seed() -> int:
     return current_generator().seed()
 
 
+def _source(generator: Generator | None) -> Generator:
+    return generator or current_generator()
+
+
+def _drawn(op: str, sizes, dtype: DType | None, requires_grad: bool, draw) -> Tensor:
+    """A float tensor of the size `sizes` give, its values `draw(count, numpy dtype)`."""
+    dtype = _dtype_argument(op, dtype) or dtypes.DEFAULT_FLOAT
+    shape = _size(op, sizes)
+    limits.check_shape(shape)
+    return _finish(draw(math.prod(shape), dtype.numpy).reshape(shape), requires_grad)
+
+
 @_on_device
 def rand(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
-    dtype = _dtype_argument("rand", dtype) or dtypes.DEFAULT_FLOAT
-    shape = _size("rand", size)
-    limits.check_shape(shape)
-    values = (generator or current_generator()).uniform(math.prod(shape), dtype.numpy)
-    return _finish(values.reshape(shape), requires_grad)
+    return _drawn("rand", size, dtype, requires_grad, _source(generator).uniform)
 
 
 @_on_device
 def randn(*size, dtype: DType | None = None, requires_grad: bool = False, generator: Generator | None = None):
-    dtype = _dtype_argument("randn", dtype) or dtypes.DEFAULT_FLOAT
-    shape = _size("randn", size)
-    limits.check_shape(shape)
-    values = (generator or current_generator()).normal(math.prod(shape), dtype.numpy)
-    return _finish(values.reshape(shape), requires_grad)
+    return _drawn("randn", size, dtype, requires_grad, _source(generator).normal)
 
 
 @_on_device
@@ -408,31 +412,25 @@ def randint(*args, size=None, low=None, high=None, dtype: DType | None = None, r
             generator: Generator | None = None) -> Tensor:
     """randint(high, size) or randint(low, high, size), as PyTorch's two forms (keywords too)."""
     given = list(args)
-    if size is None and given and isinstance(given[-1], (tuple, list)):
-        size = given.pop()
+    if size is None and given and (isinstance(given[-1], (tuple, list)) or len(given) > 1):
+        size = given.pop()  # the last positional argument stands where the size goes
     if len(given) == 2:
         low, high = given
-    elif len(given) == 1:
-        if high is None:
-            high = given[0]
-        else:
-            low = given[0]
-    elif len(given) > 2:  # randint(10, 3, 4): a number where the size goes
-        size = given[2]
+    elif given and high is None:
+        high = given[0]
+    elif given:
+        low = given[0]
     if high is None:
         raise TypeError_("randint() missing 1 required positional argument: 'high'")
-    low = 0 if low is None else low
     if not isinstance(size, (tuple, list)):
-        # randint(10, 3): 3 stands where the size goes
-        shown = size if size is not None else (given[1] if len(given) == 2 else None)
-        raise TypeError_(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(shown).__name__}")
-    low, high = int(_number(low)), int(_number(high))
+        raise TypeError_(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(size).__name__}")
+    low, high = int(_number(0 if low is None else low)), int(_number(high))
     if low >= high:
         raise RuntimeError_(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = _dtype_argument("randint", dtype) or dtypes.int64
     shape = _size("randint", (size,))
     limits.check_shape(shape)
-    values = (generator or current_generator()).integers(low, high, math.prod(shape))
+    values = _source(generator).integers(low, high, math.prod(shape))
     return _finish(values.reshape(shape).astype(dtype.numpy), requires_grad)
 
 
@@ -444,7 +442,7 @@ def randperm(n, dtype: DType | None = None, requires_grad: bool = False, generat
         raise TypeError_(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     shape = _size("randperm", (n,))
     limits.check_shape(shape)
-    return _finish((generator or current_generator()).permutation(shape[0]).astype(dtype.numpy), requires_grad)
+    return _finish(_source(generator).permutation(shape[0]).astype(dtype.numpy), requires_grad)
 
 
 @_on_device
@@ -456,12 +454,9 @@ def normal(mean, std=1.0, size=None, dtype: DType | None = None, requires_grad: 
         return _normal_of_tensors(mean, std, generator)
     if not isinstance(size, (tuple, list)):
         raise TypeError_(f"normal(): argument 'size' must be tuple of ints, not {type(size).__name__}")
-    dtype = _dtype_argument("normal", dtype) or dtypes.DEFAULT_FLOAT
     check_normal_std(std)
-    shape = _size("normal", (size,))
-    limits.check_shape(shape)
-    values = (generator or current_generator()).normal(math.prod(shape), dtype.numpy, mean, std)
-    return _finish(values.reshape(shape), requires_grad)
+    return _drawn("normal", (size,), dtype, requires_grad,
+                  lambda count, kind: _source(generator).normal(count, kind, mean, std))
 
 
 def _normal_of_tensors(mean, std, generator: Generator | None) -> Tensor:
@@ -471,7 +466,7 @@ def _normal_of_tensors(mean, std, generator: Generator | None) -> Tensor:
         raise RuntimeError_("normal expects all elements of std >= 0.0")
     shape = np.broadcast_shapes(means.shape, stds.shape)
     limits.check_shape(shape)
-    source = generator or current_generator()
+    source = _source(generator)
     if isinstance(std, Tensor):
         drawn = source.normal(math.prod(shape), kind).reshape(shape) * stds.astype(kind)
     else:
@@ -495,7 +490,7 @@ def uniform_(x: Tensor, low=0.0, high=1.0, generator: Generator | None = None) -
     def draw() -> np.ndarray:
         _check_random_dtype(x.dtype, "check_uniform_bounds")
         check_uniform_bounds(low, high)
-        return (generator or current_generator()).uniform(x.array.size, x.array.dtype, low, high)
+        return _source(generator).uniform(x.array.size, x.array.dtype, low, high)
 
     return _ops().fill_random(x, draw, "UniformBackward0")
 
@@ -505,7 +500,7 @@ def normal_(x: Tensor, mean=0.0, std=1.0, generator: Generator | None = None) ->
     def draw() -> np.ndarray:
         _check_random_dtype(x.dtype, "normal_kernel_cpu")
         check_normal_std(std)
-        return (generator or current_generator()).normal(x.array.size, x.array.dtype, mean, std)
+        return _source(generator).normal(x.array.size, x.array.dtype, mean, std)
 
     return _ops().fill_random(x, draw, "NormalBackward0")
 

@@ -36,9 +36,7 @@ class Generator:
     def bits(self) -> np.random.MT19937:
         # numpy.random costs ~10 ms to import: only programs that draw numbers pay for it.
         if self._bits is None:
-            if self._seed is None:
-                self._seed = _fresh_seed()
-            key = np.random.RandomState(self._seed & 0xFFFFFFFF).get_state()[1]
+            key = np.random.RandomState(self.initial_seed() & 0xFFFFFFFF).get_state()[1]
             self._bits = np.random.MT19937()
             self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
         return self._bits
@@ -53,7 +51,8 @@ class Generator:
         return self
 
     def initial_seed(self) -> int:
-        self.bits  # noqa: B018 - an unseeded generator picks its seed on first use
+        if self._seed is None:  # an unseeded generator picks its seed when first asked
+            self._seed = _fresh_seed()
         return self._seed
 
     def seed(self) -> int:
@@ -114,11 +113,10 @@ class Generator:
         dtype = np.dtype(dtype)
         if count < 16:
             return np.array([self._scalar_normal() * std + mean for _ in range(count)], dtype=np.float64).astype(dtype)
-        if dtype == np.float32:
-            return _normal_blocks(self.uniform(count, dtype), lambda: self.uniform(16, dtype), _box_muller_float32,
-                                  np.float32(mean), np.float32(std))
-        return _normal_blocks(self.uniform(count, np.float64), lambda: self.uniform(16, np.float64),
-                              _box_muller_float64, np.float64(mean), np.float64(std)).astype(dtype)
+        single = dtype == np.float32  # PyTorch's vectorised float32 kernel, else its float64 one
+        kind, box_muller = (np.float32, _box_muller_float32) if single else (np.float64, _box_muller_float64)
+        return _normal_blocks(self.uniform(count, kind), lambda: self.uniform(16, kind), box_muller,
+                              kind(mean), kind(std)).astype(dtype, copy=False)
 
     def _scalar_normal(self) -> float:
         cached = self._cached_normal

@@ -29,24 +29,24 @@ class LRScheduler:
         self._step_count = 0
         self.step()
 
-    def _next_rates(self) -> list:
+    gamma = 1.0  # the factor a decaying epoch multiplies every group's rate by
+
+    def _decays(self) -> bool:
+        """Whether the epoch just begun (self.last_epoch) multiplies the rates by gamma."""
         raise NotImplementedError
 
     def step(self) -> None:
-        if self._step_count == 1 and not optimizer_stepped(self.optimizer):
+        if self._step_count == 1 and not self.optimizer.stepped:
             warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
         self.last_epoch += 1
-        for group, rate in zip(self.optimizer.param_groups, self._next_rates()):
-            group["lr"] = rate
+        if self._decays():
+            for group in self.optimizer.param_groups:
+                group["lr"] = group["lr"] * self.gamma
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list:
         return self._last_lr
-
-
-def optimizer_stepped(optimizer: Optimizer) -> bool:
-    return getattr(optimizer, "_stepped", False)
 
 
 class StepLR(LRScheduler):
@@ -56,9 +56,8 @@ class StepLR(LRScheduler):
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
-    def _next_rates(self) -> list:
-        decays = self.last_epoch != 0 and self.last_epoch % self.step_size == 0
-        return [group["lr"] * self.gamma if decays else group["lr"] for group in self.optimizer.param_groups]
+    def _decays(self) -> bool:
+        return self.last_epoch != 0 and self.last_epoch % self.step_size == 0
 
 
 class ExponentialLR(LRScheduler):
@@ -68,6 +67,5 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def _next_rates(self) -> list:
-        decays = self.last_epoch != 0
-        return [group["lr"] * self.gamma if decays else group["lr"] for group in self.optimizer.param_groups]
+    def _decays(self) -> bool:
+        return self.last_epoch != 0

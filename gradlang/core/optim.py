@@ -18,6 +18,8 @@ class Optimizer:
     """Parameter groups (each a dict with "params" and its own settings, the defaults filling in
     the rest), state kept per parameter, and a step that updates every parameter with a gradient."""
 
+    stepped = False  # whether step() ran: a learning-rate scheduler warns if it steps first
+
     def __init__(self, params, defaults: dict) -> None:
         self.defaults = defaults
         self.state: defaultdict = defaultdict(dict)
@@ -64,7 +66,7 @@ class Optimizer:
         """One update of every parameter that has a gradient; `closure()` (re)computes the loss
         first, recording as PyTorch's optimizers have it do even inside no_grad."""
         loss = None
-        self._stepped = True  # a learning-rate scheduler checks that the optimizer stepped first
+        self.stepped = True
         if closure is not None:
             with enable_grad():
                 loss = closure()

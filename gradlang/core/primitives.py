@@ -1085,15 +1085,18 @@ def _cumprod_forward(x, dim):
     return _running(np.multiply.accumulate, x, dim)
 
 
-def _products_leaving_out(x, dim):
-    """Q[..., k, j] = the product of x_i for i <= j along `dim` but i == k, and the mask j >= k,
-    with `dim` moved last: the terms of cumprod's derivatives where some x is zero."""
+def _through_products_leaving_out(x, v, dim, forward: bool):
+    """cumprod's derivatives where some x is zero, from Q[k, j] = the product of x_i for i <= j
+    but i == k (along `dim`, j >= k): reverse mode sums v_j Q[k, j] over j, forward mode v_k Q[k, j]
+    over k."""
     n = x.shape[dim]
     rows = ops.movedim(x, dim, -1)
     spread = ops.expand(ops.unsqueeze(rows, -2), tuple(rows.shape[:-1]) + (n, n))
     diagonal = ops.constant(np.eye(n, dtype=bool))
     products = ops.cumprod(ops.where(diagonal, ops.ones_like(spread), spread), -1)
-    return products, ops.constant(np.triu(np.ones((n, n), dtype=bool)))
+    terms = ops.mul(ops.unsqueeze(ops.movedim(v, dim, -1), -1 if forward else -2), products)
+    later = ops.constant(np.triu(np.ones((n, n), dtype=bool)))
+    return ops.movedim(ops.sum(ops.where(later, terms, ops.zeros_like(terms)), (-2 if forward else -1,)), -1, dim)
 
 
 def _cumprod_vjp(node, g, dim):
@@ -1102,9 +1105,7 @@ def _cumprod_vjp(node, g, dim):
         return (g,)
     if (x.array != 0).all():  # PyTorch's simple case: the running sums of out * g from the end, over x
         return (ops.div(_reversed_cumsum(ops.mul(out, g), dim), x),)
-    products, later = _products_leaving_out(x, dim)
-    terms = ops.mul(ops.unsqueeze(ops.movedim(g, dim, -1), -2), products)
-    return (ops.movedim(ops.sum(ops.where(later, terms, ops.zeros_like(terms)), (-1,)), -1, dim),)
+    return (_through_products_leaving_out(x, g, dim, forward=False),)
 
 
 def _cumprod_jvp(p, t, dim):
@@ -1113,9 +1114,7 @@ def _cumprod_jvp(p, t, dim):
         return tangent
     if (x.array != 0).all():
         return ops.mul(ops.cumprod(x, dim), ops.cumsum(ops.div(tangent, x), dim))
-    products, later = _products_leaving_out(x, dim)
-    terms = ops.mul(ops.unsqueeze(ops.movedim(tangent, dim, -1), -1), products)
-    return ops.movedim(ops.sum(ops.where(later, terms, ops.zeros_like(terms)), (-2,)), -1, dim)
+    return _through_products_leaving_out(x, tangent, dim, forward=True)
 
 
 cumprod = define(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from _thread import _local as thread_local  # threading.local itself, without importing threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -168,10 +169,10 @@ def _scalar_cell(value: bool | int | float, dtype_name: str) -> str:
     if not dtype_name.startswith("float"):
         return str(value)
     if value == 0 or not math.isfinite(value):
-        return _formatted(value, "int")  # no value to choose a format from: sci_mode= is not heeded
+        return _integral_float(value)  # no value to choose a format from: sci_mode= is not heeded
     magnitude = abs(value)
     integral = value == math.ceil(value)
-    return _formatted(value, _forced(_float_mode(magnitude, magnitude, integral), integral))
+    return _formatter(_forced(_float_mode(magnitude, magnitude, integral), integral))(value)
 
 
 def _cells(array: np.ndarray, dtype_name: str) -> tuple[list[str], int]:
@@ -190,8 +191,8 @@ def _cells(array: np.ndarray, dtype_name: str) -> tuple[list[str], int]:
         mode = "int"  # all zero / nan / inf: torch's defaults
     else:
         mode = _float_mode(float(magnitudes.min()), float(magnitudes.max()), integral)
-    shown = _forced(mode, integral) if magnitudes.size else mode
-    texts = [_formatted(v, shown) for v in values]
+    fmt = _formatter(_forced(mode, integral) if magnitudes.size else mode)
+    texts = [fmt(v) for v in values]
     # nan, inf and zeros are padded like the others but never widen the column.
     width = max((len(t) for t, keep in zip(texts, considered.tolist()) if keep), default=1)
     return [t.rjust(width) for t in texts], width
@@ -215,12 +216,17 @@ def _forced(mode: str, integral: bool) -> str:
     return "int" if integral else "fixed"
 
 
-def _formatted(value: float, mode: str) -> str:
+def _integral_float(value: float) -> str:
+    # The trailing dot tells a float tensor from an integer one; nan/inf need no hint.
+    text = f"{value:.0f}"
+    return text + "." if math.isfinite(value) else text
+
+
+def _formatter(mode: str) -> Callable[[float], str]:
+    """How every element of a tensor is written in `mode` ("int", "fixed" or "sci")."""
     if mode == "int":
-        # The trailing dot tells a float tensor from an integer one; nan/inf need no hint.
-        text = f"{value:.0f}"
-        return text + "." if math.isfinite(value) else text
-    return f"{value:.{options().precision}{'e' if mode == 'sci' else 'f'}}"
+        return _integral_float
+    return f"{{:.{options().precision}{'e' if mode == 'sci' else 'f'}}}".format
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ independent of the others (bindings, grad mode, random numbers, limits).
 from __future__ import annotations
 
 import sys
-from _thread import _local as thread_local  # threading.local itself, without importing threading (~0.7 ms at start)
 from contextlib import contextmanager
 
 import numpy as np
@@ -28,8 +27,6 @@ DEFAULT_MAX_RECURSION = 1000
 MAX_RECURSION_LIMIT = 2000
 # Python frames one gradlang call level uses, at most: sizes Python's own recursion limit.
 FRAMES_PER_CALL = 12
-
-_thread = thread_local()
 
 
 class Interpreter:
@@ -136,12 +133,10 @@ class Interpreter:
         """Install this interpreter's grad mode, limits, random numbers and warning route."""
         saved_grad = grad_mode.is_grad_enabled()
         saved_limit = limits.current.max_tensor_elements
-        saved_interpreter = getattr(_thread, "interpreter", None)
         grad_mode.set_grad_enabled(self.grad_enabled)
         limits.current.max_tensor_elements = self.max_tensor_elements
         saved_generator = creation.use_generator(self.generator)
         saved_print_options = printing.use_options(self.print_options)
-        _thread.interpreter = self
         saved_handler = notices.set_handler(self.report_warning, self.warned_once)
         self.limits.start()
         saved_limits, running.limits = running.limits, self.limits
@@ -154,7 +149,6 @@ class Interpreter:
             limits.current.max_tensor_elements = saved_limit
             creation.use_generator(saved_generator)
             printing.use_options(saved_print_options)
-            _thread.interpreter = saved_interpreter
             notices.set_handler(*saved_handler)
             self.limits.depth = 0
             self.handling.clear()

@@ -68,7 +68,7 @@ def mean(x: Tensor, dim=None, keepdim: bool = False, dtype: DType | None = None)
 
 
 class _ValuesIndices(namedtuple("_ValuesIndices", ["values", "indices"])):
-    """torch.return_types.max / min: a (values, indices) pair printed as PyTorch prints it."""
+    """torch.return_types.max, min, …: a (values, indices) pair printed as PyTorch prints it."""
 
     __slots__ = ()
     kind = "max"
@@ -79,19 +79,12 @@ class _ValuesIndices(namedtuple("_ValuesIndices", ["values", "indices"])):
     __str__ = __repr__
 
 
-class MaxResult(_ValuesIndices):
-    __slots__ = ()
-    kind = "max"
+def values_indices(kind: str) -> type:
+    """The result type of the op `kind` (MaxResult for "max")."""
+    return type(f"{kind.title()}Result", (_ValuesIndices,), {"__slots__": (), "kind": kind})
 
 
-class MinResult(_ValuesIndices):
-    __slots__ = ()
-    kind = "min"
-
-
-class MedianResult(_ValuesIndices):
-    __slots__ = ()
-    kind = "median"
+MaxResult, MinResult, MedianResult = values_indices("max"), values_indices("min"), values_indices("median")
 
 
 def _named_pair(kind: str, values: Tensor, indices: Tensor):

@@ -16,18 +16,10 @@ from ..tensor import Tensor
 from .dims import _wrap_dim
 from .indexing import gather
 from .promotion import _as_tensor
-from .reductions import _ValuesIndices
+from .reductions import values_indices
 from .shape import clone
 
-
-class SortResult(_ValuesIndices):
-    __slots__ = ()
-    kind = "sort"
-
-
-class TopkResult(_ValuesIndices):
-    __slots__ = ()
-    kind = "topk"
+SortResult, TopkResult = values_indices("sort"), values_indices("topk")
 
 
 def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:

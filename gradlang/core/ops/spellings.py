@@ -11,11 +11,12 @@ from ...errors import RuntimeError_
 from ..graph import renamed
 from ..tensor import Tensor
 from .arithmetic import _two_tensors, div, tensor_argument
-from .dims import _dims, _wrap_dim
+from .dims import _wrap_dim
 from .elementwise import acos, acosh, asin, asinh, atan, atanh, trunc
 from .indexing import index
 from .joining import cat
 from .promotion import _as_tensor, _nograd_binary, broadcast_shapes
+from .reductions import _dims_or_all
 from .shape import expand, permute, reshape, transpose, unsqueeze
 
 
@@ -77,10 +78,13 @@ def vstack(tensors) -> Tensor:
     return cat([_at_least(t, 2) for t in tensors], 0)
 
 
+def _axes(values: np.ndarray, dim) -> tuple[int, ...] | None:
+    return None if dim is None else _dims_or_all(dim, values.ndim)
+
+
 def _reduced_bools(ufunc, x: Tensor, dim, keepdim: bool) -> Tensor:
     values = _as_tensor(x).array
-    axes = None if dim is None else _dims(dim if isinstance(dim, (tuple, list)) else (dim,), values.ndim)
-    return Tensor._wrap(np.asarray(ufunc(values, axis=axes, keepdims=keepdim)))
+    return Tensor._wrap(np.asarray(ufunc(values, axis=_axes(values, dim), keepdims=keepdim)))
 
 
 def all(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.all
@@ -93,8 +97,7 @@ def any(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - t
 
 def count_nonzero(x: Tensor, dim=None) -> Tensor:
     values = _as_tensor(x).array
-    axes = None if dim is None else _dims(dim if isinstance(dim, (tuple, list)) else (dim,), values.ndim)
-    return Tensor._wrap(np.asarray(np.count_nonzero(values, axis=axes), dtype=np.int64))
+    return Tensor._wrap(np.asarray(np.count_nonzero(values, axis=_axes(values, dim)), dtype=np.int64))
 
 
 def equal(a: Tensor, b: Tensor) -> bool:
