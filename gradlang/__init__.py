@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
-from .core import *  # noqa: F403 - the torch-like surface
-from .core import autograd, nn  # noqa: F401
-from .errors import GradlangError  # noqa: F401 - public
+from .startup import collection_paused
+
+with collection_paused():  # numpy's and our modules' objects: nothing for the collector to find
+    from .core import *  # noqa: F403 - the torch-like surface
+    from .core import autograd, nn  # noqa: F401
+    from .errors import GradlangError  # noqa: F401 - public
 
 __version__ = "0.1.0"
 

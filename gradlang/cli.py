@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
+
+from . import startup
 
 USAGE = """usage: gradlang [options] [FILE | -] [ARGS ...]
 
@@ -133,16 +136,23 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
+def command() -> NoReturn:
+    """The `gradlang` command (and `python -m gradlang`): main, then leave at once."""
+    startup.leave(main())
+
+
 def run(options: Options) -> int:
     from .core.heap import keep_freed_memory
-    from .language.interpreter import Interpreter
 
     keep_freed_memory()  # our own process: large-array loops reuse memory instead of page-faulting
+    with startup.collection_paused():
+        from .language.interpreter import Interpreter
 
-    interpreter = Interpreter(
-        stdout=sys.stdout, stderr=sys.stderr, color=_use_color(options, sys.stderr), debug=options.debug,
-        argv=[options.file or "-c"] + options.args, max_tensor_elements=Interpreter.CLI_MAX_TENSOR_ELEMENTS,
-    )
+        interpreter = Interpreter(
+            stdout=sys.stdout, stderr=sys.stderr, color=_use_color(options, sys.stderr), debug=options.debug,
+            argv=[options.file or "-c"] + options.args, max_tensor_elements=Interpreter.CLI_MAX_TENSOR_ELEMENTS,
+        )
+    startup.settle()  # our own process: its collections need not walk what start-up made
     stdin_is_terminal = sys.stdin.isatty()
     if options.code is not None:
         status = interpreter.run_script(options.code, "<string>", echo=options.echo)
@@ -181,4 +191,4 @@ def _interactive(interpreter, options: Options, stdin_is_terminal: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command()
