@@ -225,6 +225,9 @@ def _propagate_arrays(pending, queue, wanted, captured, wrapped, retain_graph) -
                 elif g is not None:
                     existing = pending[edge]
                     pending[edge] = g if existing is None else _add_values(existing, g)
+        # The gradients sent on are held by `pending` alone, so a rule that finds nothing else
+        # refers to its gradient may write into it (primitives._times_into_spare).
+        input_grads = g = None
         if following is None:
             node = _heappop(queue)[1] if queue else None
         elif queue and queue[0][0] < following.order:

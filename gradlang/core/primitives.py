@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -228,9 +229,41 @@ def _mul_vjp(node, g):
 def _mul_values(node, g):
     a, b = node.saved_values()
     ea, eb = node.edges
-    if ea is not None and eb is None and g.shape == node.input_meta[0][0]:
-        return (g * b, None)  # the common case, without the general helper
+    if ea is not None and eb is None:
+        if g.shape == node.input_meta[0][0]:
+            return (g * b, None)  # the common case, without the general helper
+        return _binary_values(node, _times_into_spare(g, b), None)
+    if eb is not None and ea is None:
+        return _binary_values(node, None, _times_into_spare(g, a))
     return _binary_values(node, g * b if ea is not None else None, g * a if eb is not None else None)
+
+
+_refcount = getattr(sys, "getrefcount", None)
+# The references to a gradient nothing else holds, as _times_into_spare counts them: the
+# engine's, the array rule's parameter, _times_into_spare's own and getrefcount's argument.
+_UNSHARED = 4
+# Where counting references says nothing about sharing (no CPython, or CPython without its GIL,
+# whose counts are approximate), nothing is written in place.
+_COUNTED = sys.implementation.name == "cpython" and getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
+def _times_into_spare(g, factor):
+    """g * factor, written into g itself when nothing else refers to g (the engine hands an array
+    rule a gradient it holds nowhere else, and g owns its memory) and the product is g's shape
+    and dtype: a product summed back to a broadcast input (x * w, w a scalar) then needs no new
+    array, and g's memory is still in the processor's caches. Only from the engine's call of an
+    array rule (the count of references assumes that call); the same bits either way."""
+    if (
+        _COUNTED
+        and type(g) is np.ndarray
+        and g.base is None
+        and g.flags.writeable
+        and factor.dtype == g.dtype
+        and (type(factor) is not np.ndarray or factor.shape == g.shape or not factor.shape)
+        and _refcount(g) <= _UNSHARED
+    ):
+        return np.multiply(g, factor, out=g)
+    return g * factor
 
 
 mul = define(

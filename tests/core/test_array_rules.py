@@ -192,3 +192,75 @@ def test_python_number_operands_are_saved_as_arrays_and_stay_constant():
     with T.no_grad():
         x.mul_(2.0)
     assert CONSTANT_VERSION == [0]
+
+
+# ---------------------------------------------------------------- products written into a spare gradient
+# A product summed back to a broadcast input (x * w, w a scalar) is written into the incoming
+# gradient when nothing else refers to it (primitives._times_into_spare): the same bits, and no
+# gradient anyone can still see is changed.
+
+
+def _big(seed: int, n: int = 5000) -> T.Tensor:
+    return T.tensor(np.random.RandomState(seed).standard_normal(n).astype(np.float32))
+
+
+def _without_spare_writes(monkeypatch, fn):
+    from gradlang.core import primitives
+
+    monkeypatch.setattr(primitives, "_COUNTED", False)
+    try:
+        return fn()
+    finally:
+        monkeypatch.undo()
+
+
+def _scalar_weight_grads():
+    x, y = _big(1), _big(2)
+    w = T.tensor(0.75, requires_grad=True)
+    u = T.tensor(-1.5, requires_grad=True)
+    # Each product's gradient reaches it from an add that hands the same array to both sides.
+    loss = T.mean((T.sigmoid(w * x + u * y) - 0.5) ** 2) + T.sum(T.tanh(x * u))
+    loss.backward()
+    return w.grad.numpy().tobytes(), u.grad.numpy().tobytes()
+
+
+def test_spare_products_give_the_same_bits(monkeypatch):
+    assert _scalar_weight_grads() == _without_spare_writes(monkeypatch, _scalar_weight_grads)
+
+
+def test_the_engine_writes_into_a_spare_gradient(monkeypatch):
+    from gradlang.core import primitives
+
+    written = []
+    real = primitives.np.multiply
+    monkeypatch.setattr(primitives.np, "multiply", lambda *a, **k: written.append(k.get("out") is a[0]) or real(*a, **k))
+    x = _big(3)
+    w = T.tensor(2.0, requires_grad=True)
+    T.sum(T.exp(w * x)).backward()  # exp's gradient is new, and reaches the product alone
+    monkeypatch.undo()
+    assert written == [True]
+    assert np.array_equal(w.grad.numpy(), np.float32(np.sum(np.exp(np.float32(2.0) * x.numpy()) * x.numpy())))
+
+
+@pytest.mark.parametrize("keep", ["retain_grad", "hook", "autograd.grad", "given gradient"])
+def test_a_gradient_someone_holds_is_never_written_into(keep):
+    h = T.exp(_big(4) * 0.5)
+    w = T.tensor(1.25, requires_grad=True)
+    product = h * w  # its gradient, g, comes to the product's rule: w's gradient is sum(g * h)
+    expected = T.cos(product.detach()).numpy()  # g, from sin below
+    held = []
+    if keep == "retain_grad":
+        product.retain_grad()
+        T.sum(T.sin(product)).backward()
+        held.append(product.grad)
+    elif keep == "hook":
+        product.register_hook(held.append)
+        T.sum(T.sin(product)).backward()
+    elif keep == "autograd.grad":
+        held += T.autograd.grad(T.sum(T.sin(product)), [w, product])[1:]
+    else:
+        given = T.cos(product.detach())
+        product.backward(given)
+        held.append(given)
+    assert len(held) == 1 and np.array_equal(held[0].numpy(), expected)
+    assert w.grad is None or np.array_equal(w.grad.numpy(), T.sum(T.tensor(expected) * h).numpy())
