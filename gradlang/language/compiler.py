@@ -92,15 +92,25 @@ class Compiler:
         self.origin = Origin("<input>", [], 1)
         self.filename = "<input>"
         self.repeats = 0  # how many loop or function bodies enclose the code being compiled
+        # Whether expression statements echo their values wherever they stand outside a function
+        # body: at Python's prompt `for i in range(3): i` shows each i (and a called function
+        # shows nothing); `--echo`, like a notebook, echoes top-level statements only.
+        self.echoing_blocks = False
 
     # ------------------------------------------------------------ entry points
 
-    def compile_module(self, module: S.Module, source: str, filename: str, echo: bool):
+    def compile_module(self, module: S.Module, source: str, filename: str, echo: bool, echo_blocks: bool = False):
+        """`echo`: top-level expression statements show their values; `echo_blocks` (the REPL's):
+        those inside loops, ifs, withs and trys too, as at Python's prompt."""
         self._start(source, filename)
-        statements = [
-            self._echoing(stmt) if echo and isinstance(stmt, S.ExprStmt) else self.statement(stmt, None)
-            for stmt in module.body
-        ]
+        self.echoing_blocks = echo and echo_blocks
+        try:
+            statements = [
+                self._echoing(stmt) if echo and isinstance(stmt, S.ExprStmt) else self.statement(stmt, None)
+                for stmt in module.body
+            ]
+        finally:
+            self.echoing_blocks = False
         return self._sequence(statements)
 
     def compile_expression(self, node: S.Expr, source: str, filename: str):
@@ -208,8 +218,8 @@ class Compiler:
             return run  # their parts locate their own errors
         return self.located(run, node)
 
-    def _echoing(self, node: S.ExprStmt):
-        value = self.expression(node.value, None)
+    def _echoing(self, node: S.ExprStmt, scope: Scope | None = None):
+        value = self.expression(node.value, scope)
         echo = self.context.echo_value
 
         def run(env):
@@ -218,6 +228,8 @@ class Compiler:
         return self.located(run, node)
 
     def stmt_ExprStmt(self, node: S.ExprStmt, scope):
+        if self.echoing_blocks:
+            return self._echoing(node, scope)
         value = self.expression(node.value, scope)
 
         def run(env):
@@ -311,7 +323,11 @@ class Compiler:
         # decorators applied bottom up, each error at its own decorator.
         decorators = [self.expression(d, scope) for d in node.decorators]
         inner = function_scope(scope, node.args, node.body)
-        body = self.repeated(self.block, node.body, inner)
+        echoing, self.echoing_blocks = self.echoing_blocks, False  # a called function echoes nothing
+        try:
+            body = self.repeated(self.block, node.body, inner)
+        finally:
+            self.echoing_blocks = echoing
         make = self._function_maker(node.name, node.args, body, scope, is_lambda=False)
         store = self.store(S.Name(node.name, line=node.line, column=node.column), scope)
         if not decorators:

@@ -163,6 +163,8 @@ class _Generator:
     def statement(self, node: S.Stmt, scope) -> str:
         """One line of Python for a simple statement, located at the statement."""
         method = getattr(self, "_stmt_" + type(node).__name__, None)
+        if self.compiler.echoing_blocks and type(node) is S.ExprStmt:
+            method = None  # the REPL shows its value: the compiler's echoing closure
         first_temp = self.temps + 1
         self.holds = False
         text = method(node, scope) if method is not None else None

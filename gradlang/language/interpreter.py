@@ -153,11 +153,11 @@ class Interpreter:
             self.limits.depth = 0
             self.handling.clear()
 
-    def _execute(self, source: str, filename: str, first_line: int, echo: bool) -> None:
+    def _execute(self, source: str, filename: str, first_line: int, echo: bool, echo_blocks: bool = False) -> None:
         with _gradlang_errors_only(filename, first_line):
             module = parse(source, filename, first_line=first_line)
             self.first_line = first_line
-            code = self._compiler.compile_module(module, source, filename, echo)
+            code = self._compiler.compile_module(module, source, filename, echo, echo_blocks)
             with self._active():
                 code(Env(self.globals, None))
 
@@ -199,7 +199,7 @@ class Interpreter:
     def execute_chunk(self, source: str, filename: str = "<stdin>", first_line: int = 1) -> bool:
         """One interactive submission: echo values, report an error (without the file), go on."""
         try:
-            self._execute(source, filename, first_line, echo=True)
+            self._execute(source, filename, first_line, echo=True, echo_blocks=True)
         except GradlangError as error:
             self.report_error(error, with_location=False)
             return False

@@ -70,7 +70,25 @@ def test_interactive_without_terminal_goes_on_after_errors():
 
 def test_interactive_block_statements_run_whole():
     done = gradlang("-i", stdin="def f(v):\n    return v * 2\n\nf(21)\nfor i in range(2):\n    i\n\n")
-    assert done.stdout == "42\n"
+    assert done.stdout == "42\n0\n1\n"  # Python's prompt shows values inside a loop too
+
+
+def test_interactive_echo_inside_blocks_but_not_inside_called_functions():
+    # What Python's prompt shows for the same statements, each block ended by a blank line.
+    source = (
+        "import torch\nx = torch.tensor(2.0)\n"
+        "if x > 1:\n    'big'\nelse:\n    'small'\n\n"
+        "def f():\n    7\n    return None\n\nf()\n"
+        "with torch.no_grad():\n    x * 2\n\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError:\n    'caught'\nfinally:\n    None\n    'finally'\n\n"
+        "while x < 4:\n    x = x + 1\n    x\n\n"
+        "_\n"
+    )
+    done = gradlang("-i", stdin=source)
+    assert done.stdout == "'big'\ntensor(4.)\n'caught'\n'finally'\ntensor(3.)\ntensor(4.)\ntensor(4.)\n"
+    # --echo is a notebook's: top-level expressions only.
+    script = "for i in range(2):\n    i\ni + 10\n"
+    assert gradlang("--echo", "-c", script).stdout == "11\n"
 
 
 def test_stdin_script_with_dash_and_without():
