@@ -21,6 +21,7 @@ from . import autograd_functional as _autograd_functional  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import forward_ad as _forward_ad  # noqa: E402
 from . import lr_scheduler as _lr_scheduler  # noqa: E402
+from . import modules as _modules  # noqa: E402
 from . import optim as _optim  # noqa: E402
 from . import transforms as _transforms  # noqa: E402
 from .creation import (  # noqa: E402
@@ -231,6 +232,7 @@ nn = _Namespace(
         leaky_relu=_ops.leaky_relu, elu=_ops.elu, softplus=_ops.softplus, silu=_ops.silu, gelu=_ops.gelu,
     ),
     MSELoss=MSELoss, BCELoss=BCELoss, CrossEntropyLoss=CrossEntropyLoss,
+    Module=_modules.Module, Parameter=_modules.Parameter, init=_Namespace(**_modules.INIT), **_modules.LAYERS,
 )
 
 __all__ = [

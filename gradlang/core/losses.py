@@ -4,40 +4,30 @@ on (input, target) they run the functional form. They print as PyTorch's (`MSELo
 from __future__ import annotations
 
 from ..errors import NotImplementedError_
+from .modules import Module
 from .ops import binary_cross_entropy, cross_entropy, mse_loss
 from .ops.functional import _legacy_reduction
 
 
-class _Loss:
+class _Loss(Module):
     """A loss module: `reduction` ('mean', 'sum' or 'none'), checked when the loss is computed."""
 
-    __slots__ = ("reduction",)
+    torch_file = "loss"
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__()
         self.reduction = _legacy_reduction(size_average, reduce, reduction, stacklevel=4)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-    __str__ = __repr__
-
-    def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)  # Python names missing arguments as PyTorch does
 
     def forward(self, input, target):  # noqa: A002 - PyTorch's argument names
         raise NotImplementedError
 
 
 class MSELoss(_Loss):
-    __slots__ = ()
-
     def forward(self, input, target):  # noqa: A002
         return mse_loss(input, target, reduction=self.reduction)
 
 
 class BCELoss(_Loss):
-    __slots__ = ()
-
     def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean") -> None:
         if weight is not None:
             raise NotImplementedError_("BCELoss: weight is not supported by gradlang")
@@ -48,8 +38,6 @@ class BCELoss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
-    __slots__ = ("weight", "ignore_index", "label_smoothing")
-
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                  reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(size_average, reduce, reduction)

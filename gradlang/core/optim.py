@@ -14,6 +14,22 @@ from .ops import maximum
 from .tensor import Tensor
 
 
+def clear_grads(params, set_to_none: bool = True) -> None:
+    """What zero_grad does to each parameter, an optimizer's or a module's: its gradient goes, or
+    becomes zeros in place (a gradient with history, from create_graph, is cut from it first)."""
+    for p in params:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            if p.grad.grad_fn is not None:
+                p.grad.detach_()
+            else:
+                p.grad.requires_grad_(False)
+            p.grad.zero_()
+
+
 class Optimizer:
     """Parameter groups (each a dict with "params" and its own settings, the defaults filling in
     the rest), state kept per parameter, and a step that updates every parameter with a gradient."""
@@ -49,18 +65,7 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:  # (a gradient with history, from create_graph, is cut from it first)
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        clear_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; `closure()` (re)computes the loss

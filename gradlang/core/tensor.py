@@ -140,6 +140,7 @@ class Tensor(metaclass=_TorchClass):
         "_views",  # set only on a base that has views: weak references to them (ops.shape._share_storage)
         "_hooks",  # set only on a leaf with gradient hooks (hooks.py)
         "_output_of_many",  # set only on a view from split/chunk/unbind, or a view of one (ops.shape)
+        "_parameter",  # set only on a torch.nn.Parameter (modules.py): it prints as one
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators
@@ -410,15 +411,18 @@ class Tensor(metaclass=_TorchClass):
         if self._duals and _forward_mode.printed_levels:  # a dual tensor of forward_ad: PyTorch shows its tangent
             found = self._duals.get(_forward_mode.printed_levels[-1])
             tangent = None if found is None else f"{found}"
-        return tensor_repr(self.array, self.dtype.name, requires_grad=leaf_flag, grad_fn_name=name, tangent=tangent)
+        text = tensor_repr(self.array, self.dtype.name, requires_grad=leaf_flag, grad_fn_name=name, tangent=tangent)
+        return "Parameter containing:\n" + text if getattr(self, "_parameter", False) else text
 
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self.array.ndim == 0:
+        parameter = getattr(self, "_parameter", False)
+        if self.array.ndim == 0 and not parameter:  # (PyTorch formats a 0-d Parameter as an object)
             return format(self.array.item(), spec)
         if spec:
-            raise TypeError_("unsupported format string passed to Tensor.__format__")
+            kind = "Parameter" if parameter else "Tensor"
+            raise TypeError_(f"unsupported format string passed to {kind}.__format__")
         return repr(self)
 
     # ------------------------------------------------------------ autograd

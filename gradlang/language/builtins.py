@@ -145,7 +145,11 @@ def type_(value):
     """`type(x)`: the class for plain values and tensors, a printable stand-in for the rest."""
     kind = type(value)
     if kind in _PLAIN_TYPES:
+        if kind is Tensor and getattr(value, "_parameter", False):
+            return T.nn.Parameter
         return _STAND_INS.get(kind, kind)  # `type([]) is list`: the name a program holds
+    if isinstance(value, T.nn.Module):
+        return kind  # (its class prints with PyTorch's path and opens nothing)
     if kind is BuiltinType:
         return type
     if isinstance(value, GradlangError):
@@ -225,8 +229,8 @@ AUTOGRAD = Namespace("torch.autograd", {"grad": engine.grad, "backward": engine.
                                         "gradcheck": T.autograd.gradcheck,
                                         "functional": AUTOGRAD_FUNCTIONAL, "forward_ad": FORWARD_AD})
 FUNCTIONAL = Namespace("torch.nn.functional", dict(vars(T.nn.functional)))
-NN = Namespace("torch.nn", {"functional": FUNCTIONAL, "MSELoss": T.nn.MSELoss, "BCELoss": T.nn.BCELoss,
-                            "CrossEntropyLoss": T.nn.CrossEntropyLoss})
+NN_INIT = Namespace("torch.nn.init", dict(vars(T.nn.init)))
+NN = Namespace("torch.nn", {**vars(T.nn), "functional": FUNCTIONAL, "init": NN_INIT})
 FUNC = Namespace("torch.func", {"grad": T.grad, "jvp": T.jvp, "hessian": T.hessian})
 LINALG = Namespace("torch.linalg", dict(vars(T.linalg)))
 LR_SCHEDULER = Namespace("torch.optim.lr_scheduler", dict(vars(T.optim.lr_scheduler)))
@@ -243,7 +247,7 @@ MATH.members.update({name: guards.bounded_math(name, getattr(math, name)) for na
 MODULES = {
     "torch": TORCH, "math": MATH, "torch.autograd": AUTOGRAD, "torch.autograd.functional": AUTOGRAD_FUNCTIONAL,
     "torch.autograd.forward_ad": FORWARD_AD, "torch.cuda": CUDA,
-    "torch.nn": NN, "torch.nn.functional": FUNCTIONAL,
+    "torch.nn": NN, "torch.nn.functional": FUNCTIONAL, "torch.nn.init": NN_INIT,
     "torch.func": FUNC, "torch.linalg": LINALG, "torch.optim": OPTIM, "torch.optim.lr_scheduler": LR_SCHEDULER,
 }
 

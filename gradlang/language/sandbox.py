@@ -16,6 +16,7 @@ from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
 from ..core.lr_scheduler import LRScheduler
+from ..core.modules import LAYER_ATTRIBUTES, MODULE_ATTRIBUTES, Module, Sequential
 from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
 from ..core.optim import Optimizer
 from ..core.tensor import Device, Size, Tensor
@@ -37,6 +38,8 @@ _STRING = {
     "endswith", "find", "rfind", "count", "index", "format", "center", "ljust", "rjust", "zfill", "title",
     "capitalize", "isdigit", "isalpha", "isspace", "isalnum", "splitlines", "partition", "rpartition",
 }
+
+LOSS_ATTRIBUTES = {CrossEntropyLoss: {"weight", "ignore_index", "label_smoothing"}, _Loss: {"reduction"}}
 
 ALLOWED: dict[type, frozenset[str]] = {
     Tensor: TENSOR_ATTRIBUTES,
@@ -62,8 +65,6 @@ ALLOWED: dict[type, frozenset[str]] = {
     Generator: frozenset({"manual_seed", "initial_seed", "seed"}),
     GradcheckResult: frozenset({"ok", "max_error", "reverse_error", "forward_error", "tolerance"}),
     RemovableHandle: frozenset({"remove"}),
-    CrossEntropyLoss: frozenset({"reduction", "weight", "ignore_index", "label_smoothing"}),
-    _Loss: frozenset({"reduction"}),  # torch.nn's loss objects
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
     Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
     LRScheduler: frozenset({"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"}),
@@ -136,7 +137,7 @@ def type_name(value) -> str:
 
 def check_subscriptable(holder):
     """`holder` itself, unless indexing it would reach a module or a function."""
-    if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict)):
+    if isinstance(holder, Namespace) or callable(holder) and not isinstance(holder, (Tensor, dict, Sequential)):
         raise TypeError_(f"'{type_name(holder)}' object is not subscriptable")
     return holder
 
@@ -154,7 +155,24 @@ def _allowed_names(value) -> frozenset[str]:
             return names
     if isinstance(value, GradlangError):
         return frozenset({"args"})
+    if isinstance(value, Module):
+        return _module_names(type(value))
     return frozenset()
+
+
+_MODULE_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _module_names(kind: type) -> frozenset[str]:
+    """A torch.nn module's readable names: Module's methods, its layer's settings and
+    parameters, a loss's reduction (and CrossEntropyLoss's options)."""
+    names = _MODULE_NAMES.get(kind)
+    if names is None:
+        names = set(MODULE_ATTRIBUTES)
+        for cls in kind.__mro__:
+            names |= LAYER_ATTRIBUTES.get(cls, set()) | LOSS_ATTRIBUTES.get(cls, set())
+        names = _MODULE_NAMES[kind] = frozenset(names)
+    return names
 
 
 def get_attribute(value, name: str):

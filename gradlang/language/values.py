@@ -18,7 +18,9 @@ def _function_text(value) -> str | None:
             return f"<built-in method {name} of {type(owner).__name__} object>"
         return f"<built-in function {name}>"
     if isinstance(value, type):
-        return repr(value) if value in (Tensor, Size) else f"<class '{value.__name__}'>"
+        # PyTorch's own classes print their torch path (Tensor, Size, the torch.nn modules and Parameter).
+        torch_class = value in (Tensor, Size) or getattr(type(value), "prints_torch_path", False)
+        return repr(value) if torch_class else f"<class '{value.__name__}'>"
     return None
 
 

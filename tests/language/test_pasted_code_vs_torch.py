@@ -21,6 +21,64 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.nn layers trained with an optimizer": """
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+print(model)
+print(model[0].weight, model[2].bias)
+opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+X = torch.tensor([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+Y = torch.tensor([[1.0], [1.0], [0.0], [0.0]])
+loss_fn = nn.MSELoss()
+for step in range(30):
+    opt.zero_grad()
+    loss = loss_fn(model(X), Y)
+    loss.backward()
+    opt.step()
+print(loss, model[0].weight.grad, model(X))
+print(model(X).grad_fn.name(), model[0](torch.ones(2)).grad_fn.name(), model[0](torch.ones(3, 4, 2)).shape)
+print([name for name, p in model.named_parameters()], len(list(model.parameters())))
+model.zero_grad()
+print(model[0].weight.grad, model.training, model.eval().training, model[1].training)
+for layer in model:
+    print(type(layer), isinstance(layer, nn.Module), isinstance(layer, nn.Linear))
+print(model.requires_grad_(False)[0].bias.requires_grad, model[0:2], model[-1])
+""",
+    "torch.nn.Parameter": """
+import torch
+import torch.nn as nn
+p = nn.Parameter(torch.tensor([1.0, 2.0]))
+print(p, str(p), f"{p}", [p], p.is_leaf, p.requires_grad, type(p))
+print(nn.Parameter(torch.ones(2), requires_grad=False), nn.Parameter(torch.tensor(3.0)))
+q = p * 3
+print(q, type(q), isinstance(q, nn.Parameter), isinstance(p, nn.Parameter), isinstance(p, torch.Tensor))
+q.sum().backward()
+print(p.grad, type(p.detach()), type(p.data), p.data)
+with torch.no_grad():
+    p -= 0.5 * p.grad
+print(p, type(p))
+""",
+    "torch.nn layer printing and initialisers": """
+import torch
+import torch.nn as nn
+torch.manual_seed(3)
+for m in [nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.LeakyReLU(), nn.LeakyReLU(0.2, inplace=True), nn.Softmax(dim=1),
+          nn.Softmax(), nn.LogSoftmax(dim=-1), nn.Identity(), nn.Flatten(), nn.GELU(), nn.ELU(alpha=0.5),
+          nn.Softplus(beta=2.0), nn.SiLU(), nn.ReLU(inplace=True), nn.Linear(2, 3, bias=False), nn.MSELoss(),
+          nn.CrossEntropyLoss(), nn.Sequential()]:
+    print(m, type(m), list(m.parameters()))
+layer = nn.Linear(4, 3, dtype=torch.float64)
+print(layer.weight, layer.in_features, layer.out_features)
+nn.init.zeros_(layer.bias)
+w = torch.empty(3, 5)
+print(nn.init.xavier_uniform_(w), nn.init.kaiming_uniform_(w, a=0.1), nn.init.uniform_(w, -1, 1))
+print(nn.init.calculate_gain('tanh'), nn.init.calculate_gain('leaky_relu', 0.2), nn.init.constant_(w, 0.25))
+x = torch.tensor([[1.0, -2.0, 3.0]])
+# (not GELU's values: PyTorch's vectorised erf is an approximation, a last bit off at times)
+print(nn.Softmax(dim=1)(x), nn.LeakyReLU(0.1)(x), nn.Flatten(0)(x), nn.Softplus()(x), nn.ELU()(x), nn.SiLU()(x))
+""",
     "legacy typed constructors": """
 import torch
 a = torch.FloatTensor([1, 2, 3])

@@ -19,7 +19,7 @@ from .linalg import addmm, matmul
 from .promotion import _as_tensor, _broadcast_shape, _coerce, to
 from .reductions import mean, norm
 from .reductions import sum as sum_
-from .shape import transpose
+from .shape import reshape, transpose
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -326,10 +326,16 @@ def _activated(x, name: str, params: dict | None, kernel: str, inplace: bool, in
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002
-    """input @ weight.T + bias: on a batch of rows one addmm (AddmmBackward0), as in PyTorch."""
+    """input @ weight.T + bias: with a bias, one addmm (AddmmBackward0) over the rows, as in
+    PyTorch; a single row or a batch of more dims is viewed as rows and back (ViewBackward0)."""
     input = _as_tensor(input)  # noqa: A001
-    if input.ndim == 2 and bias is not None:
-        return addmm(bias, input, transpose(weight, 0, 1) if weight.ndim == 2 else weight)
+    if bias is not None and weight.ndim == 2:
+        if input.ndim == 2:
+            return addmm(bias, input, transpose(weight, 0, 1))
+        if input.ndim and input.shape[-1] == weight.shape[1]:  # (other shapes: matmul's message)
+            rows = reshape(input, (-1, input.shape[-1]))
+            out = addmm(bias, rows, transpose(weight, 0, 1))
+            return reshape(out, (*input.shape[:-1], weight.shape[0]))
     out = matmul(input, transpose(weight, 0, 1) if weight.ndim == 2 else weight)
     return out if bias is None else add(out, bias)
 
