@@ -45,6 +45,27 @@ class Size(tuple, metaclass=_TorchClass):
 
     __str__ = __repr__
 
+    # A slice of a Size, a Size joined to a tuple and a repeated Size are Sizes, as in PyTorch.
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            raise TypeError_(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, times):
+        product = tuple.__mul__(self, times)
+        return product if product is NotImplemented else Size(product)
+
+    __rmul__ = __mul__
+
     def numel(self) -> int:
         count = 1
         for n in self:

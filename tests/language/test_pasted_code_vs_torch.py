@@ -21,6 +21,17 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.Size slices, sums and repeats": """
+import torch
+x = torch.ones(2, 3, 4)
+s = x.shape
+print(s[1:], s[::-1], s[0], s + (5,), (1,) + s, s * 2, 2 * s, s + s, s[:0], torch.zeros(s[1:]).shape)
+print(x.view(s[:1] + (-1,)).shape, x.size()[-2:], type(s[1:]), type(s + (1,)), s[1:] == (3, 4))
+try:
+    s + [1]
+except TypeError as e:
+    print("TypeError:", e)
+""",
     "torch.nn layers trained with an optimizer": """
 import torch
 import torch.nn as nn
