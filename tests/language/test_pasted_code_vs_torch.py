@@ -21,6 +21,15 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "view of any layout is ViewBackward0": """
+import torch
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+for y in [x.t().view(2, 2), x[:, 1].view(2, 1), x.t().view_as(x), x.t().view(-1, 2), x.view(4), x.t().reshape(2, 2),
+          x.t().reshape(4)]:
+    print(y, y.grad_fn.name())
+x.t().view(2, 2).sum().backward()
+print(x.grad)
+""",
     "torch.Size slices, sums and repeats": """
 import torch
 x = torch.ones(2, 3, 4)

@@ -110,7 +110,7 @@ def view(x: Tensor, *shape) -> Tensor:
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
             "two contiguous subspaces). Use .reshape(...) instead."
         )
-    return reshape(x, sizes)
+    return reshape(x, sizes, name="ViewBackward0")  # (a view of any layout is ViewBackward0, unlike reshape)
 
 
 def contiguous(x: Tensor) -> Tensor:
