@@ -57,7 +57,17 @@ def _make(name: str, builtin: type[BaseException]) -> type[GradlangError]:
     return type(name, (GradlangError, builtin), {"type_name": name, "__module__": __name__})
 
 
+def python_repr(error: BaseException, name: str) -> str:
+    """An exception's repr by Python's rule, from its arguments: `ValueError()`, `KeyError('k')`,
+    `ValueError('a', 1)`."""
+    args = error.args
+    return f"{name}({args[0]!r})" if len(args) == 1 else f"{name}{args!r}"
+
+
 # One gradlang class per Python/PyTorch exception type a program can meet.
+Exception_ = type("Exception", (GradlangError,), {"type_name": "Exception", "__module__": __name__})
+ArithmeticError_ = _make("ArithmeticError", ArithmeticError)
+LookupError_ = _make("LookupError", LookupError)
 RuntimeError_ = _make("RuntimeError", RuntimeError)
 TypeError_ = _make("TypeError", TypeError)
 ValueError_ = _make("ValueError", ValueError)
@@ -86,7 +96,8 @@ KeyboardInterrupt_ = type(
 BY_NAME: dict[str, type[GradlangError]] = {
     cls.type_name: cls
     for cls in (
-        RuntimeError_, TypeError_, ValueError_, IndexError_, KeyError_, AttributeError_, NameError_,
+        Exception_, ArithmeticError_, LookupError_, RuntimeError_, TypeError_, ValueError_, IndexError_, KeyError_,
+        AttributeError_, NameError_,
         ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
         NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_,
         KeyboardInterrupt_,
@@ -108,7 +119,9 @@ def from_python(exc: BaseException) -> GradlangError:
         return exc
     for cls in type(exc).__mro__:
         if cls.__module__ == "builtins" and cls.__name__ in _USER_FACING:
-            return BY_NAME[cls.__name__](str(exc))
+            error = BY_NAME[cls.__name__](str(exc))
+            error.args = exc.args  # (`{}['k']` is KeyError('k'), its message the quoted key)
+            return error
     if type(exc) is RuntimeError and "changed size during iteration" in str(exc):  # the program's own doing
         return BY_NAME["RuntimeError"](str(exc))
     return RuntimeError_(

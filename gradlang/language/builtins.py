@@ -18,6 +18,7 @@ from ..errors import BY_NAME, AttributeError_, GradlangError, ImportError_, Type
 from . import guards
 from .runtime import Function
 from .sandbox import BuiltinType, Namespace, OpaqueType, get_attribute, type_name
+from .values import to_str
 
 
 class ExceptionType:
@@ -28,13 +29,15 @@ class ExceptionType:
         self.python_class = python_class
 
     def __call__(self, *args) -> GradlangError:
-        message = str(args[0]) if len(args) == 1 else (str(args) if args else "")
-        target = BY_NAME.get(self.name)
-        if target is None:
-            error = BY_NAME["RuntimeError"](message)
-            error.type_name = self.name
-            return error
-        return target(message)
+        # str() of the exception as Python gives it: its one argument (a KeyError's quoted), or
+        # the tuple of several; the arguments themselves stay as given (`e.args`, the repr).
+        if len(args) == 1:
+            message = repr(args[0]) if self.name == "KeyError" else to_str(args[0])
+        else:
+            message = to_str(args) if args else ""
+        error = BY_NAME[self.name](message)
+        error.args = args
+        return error
 
     def matches(self, error: BaseException) -> bool:
         if self.name == "Exception":

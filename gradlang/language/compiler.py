@@ -11,7 +11,6 @@ import operator
 
 from ..core.tensor import Tensor
 from ..errors import (
-    AssertionError_,
     AttributeError_,
     GradlangError,
     ImportError_,
@@ -24,7 +23,7 @@ from ..errors import (
 )
 from . import guards
 from . import syntax as S
-from .builtins import MODULES, SPECIAL_ATTRIBUTES, ExceptionType, import_module, special_attribute
+from .builtins import EXCEPTIONS, MODULES, SPECIAL_ATTRIBUTES, ExceptionType, import_module, special_attribute
 from .runtime import BREAK, CONTINUE, REQUIRED, RETURN, Env, Function
 from .sandbox import (
     TENSOR_ATTRIBUTES,
@@ -563,12 +562,13 @@ class Compiler:
         return raise_
 
     def stmt_Assert(self, node: S.Assert, scope):
+        make_assertion_error = EXCEPTIONS["AssertionError"]  # Python's: the message as given, or no argument
         test = self.expression(node.test, scope)
         message = self.expression(node.msg, scope) if node.msg is not None else None
 
         def assert_(env):
             if not test(env):
-                raise AssertionError_(to_str(message(env)) if message is not None else "")
+                raise (make_assertion_error(message(env)) if message is not None else make_assertion_error())
 
         return assert_
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 
 from ..core.tensor import Size, Tensor
-from ..errors import GradlangError
+from ..errors import GradlangError, python_repr
 from .guards import check_format_spec
 
 
@@ -27,7 +27,7 @@ def _function_text(value) -> str | None:
 def to_repr(value) -> str:
     """`repr(value)` as a program sees it (tensors print PyTorch's text, host details stay hidden)."""
     if isinstance(value, GradlangError):
-        return f"{value.type_name}({value.message!r})"
+        return python_repr(value, value.type_name)
     return _function_text(value) or repr(value)
 
 

@@ -21,6 +21,51 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "Python's exceptions: classes, arguments and reprs": """
+print(repr(ValueError()), repr(ValueError('a', 1)), repr(ValueError(3)), repr(ValueError(None)))
+try:
+    raise ValueError(3)
+except ValueError as e:
+    print(e.args, str(e), e)
+print(str(KeyError('k')), str(KeyError('')), repr(KeyError()))
+try:
+    {}['missing']
+except KeyError as e:
+    print(e, repr(e), e.args)
+try:
+    {}[1.5]
+except KeyError as e:
+    print(repr(e))
+print([Exception('a')], {'e': Exception('a')}, [ArithmeticError('a')], [LookupError('b')])
+print(isinstance(Exception('a'), RuntimeError), isinstance(ZeroDivisionError('x'), ArithmeticError))
+try:
+    raise LookupError('x')
+except RuntimeError:
+    print('RT')
+except LookupError as e:
+    print('LE', repr(e))
+try:
+    raise ArithmeticError
+except Exception as e:
+    print(repr(e), type(e))
+try:
+    1/0
+except ArithmeticError as e:
+    print("caught", repr(e), e.args)
+try:
+    [][3]
+except LookupError as e:
+    print("lookup", repr(e), [e])
+try:
+    assert False
+except AssertionError as e:
+    print(repr(e), e.args)
+try:
+    raise Exception("a", "b")
+except Exception as e:
+    print(e, repr(e), e.args)
+print(str(ValueError(1, 2)), ValueError([1]), repr(RuntimeError("x")))
+""",
     "view of any layout is ViewBackward0": """
 import torch
 x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
