@@ -121,6 +121,8 @@ def tensor_repr(
             suffixes.append(f"dtype={dtype_repr(dtype_name)}")
         body = "[]"
     else:
+        if options().edgeitems == 0:  # (PyTorch then spells out the shape, which the values may not show)
+            suffixes.append(f"size={tuple(int(n) for n in array.shape)}")
         if dtype_name not in _IMPLIED_DTYPES:
             suffixes.append(f"dtype={dtype_repr(dtype_name)}")
         body = _format_values(array, dtype_name)
@@ -151,6 +153,8 @@ def _format_values(array: np.ndarray, dtype_name: str) -> str:
 
     chosen = options()
     summarise = array.size > chosen.threshold
+    if summarise and chosen.edgeitems == 0:
+        return "[...]"
     elided = tuple(summarise and n > 2 * chosen.edgeitems for n in array.shape)
     if any(elided):
         # Only the shown corners are formatted, and only they decide format and width.
@@ -162,7 +166,10 @@ def _format_values(array: np.ndarray, dtype_name: str) -> str:
 
 
 def _edge_indices(n: int, edge: int) -> np.ndarray:
-    return np.r_[0:edge, n - edge : n]
+    """The first and last `edge` positions, sliced as PyTorch slices them (`[:edge]` and
+    `[-edge:]`, which a negative `edge` turns into all but the last, then all but the first)."""
+    positions = np.arange(n)
+    return np.concatenate((positions[:edge], positions[-edge:]))
 
 
 def _scalar_cell(value: bool | int | float, dtype_name: str) -> str:
@@ -248,7 +255,7 @@ def _render(
         for i in range(shape[0])
     ]
     if elided[0]:
-        blocks.insert(options().edgeitems, "...")
+        blocks.insert(len(blocks) // 2, "...")  # the shown blocks are as many at each end
     # Deeper blocks are set apart by blank lines: one per dimension below the rows.
     separator = "," + "\n" * (len(shape) - 1) + " " * (indent + 1)
     return "[" + separator.join(blocks) + "]"
@@ -256,7 +263,7 @@ def _render(
 
 def _render_row(cells: list[str], elided: bool, indent: int, width: int) -> str:
     chosen = options()
-    edge = chosen.edgeitems
+    edge = len(cells) // 2  # as many shown at each end
     items = cells[:edge] + [" ..."] + cells[edge:] if elided else cells
     # Every item counts as width + ", " (the " ..." marker included); at least one per line.
     per_line = max(1, (chosen.linewidth - indent) // (width + 2))

@@ -21,6 +21,18 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "print options with no (or negative) edge items": """
+import torch
+torch.set_printoptions(edgeitems=0, threshold=3)
+print(torch.arange(10)); print(torch.arange(24).reshape(2,3,4)); print(torch.ones(2,5, dtype=torch.float64, requires_grad=True)); print(torch.ones(2)); print(torch.ones(5,2)); print(torch.ones(0,3)); print(torch.tensor(2.5))
+print(torch.ones(5,2, requires_grad=True)*2)
+torch.set_printoptions(edgeitems=0, threshold=1000)
+print(torch.arange(10)); print(torch.tensor(2.5)); print(torch.ones(2,2,dtype=torch.int32))
+torch.set_printoptions(edgeitems=-1, threshold=3); print(torch.arange(10))
+torch.set_printoptions(edgeitems=1, threshold=3); print(torch.arange(12).reshape(3,4))
+torch.set_printoptions(edgeitems=2, threshold=10); print(torch.arange(60).reshape(3,4,5)*1.5)
+torch.set_printoptions(profile="default"); print(torch.arange(2000.))
+""",
     "Python's exceptions: classes, arguments and reprs": """
 print(repr(ValueError()), repr(ValueError('a', 1)), repr(ValueError(3)), repr(ValueError(None)))
 try:
