@@ -966,10 +966,10 @@ class Tensor(metaclass=_TorchClass):
         return _ops.unsqueeze(self, dim)
 
     def expand(self, *sizes):
-        return _ops.expand(self, *sizes)
+        return _ops.expand_view(self, *sizes)
 
     def expand_as(self, other):
-        return _ops.expand(self, tuple(other.shape))
+        return _ops.expand_view(self, tuple(other.shape))
 
     def permute(self, *dims):
         return _ops.permute(self, *dims)

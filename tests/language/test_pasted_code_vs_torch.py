@@ -21,6 +21,31 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "expand to the same shape is a view": """
+import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+y = x.expand(2)
+y.register_hook(lambda g: g * 100)
+(x * 2).sum().backward()
+print(y is x, y.grad_fn.name(), x.grad)
+z = x.expand_as(torch.zeros(2))
+w = torch.broadcast_to(x, (2,))
+print(z.grad_fn.name(), w.grad_fn.name(), x.expand(-1).grad_fn.name())
+(z * 3).sum().backward()
+print(x.grad)
+try:
+    y.requires_grad_(False)
+except RuntimeError as e:
+    print("RuntimeError:", e)
+try:
+    y.mul_(2)
+except RuntimeError as e:
+    print("RuntimeError:", e)
+a = torch.zeros(2)
+b = a.expand(2)
+b += 1
+print(a, b, b._version if False else "")
+""",
     "print options with no (or negative) edge items": """
 import torch
 torch.set_printoptions(edgeitems=0, threshold=3)

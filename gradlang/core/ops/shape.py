@@ -186,9 +186,21 @@ def _expanded_shape(x: Tensor, sizes: tuple) -> tuple[int, ...]:
 
 
 def expand(x: Tensor, *sizes) -> Tensor:
+    """x broadcast to `sizes` as a view; x itself when it has that shape already (what the
+    backward rules and broadcasting need: no node that changes nothing)."""
     shape = _expanded_shape(x, _sizes(sizes))
     if shape == x.array.shape:
         return x
+    return _expand_view(x, shape)
+
+
+def expand_view(x: Tensor, *sizes) -> Tensor:
+    """PyTorch's Tensor.expand (and expand_as, broadcast_to): always a new view (ExpandBackward0),
+    to x's own shape too, so that a hook or an in-place change on it is the view's."""
+    return _expand_view(x, _expanded_shape(x, _sizes(sizes)))
+
+
+def _expand_view(x: Tensor, shape: tuple) -> Tensor:
     limits.check_shape(shape)  # a view, but every op on it computes that many elements
     return _share_storage(apply(P.expand, (x,), {"shape": shape}), x)
 

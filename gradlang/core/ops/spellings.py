@@ -17,11 +17,11 @@ from .indexing import index
 from .joining import cat
 from .promotion import _as_tensor, _nograd_binary, broadcast_shapes
 from .reductions import _dims_or_all
-from .shape import expand, permute, reshape, transpose, unsqueeze
+from .shape import expand, expand_view, permute, reshape, transpose, unsqueeze
 
 
 def broadcast_to(x: Tensor, size) -> Tensor:
-    return expand(_as_tensor(x), size)
+    return expand_view(_as_tensor(x), size)
 
 
 def ravel(x: Tensor) -> Tensor:
