@@ -21,6 +21,28 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "a 0-d integer tensor indexes as an integer": """
+import torch
+x = torch.tensor([1., 2., 3.])
+v = x[torch.tensor(1)]
+v += 10
+print(x, v)
+m = torch.arange(6.).reshape(2, 3)
+r = m[torch.tensor(1)]
+r[0] = 5.
+print(m)
+y = torch.tensor([0.7, 1.3], requires_grad=True) * 1
+v = y[torch.tensor(1)]
+print(v.grad_fn.name())
+v.mul_(2)
+print(y)
+print(m[torch.tensor(1), torch.tensor(2)], m[torch.tensor(-1)], m[:, torch.tensor(0)], m[torch.tensor(0), [0, 2]])
+print(m[torch.tensor([1])], m[torch.tensor(True)].shape)
+try:
+    m[torch.tensor(5)]
+except IndexError as e:
+    print("IndexError:", e)
+""",
     "expand to the same shape is a view": """
 import torch
 x = torch.tensor([1., 2.], requires_grad=True)

@@ -23,6 +23,11 @@ def _index_part(part, size: int | None, dim: int):
     if isinstance(part, Tensor):
         if part.dtype.is_floating_point:
             raise IndexError_("tensors used as indices must be long, int, byte or bool tensors")
+        if not part.array.shape and part.array.dtype.kind in "iu":  # PyTorch takes a 0-d one as the integer
+            part = part.array.item()
+            if size is not None and not -size <= part < size:
+                raise IndexError_(f"index {part} is out of bounds for dimension {dim} with size {size}")
+            return part
         # a copy: the backward rule must see the index as it was, even if the tensor changes later
         return part.array.copy()
     if isinstance(part, np.ndarray):  # a key normalised before, passed on by a derivative rule
