@@ -85,8 +85,12 @@ class set_grad_enabled(_GradModeBlock):  # noqa: N801 - PyTorch's name
         return object.__new__(cls)
 
     def __init__(self, mode: bool) -> None:
+        if type(mode) is not bool:
+            raise TypeError(
+                f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {type(mode).__name__}"
+            )
         self._saved = [_state.enabled]
-        self.mode = bool(mode)
+        self.mode = mode
         _state.enabled = self.mode
 
     def __enter__(self) -> None:

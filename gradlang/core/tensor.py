@@ -354,7 +354,7 @@ class Tensor(metaclass=_TorchClass):
     @data.setter
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
-            raise TypeError_(f"data must be a Tensor, not {type(value).__name__}")
+            raise TypeError_(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._requires_grad and not value.dtype.is_floating_point:
             raise RuntimeError_("data set to a tensor that requires gradients must be floating point or complex dtype")
         self.array = value.array

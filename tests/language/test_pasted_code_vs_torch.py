@@ -21,6 +21,32 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "argument checks: hook dtype, set_grad_enabled, .data, unknown keywords": """
+import torch
+x = torch.tensor([2., 3.], requires_grad=True)
+x.register_hook(lambda g: g.double())
+try:
+    (x * 1).sum().backward()
+except RuntimeError as e:
+    print("RuntimeError:", e)
+try:
+    torch.set_grad_enabled("yes")
+except TypeError as e:
+    print("TypeError:", e)
+print(torch.is_grad_enabled())
+y = torch.ones(2)
+try:
+    y.data = [1., 2.]
+except TypeError as e:
+    print("TypeError:", e)
+try:
+    torch.exp(y, foo=1)
+except TypeError as e:
+    print("TypeError:", e)
+with torch.set_grad_enabled(False):
+    print(torch.is_grad_enabled())
+print(torch.is_grad_enabled())
+""",
     "a 0-d integer tensor indexes as an integer": """
 import torch
 x = torch.tensor([1., 2., 3.])

@@ -26,7 +26,7 @@ def _unary_float(name: str):
             x = _floating(_as_tensor(x))
         return apply(prim, (x,))
 
-    op.__name__ = name
+    op.__name__ = op.__qualname__ = name  # (Python names it in an argument error: "exp() got …")
     op.__doc__ = f"Elementwise {name}, differentiable."
     return op
 
