@@ -17,7 +17,7 @@ from ..core.tensor import Size, Tensor
 from ..errors import BY_NAME, AttributeError_, GradlangError, ImportError_, TypeError_
 from . import guards
 from .runtime import Function
-from .sandbox import BuiltinType, Namespace, OpaqueType, get_attribute, type_name
+from .sandbox import BuiltinType, Namespace, OpaqueType, get_attribute, torch_class_name, type_name
 from .values import to_str
 
 
@@ -157,11 +157,13 @@ def type_(value):
         return type
     if isinstance(value, GradlangError):
         return OpaqueType(value.type_name)
-    if callable(value) and not isinstance(value, type):
+    if isinstance(value, GradModeFactory):  # `no_grad` itself, a class in PyTorch
+        return OpaqueType("type")
+    if callable(value) and not isinstance(value, type) and torch_class_name(kind) == kind.__name__:
         return OpaqueType("function" if type(value).__name__ == "Function" else "builtin_function_or_method")
     if isinstance(value, Namespace):
         return OpaqueType("module")
-    return OpaqueType("type" if isinstance(value, type) else kind.__name__)
+    return OpaqueType("type" if isinstance(value, type) else torch_class_name(kind))
 
 
 SPECIAL_ATTRIBUTES = frozenset({"__class__", "__name__"})  # the only dunders a program may read
@@ -172,7 +174,9 @@ def special_attribute(value, name: str):
     block): `x.__class__` is `type(x)`, and `__name__` names a type, a function or a module."""
     if name == "__class__":
         return type_(value)
-    if isinstance(value, (OpaqueType, Namespace, Function)):
+    if isinstance(value, OpaqueType):
+        return value.name.rpartition(".")[2]  # a class's own name, without its module (`dtype`)
+    if isinstance(value, (Namespace, Function)):
         return value.name
     if callable(value) and hasattr(value, "__name__"):  # the plain types and Python's built-ins
         return value.__name__

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..core.creation import Generator
 from ..core.dtypes import DType
 from ..core.forward_ad import UnpackedDualTensor
+from ..core.grad_mode import _GradModeBlock
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import CrossEntropyLoss, _Loss
@@ -123,6 +124,27 @@ class BuiltinType:
         return repr(self.type)
 
 
+def torch_class_name(kind: type) -> str:
+    """The name PyTorch's own class of this kind prints with (`torch.dtype`, `torch.optim.sgd.SGD`),
+    else the class's own name."""
+    for cls in kind.__mro__:
+        found = _TORCH_CLASS_NAMES.get(cls)
+        if found is not None:
+            return found(kind) if callable(found) else found
+    return kind.__name__
+
+
+_TORCH_CLASS_NAMES = {
+    DType: "torch.dtype", Device: "torch.device", Size: "torch.Size", Generator: "torch._C.Generator",
+    MaxResult: "torch.return_types.max", MinResult: "torch.return_types.min",
+    MedianResult: "torch.return_types.median", SortResult: "torch.return_types.sort",
+    TopkResult: "torch.return_types.topk", NumpyArray: "numpy.ndarray",
+    _GradModeBlock: lambda kind: f"torch.autograd.grad_mode.{kind.__name__}",
+    Optimizer: lambda kind: f"torch.optim.{kind.__name__.lower()}.{kind.__name__}",
+    LRScheduler: lambda kind: f"torch.optim.lr_scheduler.{kind.__name__}",
+}
+
+
 def type_name(value) -> str:
     if isinstance(value, Namespace):
         return "module"
@@ -132,7 +154,7 @@ def type_name(value) -> str:
         return "function"
     if isinstance(value, Tensor):
         return "Tensor"
-    return type(value).__name__
+    return torch_class_name(type(value))
 
 
 def check_subscriptable(holder):

@@ -21,6 +21,21 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "type() of torch's objects": """
+import torch
+print(type(torch.float32), type(torch.zeros(1).device), type(torch.tensor([3.,1.]).max(0)))
+print(type(torch.tensor([3.,1.]).sort()), type(torch.tensor([3.,1.]).topk(1)), type(torch.tensor([3.,1.]).min(0)), type(torch.tensor([3.,1.]).median(0)))
+print(type(torch.no_grad()), type(torch.enable_grad()), type(torch.set_grad_enabled(True)))
+print(type(torch.manual_seed(0)), type(torch.zeros(2).numpy()), type(torch.zeros(2).dtype).__name__)
+w = torch.tensor([1.0], requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.1)
+print(type(opt), type(torch.optim.Adam([w])), type(torch.optim.lr_scheduler.StepLR(opt, 1)), type(torch.Size([1])))
+for bad in [lambda: torch.float32.foo, lambda: torch.zeros(2).shape.foo, lambda: torch.tensor([3., 1.]).max(0).foo]:
+    try:
+        bad()
+    except AttributeError as e:
+        print("AttributeError:", e)
+""",
     "argument checks: hook dtype, set_grad_enabled, .data, unknown keywords": """
 import torch
 x = torch.tensor([2., 3.], requires_grad=True)
