@@ -21,6 +21,19 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.rsub with and without alpha": """
+import torch
+x = torch.tensor([0.7, 1.3], requires_grad=True); e = torch.tensor([1.2, 0.4], requires_grad=True)
+y = torch.rsub(x, e)
+print(y, y.grad_fn.name())
+z = torch.rsub(x, e, alpha=3)
+print(z, z.grad_fn.name())
+z.sum().backward()
+print(x.grad, e.grad)
+w = torch.rsub(x, 2)
+print(w, w.grad_fn.name(), (2 - x).grad_fn.name(), torch.rsub(x, 2, alpha=2))
+print(torch.rsub(torch.tensor([1, 2]), torch.tensor([5, 5]), alpha=2))
+""",
     "type() of torch's objects": """
 import torch
 print(type(torch.float32), type(torch.zeros(1).device), type(torch.tensor([3.,1.]).max(0)))

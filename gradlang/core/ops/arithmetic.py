@@ -39,7 +39,11 @@ def _scaled_sum(a, b, alpha, name: str) -> Tensor:
     _check_operand(b, name)
     a, b = _coerce(_as_tensor(a), dtype), _coerce(b, dtype)
     _broadcast_shape(a, b)
-    return apply(P.add_scaled, (a, b), {"alpha": alpha}, "SubBackward0" if name == "sub" else None)
+    return apply(P.add_scaled, (a, b), {"alpha": alpha}, _SCALED_NODES.get(name))
+
+
+# (add's is the primitive's own; rsub from a number is RsubBackward1)
+_SCALED_NODES = {"sub": "SubBackward0", "rsub": "RsubBackward0", "rsub number": "RsubBackward1"}
 
 
 def add(a, b, alpha=None) -> Tensor:
@@ -79,11 +83,16 @@ def sub(a, b, alpha=None) -> Tensor:
     return _binary(P.sub, a, b)
 
 
-def rsub(x: Tensor, other) -> Tensor:
-    """`other - x` for a Python number `other` (PyTorch's RsubBackward1)."""
+def rsub(x: Tensor, other, alpha=None) -> Tensor:
+    """torch.rsub: `other - alpha * x` (RsubBackward0 for a tensor `other`, RsubBackward1 for a
+    number, as `2 - x` records)."""
     _check_bool_subtraction(other, x)
+    if alpha is not None:
+        if not isinstance(x, Tensor):
+            return rsub(_as_tensor(x), other, alpha)
+        return _scaled_sum(other, x, -alpha, "rsub" if isinstance(other, Tensor) else "rsub number")
     if isinstance(other, Tensor):
-        return _binary(P.sub, other, x)
+        return _binary(P.sub, other, x, name="RsubBackward0")
     return _binary(P.sub, other, x, name="RsubBackward1")
 
 
