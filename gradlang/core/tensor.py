@@ -162,6 +162,7 @@ class Tensor(metaclass=_TorchClass):
         "_hooks",  # set only on a leaf with gradient hooks (hooks.py)
         "_output_of_many",  # set only on a view from split/chunk/unbind, or a view of one (ops.shape)
         "_parameter",  # set only on a torch.nn.Parameter (modules.py): it prints as one
+        "_no_grad_view",  # set only on a view made under no_grad, or a view of one (ops.shape)
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators

@@ -21,6 +21,49 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "a view made under no_grad changed in place with grad on": """
+import torch
+def t(f):
+    try:
+        f()
+        print('ok')
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+x = torch.tensor([1., 2.], requires_grad=True)
+y = x * 1
+with torch.no_grad():
+    v = y[:1]
+print(v.requires_grad)
+t(lambda: v.mul_(2))
+with torch.no_grad():
+    v2 = x[:1]
+t(lambda: v2.mul_(2))
+a = torch.tensor([1., 2.])
+with torch.no_grad():
+    va = a[:1]
+t(lambda: va.mul_(2))
+with torch.no_grad():
+    va2 = a[:1]
+t(lambda: va2.copy_(x[:1]))
+with torch.no_grad():
+    v3 = y[:1]
+with torch.no_grad():
+    v3.mul_(2)
+print('inside no_grad ok', y)
+with torch.no_grad():
+    v4 = y.view(2)
+t(lambda: v4.add_(1))
+with torch.no_grad():
+    v5 = y.detach()[:1]
+t(lambda: v5.add_(1))
+with torch.no_grad():
+    v6 = x[:1]
+w = v6[:1]
+t(lambda: w.mul_(2))
+def inc():
+    v6.add_(1)
+t(inc)
+""",
     "torch.rsub with and without alpha": """
 import torch
 x = torch.tensor([0.7, 1.3], requires_grad=True); e = torch.tensor([1.2, 0.4], requires_grad=True)

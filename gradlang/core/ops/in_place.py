@@ -47,19 +47,31 @@ def overlaps(array: np.ndarray) -> bool:
             and any(n > 1 and not stride for n, stride in zip(array.shape, array.strides)))
 
 
-def check_inplace(target: Tensor, overlap_allowed: bool = False) -> None:
-    """PyTorch's rules for writing into `target`: not where several elements share one memory
-    location (fill_ and zero_ allow that), and a leaf that requires grad only under no_grad."""
+def check_inplace(target: Tensor, overlap_allowed: bool = False, values: tuple = ()) -> None:
+    """PyTorch's rules for writing into `target` (the new values computed from `values`): not
+    where several elements share one memory location (fill_ and zero_ allow that), a leaf that
+    requires grad only under no_grad, and a view made under no_grad not with grad on."""
     if not overlap_allowed and overlaps(target.array):
         raise RuntimeError_(OVERLAP_ERROR)
     if not _grad_state.enabled:
         return
     _refuse_output_of_many(target)
+    made_without_grad = getattr(target, "_no_grad_view", None)
+    if made_without_grad is not None and (target._requires_grad or _any_requires_grad(values)):
+        raise RuntimeError_(_NO_GRAD_VIEW.format(made_without_grad))
     if target.requires_grad and target.grad_fn is None:
         raise RuntimeError_("a leaf Variable that requires grad is being used in an in-place operation.")
     base = target._base
     if base is not None and base.requires_grad and base.grad_fn is None:
         raise RuntimeError_("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+_NO_GRAD_VIEW = (
+    "{}created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case "
+    "is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside "
+    "(if you want the inplace to be tracked)."
+)
 
 
 def _refuse_partial_overlap(written: np.ndarray, read: np.ndarray) -> None:
@@ -176,7 +188,7 @@ def _write_into(target: Tensor, result: Tensor) -> None:
 
 def inplace(target: Tensor, op, *args) -> Tensor:
     """Run `op(target, *args)` and store the result into `target`, as PyTorch's `op_` does."""
-    check_inplace(target)
+    check_inplace(target, values=args)
     if not _grad_state.enabled and _updated_scalar(target, op, args):  # the SGD step's case
         return target
     for arg in args:
