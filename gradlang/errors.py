@@ -75,6 +75,9 @@ IndexError_ = _make("IndexError", IndexError)
 KeyError_ = _make("KeyError", KeyError)
 AttributeError_ = _make("AttributeError", AttributeError)
 NameError_ = _make("NameError", NameError)
+UnboundLocalError_ = type(
+    "UnboundLocalError", (NameError_, UnboundLocalError), {"type_name": "UnboundLocalError", "__module__": __name__}
+)
 ZeroDivisionError_ = _make("ZeroDivisionError", ZeroDivisionError)
 AssertionError_ = _make("AssertionError", AssertionError)
 ImportError_ = _make("ImportError", ImportError)
@@ -97,7 +100,7 @@ BY_NAME: dict[str, type[GradlangError]] = {
     cls.type_name: cls
     for cls in (
         Exception_, ArithmeticError_, LookupError_, RuntimeError_, TypeError_, ValueError_, IndexError_, KeyError_,
-        AttributeError_, NameError_,
+        AttributeError_, NameError_, UnboundLocalError_,
         ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
         NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_,
         KeyboardInterrupt_,

@@ -52,7 +52,8 @@ EXCEPTIONS = {
     name: ExceptionType(name, getattr(py, name))
     for name in (
         "Exception", "RuntimeError", "TypeError", "ValueError", "IndexError", "KeyError", "AttributeError",
-        "NameError", "ZeroDivisionError", "AssertionError", "ImportError", "RecursionError", "OverflowError",
+        "NameError", "UnboundLocalError", "ZeroDivisionError", "AssertionError", "ImportError", "RecursionError",
+        "OverflowError",
         "NotImplementedError", "ArithmeticError", "LookupError", "StopIteration", "MemoryError", "TimeoutError",
         "SyntaxError", "KeyboardInterrupt",
     )

@@ -18,6 +18,7 @@ from ..errors import (
     RuntimeError_,
     SyntaxError_,
     TypeError_,
+    UnboundLocalError_,
     ValueError_,
     from_python,
 )
@@ -673,7 +674,7 @@ class Compiler:
                 try:
                     return env.vars[name]
                 except KeyError:
-                    raise NameError_(
+                    raise UnboundLocalError_(
                         f"cannot access local variable '{name}' where it is not associated with a value"
                     ) from None
 

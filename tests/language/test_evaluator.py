@@ -115,7 +115,8 @@ def test_global_statement():
 
 def test_local_used_before_assignment():
     error = error_of("x = 1\ndef f():\n    print x\n    x = 2\nf()")
-    assert error.type_name == "NameError"
+    assert error.type_name == "UnboundLocalError"  # (a NameError, as in Python)
+    assert isinstance(error, NameError)
     assert "cannot access local variable 'x'" in error.message
 
 

@@ -177,6 +177,26 @@ torch.set_printoptions(edgeitems=1, threshold=3); print(torch.arange(12).reshape
 torch.set_printoptions(edgeitems=2, threshold=10); print(torch.arange(60).reshape(3,4,5)*1.5)
 torch.set_printoptions(profile="default"); print(torch.arange(2000.))
 """,
+    "UnboundLocalError": """
+x = 1
+def f():
+    x += 1
+try:
+    f()
+except UnboundLocalError as e:
+    print("UnboundLocalError:", e, isinstance(e, NameError), type(e).__name__)
+try:
+    f()
+except NameError as e:
+    print("NameError:", repr(e))
+def g():
+    print(y)
+    y = 2
+try:
+    g()
+except Exception as e:
+    print(type(e).__name__, e)
+""",
     "Python's exceptions: classes, arguments and reprs": """
 print(repr(ValueError()), repr(ValueError('a', 1)), repr(ValueError(3)), repr(ValueError(None)))
 try:
