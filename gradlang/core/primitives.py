@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import RuntimeError_
 from . import grad_mode, ops, rounding, summation
-from .graph import _ALWAYS, _CROSSED, _FIRST, apply
+from .graph import _ALWAYS, _CROSSED, _FIRST, apply, renamed
 from .ops.dims import reduced_count
 
 PRIMITIVES: dict[str, Primitive] = {}
@@ -2209,6 +2209,7 @@ def _nll_onehot(shape, safe, target, ignore_index, dim):
 
 
 def _nll_vjp(node, g, target, weight, ignore_index, reduction, dim):
+    (x,) = node.saved_tensors()  # (a second backward, or an input changed in place, is PyTorch's error)
     shape, dtype = node.input_shape(0), node.input_meta[0][1]
     weights, safe = _nll_weights(target, weight, ignore_index, dtype)
     # PyTorch's order: -(g / total_weight) for a mean (-g otherwise), times the class weight.
@@ -2218,7 +2219,11 @@ def _nll_vjp(node, g, target, weight, ignore_index, reduction, dim):
     if scaled.ndim == target.ndim and len(shape) > target.ndim:
         scaled = ops.unsqueeze(scaled, dim)
     spread = ops.expand(scaled, shape)
-    return (_keep(_nll_onehot(shape, safe, target, ignore_index, dim), spread),)
+    grad = _keep(_nll_onehot(shape, safe, target, ignore_index, dim), spread)
+    if grad_mode.is_grad_enabled():  # create_graph: the gradient is a function of the input too, with
+        # derivative zero (PyTorch's backward takes the input), so it requires grad as PyTorch's does
+        grad = renamed(ops.where(ops.constant(np.zeros(shape, dtype=bool)), x, grad), "NllLossBackwardBackward0")
+    return (grad,)
 
 
 def _nll_jvp(p, t, target, weight, ignore_index, reduction, dim):
@@ -2232,4 +2237,5 @@ def _nll_jvp(p, t, target, weight, ignore_index, reduction, dim):
     return ops.div(total, ops.constant(_nll_total(weights, x.dtype.numpy))) if reduction == "mean" else total
 
 
-nll_loss = define("nll_loss", _nll_forward, _nll_vjp, _nll_jvp, "NllLossBackward0")
+# The input is saved, as PyTorch saves it: a second backward is an error, and so is changing it in place.
+nll_loss = define("nll_loss", _nll_forward, _nll_vjp, _nll_jvp, "NllLossBackward0", save_inputs=(0,))

@@ -21,6 +21,45 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "nll_loss saves its input": """
+import torch
+import torch.nn.functional as F
+x = torch.tensor([[0.7, 1.3]], requires_grad=True)
+l = F.nll_loss(x, torch.tensor([1]))
+l.backward(retain_graph=False)
+try:
+    l.backward()
+    print("second ok", x.grad)
+except RuntimeError as e:
+    print("RuntimeError:", str(e)[:80])
+l2 = F.cross_entropy(x, torch.tensor([1]))
+l2.backward()
+try:
+    l2.backward()
+    print("second ok")
+except RuntimeError as e:
+    print("RuntimeError:", str(e)[:80])
+x = torch.tensor([[0.7, 1.3]], requires_grad=True)
+l = F.nll_loss(x, torch.tensor([1]))
+g, = torch.autograd.grad(l, x, create_graph=True)
+print(g, g.requires_grad)
+print(torch.autograd.grad(g.sum(), x))
+l = F.nll_loss(x, torch.tensor([1]))
+l.backward(create_graph=True)
+print(x.grad, x.grad.requires_grad)
+y = torch.tensor([[0.2, 0.5, 0.3], [0.1, 0.1, 0.8]], requires_grad=True)
+l = F.nll_loss(y, torch.tensor([2, 0]), weight=torch.tensor([1., 2., 3.]))
+l.backward()
+print(y.grad)
+z = torch.tensor([[0.2, 0.5]], requires_grad=True) * 1
+l = F.nll_loss(z, torch.tensor([0]))
+with torch.no_grad():
+    z.mul_(2)
+try:
+    l.backward()
+except RuntimeError as e:
+    print("RuntimeError:", str(e)[:90])
+""",
     "a view made under no_grad changed in place with grad on": """
 import torch
 def t(f):
