@@ -156,8 +156,8 @@ def type_(value):
         return kind  # (its class prints with PyTorch's path and opens nothing)
     if kind is BuiltinType:
         return type
-    if isinstance(value, GradlangError):
-        return OpaqueType(value.type_name)
+    if isinstance(value, GradlangError):  # the program's own name for the class (`type(e) is ValueError`)
+        return EXCEPTIONS.get(value.type_name) or OpaqueType(value.type_name)
     if isinstance(value, GradModeFactory):  # `no_grad` itself, a class in PyTorch
         return OpaqueType("type")
     if callable(value) and not isinstance(value, type) and torch_class_name(kind) == kind.__name__:
@@ -177,7 +177,7 @@ def special_attribute(value, name: str):
         return type_(value)
     if isinstance(value, OpaqueType):
         return value.name.rpartition(".")[2]  # a class's own name, without its module (`dtype`)
-    if isinstance(value, (Namespace, Function)):
+    if isinstance(value, (Namespace, Function, ExceptionType)):
         return value.name
     if callable(value) and hasattr(value, "__name__"):  # the plain types and Python's built-ins
         return value.__name__

@@ -482,9 +482,11 @@ class Compiler:
         handlers = []
         for handler in node.handlers:
             kind = self.expression(handler.type, scope) if handler.type is not None else None
-            store = self.store(S.Name(handler.name, line=handler.line, column=handler.column), scope) \
-                if handler.name else None
-            handlers.append((kind, store, self.block(handler.body, scope), handler))
+            store = unbind = None
+            if handler.name:
+                target = S.Name(handler.name, line=handler.line, column=handler.column)
+                store, unbind = self.store(target, scope), self._deleter(target, scope)
+            handlers.append((kind, store, unbind, self.block(handler.body, scope), handler))
         orelse = self.block(node.orelse, scope) if node.orelse else None
         finalbody = self.block(node.finalbody, scope) if node.finalbody else None
         locate = self.locate
@@ -510,7 +512,7 @@ class Compiler:
                 raise
 
         def handle(env, error):
-            for kind, store, handler_body, handler in handlers:
+            for kind, store, unbind, handler_body, handler in handlers:
                 if kind is None or matches(kind_of(kind, env, handler), error, handler):
                     if store is not None:
                         store(env, error)
@@ -519,6 +521,9 @@ class Compiler:
                         return handler_body(env)
                     finally:
                         context.handling.pop()
+                        if store is not None:  # the name goes with the handler, as in Python
+                            store(env, None)
+                            unbind(env)
             raise error
 
         def try_(env):

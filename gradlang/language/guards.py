@@ -121,12 +121,31 @@ def format_(value, spec: str = "") -> str:
     return format(value, spec)
 
 
+# A `%` conversion: a mapping key, flags, width and precision (digits, or `*` for the next
+# argument), a length modifier and the conversion character.
+_CONVERSION = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)", re.S)
+
+
 def check_modulo(a, b) -> None:
-    if type(a) is str:
-        check_format_spec(a)
-        for arg in b if isinstance(b, tuple) else (b,):
-            if _is_int(arg) and arg > 10_000_000:
-                check_items(arg, "formatted str")  # a `*` width taken from the arguments
+    """`text % values`: each conversion's width and precision (written, or taken from the
+    values by `*`) is the length of the text it makes."""
+    if type(a) is not str:
+        return
+    values = b if isinstance(b, tuple) else (b,)
+    position = 0
+    for key, width, precision, kind in _CONVERSION.findall(a):
+        if kind == "%":
+            continue
+        for size in (width, precision):
+            if size == "*":
+                given = values[position] if position < len(values) else 0
+                position += 1
+                if _is_int(given) and given > 10_000_000:
+                    check_items(given, "formatted str")
+            elif size and (len(size) > 18 or int(size) > 10_000_000):
+                check_items(int(size), "formatted str")
+        if not key:
+            position += 1
 
 
 def _guarded(check, op):

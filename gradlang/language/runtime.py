@@ -117,7 +117,7 @@ class Function:
                 extra[key] = value
             else:
                 raise TypeError_(f"{self.name}() got an unexpected keyword argument '{key}'")
-        if len(bound) < count + (self.star is not None):
+        if len(args) < count:  # positional parameters left to keywords or defaults
             first_default = count - len(self.defaults)
             missing = []
             for i, name in enumerate(names):
@@ -127,21 +127,26 @@ class Function:
                     else:
                         missing.append(name)
             if missing:
-                listed = " and ".join(f"'{m}'" for m in missing) if len(missing) <= 2 else (
-                    ", ".join(f"'{m}'" for m in missing[:-1]) + f", and '{missing[-1]}'"
-                )
-                raise TypeError_(
-                    f"{self.name}() missing {len(missing)} required positional argument"
-                    f"{'s' if len(missing) != 1 else ''}: {listed}"
-                )
+                raise TypeError_(self._missing(missing, "positional"))
+        missing = []
         for name, default in keyword_only.items():
             if name not in bound:
                 if default is REQUIRED:
-                    raise TypeError_(f"{self.name}() missing 1 required keyword-only argument: '{name}'")
+                    missing.append(name)
                 bound[name] = default
+        if missing:
+            raise TypeError_(self._missing(missing, "keyword-only"))
         if self.double_star is not None:
             bound[self.double_star] = extra
         return bound
+
+    def _missing(self, names: list[str], kind: str) -> str:
+        """Python's message for required arguments not given: "f() missing 2 required positional
+        arguments: 'a' and 'b'"."""
+        listed = " and ".join(f"'{m}'" for m in names) if len(names) <= 2 else (
+            ", ".join(f"'{m}'" for m in names[:-1]) + f", and '{names[-1]}'"
+        )
+        return f"{self.name}() missing {len(names)} required {kind} argument{'s' if len(names) != 1 else ''}: {listed}"
 
     def __call__(self, *args, **kwargs):
         limits = self.limits

@@ -240,11 +240,13 @@ def _safe_format(template: str):
     """str.format without the attribute and index lookups that would reach past the sandbox."""
     import string  # here, not at start: importing it compiles a regex (~0.6 ms)
 
+    parse = string.Formatter().parse
     widths_from_arguments = False
-    for _literal, field, spec, _conversion in string.Formatter().parse(template):
-        nested = spec if spec and "{" in spec else ""
+    for _literal, field, spec, _conversion in parse(template):
+        # A spec's own `{…}` fields (`{:.{p}f}`) name arguments too.
+        nested = [name for _, name, _, _ in parse(spec) if name is not None] if spec and "{" in spec else []
         widths_from_arguments = widths_from_arguments or bool(nested)
-        if any(mark in (field or "") + nested for mark in ".["):
+        if any(mark in name for name in [field or "", *nested] for mark in ".["):
             raise ValueError_("format fields may name arguments only, not attributes or items")
         check_format_spec(spec or "")
 

@@ -21,6 +21,62 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "keyword-only parameters after defaults": """
+def f(a, b=2, *, c):
+    return (a, b, c)
+print(f(1, c=3), f(1, 5, c=3), f(a=1, c=2))
+def g(a, *, c, d, e=5):
+    return a, c, d, e
+for call in [lambda: g(1), lambda: g(1, c=1), lambda: g(), lambda: f(c=1)]:
+    try:
+        print(call())
+    except TypeError as err:
+        print("TypeError:", err)
+def h(a, b=1, *rest, k=2, **kw):
+    return a, b, rest, k, kw
+print(h(1), h(1, 2, 3, 4, k=5, z=6), h(a=0))
+""",
+    "% formatting of big numbers and widths": """
+print('%d' % 10**9, 'order 123456789012: %s' % 'ok', '%5.2f|%-8s|%*d' % (3.14159, 'ab', 6, 42), '%(a)s %(b)05d' % {'a': 1, 'b': 7}, '100%% %s' % 'x')
+print('%.3e %x %o %r' % (12345.678, 255, 8, 'q'), '%s' % (10**12,), '%c' % 65)
+""",
+    "type() of a caught exception is its class": """
+try:
+    int("x")
+except ValueError as e:
+    print(type(e) is ValueError, type(e) == ValueError, type(e), type(e).__name__, {ValueError: 1}.get(type(e)))
+try:
+    {}[1]
+except Exception as e:
+    print(type(e), type(e) is KeyError, type(e).__name__, e.__class__.__name__)
+print(type(ValueError("a")), isinstance(ValueError("a"), Exception))
+""",
+    "an except clause's name goes with the handler": """
+try:
+    1 / 0
+except ZeroDivisionError as e:
+    print("caught", e)
+try:
+    print(e)
+except NameError as err:
+    print("NameError:", err)
+def f():
+    try:
+        raise ValueError("v")
+    except ValueError as e:
+        return str(e)
+print(f())
+e = 5
+try:
+    [][1]
+except IndexError as e:
+    pass
+print("e" in globals() if False else "")
+try:
+    e
+except NameError as err2:
+    print("gone:", err2)
+""",
     "nll_loss saves its input": """
 import torch
 import torch.nn.functional as F
