@@ -282,6 +282,10 @@ def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: b
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
     dtype = _dtype_argument("arange", dtype)
+    if dtype is dtypes.int64:  # PyTorch's int64 kernel works on the bounds and step cut to integers
+        if step and not int(step):  # (a step that only the cut makes zero is a ValueError there)
+            raise ValueError_("step must be nonzero")
+        start, end, step = int(start), int(end), int(step)
     if step == 0:
         raise RuntimeError_("step must be nonzero")
     if (end - start) / step < 0:
@@ -293,7 +297,9 @@ def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: b
     limits.check_elements(count)
     if dtype.is_floating_point:
         return _finish(_float_range(start, step, count, dtype.numpy), requires_grad)
-    array = (np.arange(count, dtype=np.float64) * step + start).astype(dtype.numpy)
+    # Other integer dtypes count the values from the bounds as given, then step from the start
+    # and step cut to integers, as PyTorch's kernel does.
+    array = (np.arange(count, dtype=np.int64) * int(step) + int(start)).astype(dtype.numpy)
     return _finish(array, requires_grad)
 
 

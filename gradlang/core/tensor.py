@@ -1006,10 +1006,15 @@ class Tensor(metaclass=_TorchClass):
         return self
 
     def to(self, *args, **kwargs):
-        dtype = kwargs.pop("dtype", None) or next((a for a in args if isinstance(a, dtypes.DType)), None)
+        """PyTorch's forms: to(dtype), to(device, dtype), to(other) (other's dtype), with copy=
+        for a new tensor even when nothing changes."""
+        like = next((a for a in args if isinstance(a, Tensor)), kwargs.get("other"))
+        dtype = kwargs.get("dtype") or next((a for a in args if isinstance(a, dtypes.DType)), None)
+        if like is not None:
+            dtype = like.dtype
         for place in [kwargs.get("device"), *[a for a in args if isinstance(a, (str, Device))]]:
             on_cpu(place)
-        return _ops.to(self, dtype)
+        return _ops.to(self, dtype, copy=bool(kwargs.get("copy")))
 
     def cuda(self, *args, **kwargs):
         on_cpu("cuda")

@@ -21,6 +21,50 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "cat skips an empty 1-D tensor, as PyTorch's old rule": """
+import torch
+e = torch.tensor([])
+r = torch.ones(1, 3)
+print(torch.cat([e, r]), torch.cat([r, e, r], 0).shape, torch.cat([e, e]).shape, torch.cat([e, torch.ones(2, dtype=torch.int64)]))
+x = torch.ones(2, 3, requires_grad=True)
+y = torch.cat([e, x], 1)
+print(y.shape, y.grad_fn.name())
+y.sum().backward()
+print(x.grad.shape)
+print(torch.cat([e, r], dim=-1).shape, torch.cat([torch.zeros(0, 3), r]).shape, torch.cat([e.double(), r]).dtype)
+try:
+    print(torch.cat([e, torch.tensor(1.)]))
+except RuntimeError as ex:
+    print("RuntimeError:", ex)
+out = torch.tensor([])
+for i in range(3):
+    out = torch.cat([out, torch.full((1, 2), float(i))])
+print(out)
+ee = torch.tensor([], requires_grad=True)
+z = torch.cat([ee, x])
+z.sum().backward()
+print(ee.grad)
+""",
+    "Tensor.to(other) and copy=": """
+import torch
+x = torch.ones(2, requires_grad=True)
+print(x.to(torch.ones(1, dtype=torch.float64)).dtype, x.to(torch.ones(1, dtype=torch.int64), copy=True).dtype, x.to("cpu", torch.int32).dtype, x.to(dtype=torch.bool).dtype)
+y = x.to(torch.float32)
+c = x.to(torch.float32, copy=True)
+print(y is x, c is x, c.grad_fn.name(), x.to(torch.float64).grad_fn.name(), x.to("cpu") is x, x.to(copy=True) is x)
+c.sum().backward()
+print(x.grad)
+""",
+    "arange with an integer dtype and float bounds": """
+import torch
+for args in [(5.5,), (0, 5, 1.5), (0.5, 5.2), (-2.5, 3, 1.7), (5,), (1, 10, 3), (10, 0, -3), (0, 5, 0.5)]:
+    for dt in [torch.int64, torch.int32]:
+        try:
+            print(args, dt, torch.arange(*args, dtype=dt))
+        except (RuntimeError, ValueError) as e:
+            print(args, dt, type(e).__name__, e)
+print(torch.arange(5), torch.arange(0, 1, 0.25), torch.arange(3, dtype=torch.float64))
+""",
     "keyword-only parameters after defaults": """
 def f(a, b=2, *, c):
     return (a, b, c)

@@ -56,6 +56,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError_(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    tensors = _empty_rows_fitted(tensors, dim)
     dim = _wrap_dim(dim, tensors[0].ndim)
     first = tensors[0].array.shape
     for i, t in enumerate(tensors[1:], 1):
@@ -71,6 +72,21 @@ def cat(tensors, dim: int = 0) -> Tensor:
                     f"{m} for tensor number {i} in the list."
                 )
     return concat(tensors, dim, stacked=False)
+
+
+def _empty_rows_fitted(tensors: list[Tensor], dim: int) -> list[Tensor]:
+    """PyTorch's old rule, which `out = torch.cat([out, row])` loops from `torch.tensor([])` rely
+    on: an empty 1-D tensor joins tensors of any shape. It is viewed here as an empty slab of the
+    others' shape (its dtype still counts, its gradient is still its own)."""
+    others = [t for t in tensors if t.array.shape != (0,)]
+    if not others or len(others) == len(tensors):
+        return tensors
+    from .shape import reshape
+
+    shape = others[0].array.shape
+    at = _wrap_dim(dim, len(shape))
+    slab = shape[:at] + (0,) + shape[at + 1:]
+    return [reshape(t, slab) if t.array.shape == (0,) else t for t in tensors]
 
 
 def diff(x, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:

@@ -152,12 +152,13 @@ def _as_tensor(x) -> Tensor:
     return tensor(x)
 
 
-def to(x: Tensor, dtype: DType | None = None, *args, **kwargs) -> Tensor:
+def to(x: Tensor, dtype: DType | None = None, *args, copy: bool = False, **kwargs) -> Tensor:
+    """x in `dtype`: x itself when it has it already, unless copy=True (a copy, ToCopyBackward0)."""
     if isinstance(dtype, str) or dtype is None:
         dtype = kwargs.get("dtype", next((a for a in args if isinstance(a, DType)), None))
         if dtype is None:
-            return x
-    if dtype is x.dtype:
+            dtype = x.dtype
+    if dtype is x.dtype and not copy:
         return x
     if not dtype.is_floating_point:  # integers and bools carry no gradient: PyTorch's result is a leaf
         return _wrap(x.array.astype(dtype.numpy))
