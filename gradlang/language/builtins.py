@@ -142,6 +142,11 @@ def repr_(value) -> str:
     return to_repr(value)
 
 
+def ascii_(value) -> str:
+    """repr(value) with its non-ASCII characters escaped, as Python's ascii()."""
+    return repr_(value).encode("ascii", "backslashreplace").decode("ascii")
+
+
 _PLAIN_TYPES = frozenset({int, float, str, bool, list, tuple, dict, type(None), range, Tensor, Size, set})
 
 
@@ -209,10 +214,14 @@ def isinstance_(value, kind) -> bool:
         if isinstance(k, ExceptionType):
             if k.matches(value) if isinstance(value, BaseException) else False:
                 return True
-        elif isinstance(k, type) and isinstance(value, k):
-            return True
-        elif k is TENSOR_TYPE and isinstance(value, Tensor):
-            return True
+        elif isinstance(k, type):
+            if isinstance(value, k):
+                return True
+        elif isinstance(k, OpaqueType):  # `isinstance(d, type(torch.float32))`
+            if type_(value) == k:
+                return True
+        else:
+            raise TypeError_("isinstance() arg 2 must be a type, a tuple of types, or a union")
     return False
 
 
@@ -281,6 +290,7 @@ PYTHON_BUILTINS = {
     "round": round, "repr": repr_, "format": guards.format_, "enumerate": enumerate,
     "zip": zip, "reversed": reversed, "map": map, "filter": filter,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "hash": hash,
+    "hex": hex, "oct": oct, "bin": bin, "ascii": ascii_,
     "callable": callable, "isinstance": isinstance_, "type": type_, "hasattr": hasattr_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _min_max(py.min, T.min, "min"),

@@ -550,6 +550,7 @@ class Compiler:
 
     def stmt_Raise(self, node: S.Raise, scope):
         exc = self.expression(node.exc, scope) if node.exc is not None else None
+        cause = self.expression(node.cause, scope) if node.cause is not None else None
         context = self.context
 
         def raise_(env):
@@ -562,6 +563,10 @@ class Compiler:
                 value = value()
             if not isinstance(value, GradlangError):
                 raise TypeError_("exceptions must derive from BaseException")
+            if cause is not None:
+                reason = cause(env)
+                if reason is not None and not isinstance(reason, (GradlangError, ExceptionType)):
+                    raise TypeError_("exception causes must derive from BaseException")
             value.line = None  # a raise statement points at itself
             raise value
 

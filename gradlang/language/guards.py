@@ -54,7 +54,12 @@ def read_bounded(build: Callable, kind: str | None = None) -> Callable:
     timeout (and lets Ctrl-C in) and, when `build` keeps the items (a `kind` of sequence), refuses
     more items than a sequence may have."""
 
-    def run(iterable=(), *args, **kwargs):
+    def run(*args, **kwargs):
+        if not args:
+            if build is sorted:  # (the others make an empty value, as Python's do)
+                raise TypeError("sorted expected 1 argument, got 0")
+            return build(**kwargs)
+        iterable, *args = args
         if not isinstance(iterable, _CONTAINERS):
             hint = operator.length_hint(iterable)
             if kind is not None:

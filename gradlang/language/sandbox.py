@@ -38,6 +38,8 @@ _STRING = {
     "upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "join", "replace", "startswith",
     "endswith", "find", "rfind", "count", "index", "format", "center", "ljust", "rjust", "zfill", "title",
     "capitalize", "isdigit", "isalpha", "isspace", "isalnum", "splitlines", "partition", "rpartition",
+    "swapcase", "casefold", "istitle", "isupper", "islower", "isnumeric", "isdecimal", "isidentifier",
+    "isprintable", "removeprefix", "removesuffix",
 }
 
 LOSS_ATTRIBUTES = {CrossEntropyLoss: {"weight", "ignore_index", "label_smoothing"}, _Loss: {"reduction"}}
@@ -47,7 +49,8 @@ ALLOWED: dict[type, frozenset[str]] = {
     str: frozenset(_STRING),
     list: frozenset({"append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
                      "clear"}),
-    dict: frozenset({"keys", "values", "items", "get", "pop", "update", "setdefault", "copy", "clear"}),
+    dict: frozenset({"keys", "values", "items", "get", "pop", "popitem", "update", "setdefault", "copy", "clear"}),
+    range: frozenset(_SEQUENCE | {"start", "stop", "step"}),
     set: frozenset({"add", "discard", "remove", "pop", "clear", "copy", "update", "union", "intersection",
                     "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint"}),
     tuple: frozenset(_SEQUENCE),

@@ -21,6 +21,33 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "Python built-ins: hex/oct/bin/ascii, str and dict methods, argument checks": """
+print(hex(255), oct(8), bin(5), hex(-1), ascii("héllo"), ascii([1, "ü"]))
+print("Hello".swapcase(), "ß".casefold(), "Ab Cd".istitle(), "AB".isupper(), "ab".islower(), "prefix_x".removeprefix("prefix_"), "x.py".removesuffix(".py"), "12".isnumeric())
+d = {"a": 1, "b": 2}
+print(d.popitem(), d, range(0, 10, 2).index(4), range(5).count(3), range(1, 9, 2).step)
+try:
+    sorted()
+except TypeError as e:
+    print("TypeError:", e)
+try:
+    isinstance(1, "int")
+except TypeError as e:
+    print("TypeError:", e)
+try:
+    raise ValueError("a") from 5
+except TypeError as e:
+    print("TypeError:", e)
+try:
+    raise ValueError("a") from KeyError("k")
+except ValueError as e:
+    print("ValueError:", e)
+try:
+    raise ValueError("b") from None
+except ValueError as e:
+    print("ValueError:", e)
+print(isinstance(1, (int, float)), isinstance("s", str), list(), tuple(), dict(), set(), sorted([3, 1]), any([]), sum([]))
+""",
     "cat skips an empty 1-D tensor, as PyTorch's old rule": """
 import torch
 e = torch.tensor([])
