@@ -353,29 +353,31 @@ class Sequential(Module):
 
 
 class _Activation(Module):
-    """A layer that applies one function; `options` are its settings in PyTorch's repr order."""
+    """A layer that applies one function of torch.nn.functional to its input, with the settings
+    it was made with (`settings`: their names and PyTorch's defaults, in the function's order;
+    `options`: those its printed form shows, `inplace` shown when set)."""
 
     torch_file = "activation"
-
+    settings: dict = {}
     options: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__()
-        defaults = self.defaults()
-        if len(args) > len(defaults):
-            raise TypeError_(f"{type(self).__name__}.__init__() takes from 1 to {len(defaults) + 1} positional "
+        settings = self.settings
+        if len(args) > len(settings):
+            raise TypeError_(f"{type(self).__name__}.__init__() takes from 1 to {len(settings) + 1} positional "
                              f"arguments but {len(args) + 1} were given")
-        values = dict(zip(defaults, args))
+        values = dict(zip(settings, args))
         for name, value in kwargs.items():
-            if name not in defaults or name in values:
+            if name not in settings or name in values:
                 problem = "multiple values for" if name in values else "an unexpected keyword"
                 raise TypeError_(f"{type(self).__name__}.__init__() got {problem} argument '{name}'")
             values[name] = value
-        for name, default in defaults.items():
+        for name, default in settings.items():
             object.__setattr__(self, name, values.get(name, default))
 
-    def defaults(self) -> dict:
-        return {}
+    def forward(self, input):  # noqa: A002 - PyTorch's argument name
+        return type(self).function(input, **{name: getattr(self, name) for name in self.settings})
 
     def extra_repr(self) -> str:
         parts = [f"{name}={getattr(self, name)!r}" for name in self.options]
@@ -384,22 +386,13 @@ class _Activation(Module):
         return ", ".join(parts)
 
 
-class ReLU(_Activation):
-    def defaults(self) -> dict:
-        return {"inplace": False}
-
-    def forward(self, input):  # noqa: A002
-        return ops.functional_relu(input, inplace=self.inplace)
-
-
-class Tanh(_Activation):
-    def forward(self, input):  # noqa: A002
-        return ops.tanh(input)
-
-
-class Sigmoid(_Activation):
-    def forward(self, input):  # noqa: A002
-        return ops.sigmoid(input)
+def _activation(name: str, function, settings: dict | None = None, options: tuple[str, ...] = (),
+                torch_file: str = "activation") -> type:
+    """The layer class `name` applying `function` (see _Activation)."""
+    return _ModuleClass(name, (_Activation,), {
+        "function": staticmethod(function), "settings": settings or {}, "options": options,
+        "torch_file": torch_file, "__module__": __name__, "__doc__": f"torch.nn.{name}",
+    })
 
 
 class Identity(Module):
@@ -412,84 +405,17 @@ class Identity(Module):
         return input
 
 
-class SiLU(_Activation):
-    def defaults(self) -> dict:
-        return {"inplace": False}
-
-    def forward(self, input):  # noqa: A002
-        return ops.silu(input, inplace=self.inplace)
-
-
-class LeakyReLU(_Activation):
-    options = ("negative_slope",)
-
-    def defaults(self) -> dict:
-        return {"negative_slope": 0.01, "inplace": False}
-
-    def forward(self, input):  # noqa: A002
-        return ops.leaky_relu(input, self.negative_slope, self.inplace)
-
-
-class ELU(_Activation):
-    options = ("alpha",)
-
-    def defaults(self) -> dict:
-        return {"alpha": 1.0, "inplace": False}
-
-    def forward(self, input):  # noqa: A002
-        return ops.elu(input, self.alpha, self.inplace)
-
-
-class Softplus(_Activation):
-    options = ("beta", "threshold")
-
-    def defaults(self) -> dict:
-        return {"beta": 1.0, "threshold": 20.0}
-
-    def forward(self, input):  # noqa: A002
-        return ops.softplus(input, self.beta, self.threshold)
-
-
-class GELU(_Activation):
-    options = ("approximate",)
-
-    def defaults(self) -> dict:
-        return {"approximate": "none"}
-
-    def forward(self, input):  # noqa: A002
-        return ops.gelu(input, approximate=self.approximate)
-
-
-class Softmax(_Activation):
-    options = ("dim",)
-
-    def defaults(self) -> dict:
-        return {"dim": None}
-
-    def forward(self, input):  # noqa: A002
-        return ops.functional_softmax(input, self.dim)
-
-
-class LogSoftmax(_Activation):
-    options = ("dim",)
-
-    def defaults(self) -> dict:
-        return {"dim": None}
-
-    def forward(self, input):  # noqa: A002
-        return ops.functional_log_softmax(input, self.dim)
-
-
-class Flatten(_Activation):
-    torch_file = "flatten"
-
-    options = ("start_dim", "end_dim")
-
-    def defaults(self) -> dict:
-        return {"start_dim": 1, "end_dim": -1}
-
-    def forward(self, input):  # noqa: A002
-        return ops.flatten(input, self.start_dim, self.end_dim)
+ReLU = _activation("ReLU", ops.functional_relu, {"inplace": False})
+Tanh = _activation("Tanh", ops.tanh)
+Sigmoid = _activation("Sigmoid", ops.sigmoid)
+SiLU = _activation("SiLU", ops.silu, {"inplace": False})
+LeakyReLU = _activation("LeakyReLU", ops.leaky_relu, {"negative_slope": 0.01, "inplace": False}, ("negative_slope",))
+ELU = _activation("ELU", ops.elu, {"alpha": 1.0, "inplace": False}, ("alpha",))
+Softplus = _activation("Softplus", ops.softplus, {"beta": 1.0, "threshold": 20.0}, ("beta", "threshold"))
+GELU = _activation("GELU", ops.gelu, {"approximate": "none"}, ("approximate",))
+Softmax = _activation("Softmax", ops.functional_softmax, {"dim": None}, ("dim",))
+LogSoftmax = _activation("LogSoftmax", ops.functional_log_softmax, {"dim": None}, ("dim",))
+Flatten = _activation("Flatten", ops.flatten, {"start_dim": 1, "end_dim": -1}, ("start_dim", "end_dim"), "flatten")
 
 
 LAYERS = {cls.__name__: cls for cls in (Linear, Sequential, ReLU, Tanh, Sigmoid, Identity, SiLU, LeakyReLU, ELU,
@@ -505,7 +431,5 @@ MODULE_ATTRIBUTES = frozenset({
 LAYER_ATTRIBUTES = {
     Linear: {"in_features", "out_features", "weight", "bias", "reset_parameters"},
     Sequential: {"append"},
-    ReLU: {"inplace"}, SiLU: {"inplace"}, LeakyReLU: {"negative_slope", "inplace"}, ELU: {"alpha", "inplace"},
-    Softplus: {"beta", "threshold"}, GELU: {"approximate"}, Softmax: {"dim"}, LogSoftmax: {"dim"},
-    Flatten: {"start_dim", "end_dim"},
+    **{cls: set(cls.settings) for cls in LAYERS.values() if issubclass(cls, _Activation)},
 }
