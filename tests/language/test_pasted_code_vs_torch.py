@@ -21,6 +21,41 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "a slice written from an overlapping slice of itself": """
+import torch
+def t(f):
+    try:
+        f()
+        print("ok")
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+x = torch.arange(6.)
+def a():
+    x[1:] = x[:-1]
+t(a)
+print(x)
+def b():
+    x[:] = x
+t(b)
+def c():
+    x[0:2] = x[3:5]
+t(c)
+print(x)
+y = torch.arange(4.)
+def d():
+    y[::2] = y[1::2]
+t(d)
+print(y)
+m = torch.arange(6.).reshape(2, 3)
+def e():
+    m[0] = m[1]
+t(e)
+print(m)
+def f():
+    m[:, 0] = m[:, 0] * 2
+t(f)
+print(m)
+""",
     "Python built-ins: hex/oct/bin/ascii, str and dict methods, argument checks": """
 print(hex(255), oct(8), bin(5), hex(-1), ascii("héllo"), ascii([1, "ü"]))
 print("Hello".swapcase(), "ß".casefold(), "Ab Cd".istitle(), "AB".isupper(), "ab".islower(), "prefix_x".removeprefix("prefix_"), "x.py".removesuffix(".py"), "12".isnumeric())

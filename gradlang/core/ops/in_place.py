@@ -299,6 +299,8 @@ def setitem(target: Tensor, key, value) -> None:
     if value_tensor.dtype is not target.dtype:
         value_tensor = to(value_tensor, target.dtype)
     _check_fits(value_tensor, target.array[numpy_key].shape)
+    if basic:  # a region of target, written from values that share some of its memory: refused
+        _refuse_partial_overlap(target.array[numpy_key], value_tensor.array)
     recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
     if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
         before = _snapshot(target)
