@@ -21,6 +21,22 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "integers and index lists mixed in one key, PyTorch's way": """
+import torch
+x = torch.arange(24.).reshape(2, 3, 4)
+for r in [x[0, :, [1, 2]], x[:, 0, [1, 2]], x[[0, 1], :, 0], x[0, [1, 2]], x[0, [1, 2], :], x[1, ..., [0, 3]],
+          x[0, :, torch.tensor([[1], [2]])], x[0, None, :, [1, 3]], x[[1], 1:, 2]]:
+    print(r.shape, r)
+y = torch.arange(24.).reshape(2, 3, 4)
+y[0, :, [1, 2]] = torch.tensor([[10., 20.], [30., 40.], [50., 60.]])
+print(y)
+w = torch.arange(24.).reshape(2, 3, 4).requires_grad_()
+w[0, :, [1, 3]].sum().backward()
+print(w.grad)
+z = torch.zeros(2, 3, 4)
+z[1, :, [0]] = 7.
+print(z[1])
+""",
     "a slice written from an overlapping slice of itself": """
 import torch
 def t(f):

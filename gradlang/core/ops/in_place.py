@@ -13,7 +13,7 @@ from ..graph import renamed
 from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
-from .indexing import _normalise_index, index_put
+from .indexing import _normalise_index, index_put, selected_first
 from .promotion import _as_tensor, _broadcast_shape, _coerce, _is_number, to
 from .shape import expand
 from .view_history import adopt
@@ -293,6 +293,8 @@ def setitem(target: Tensor, key, value) -> None:
     numpy_key, _name, basic = _normalise_index(target, key)
     if overlaps(target.array):
         _check_expanded_write(target.array, numpy_key, basic, value)
+    if not basic:
+        numpy_key = selected_first(target.array.shape, numpy_key)
     if not isinstance(value, Tensor) and not _is_number(value):
         raise TypeError_(f"can't assign a {type(value).__name__} to a torch.{target.dtype.legacy_name}")
     value_tensor = _coerce(value, target.dtype) if not isinstance(value, Tensor) else value

@@ -138,8 +138,34 @@ def _normalise_index(x: Tensor, key) -> tuple[tuple, str, bool]:
     return tuple(out), name, basic
 
 
+def selected_first(shape: tuple, key: tuple) -> tuple:
+    """`key` (from _normalise_index), or where it mixes integers and index arrays, the numpy key
+    that indexes as PyTorch does.
+
+    PyTorch applies the integers (and slices) first, then the index arrays to what is left, so
+    `x[0, :, [1, 2]]` keeps the slice's dim before the list's; numpy counts the integers among
+    the index arrays, which moves the list's dim to the front when a slice parts them. Here each
+    coordinate grid of `shape` is indexed PyTorch's way, and the grids become one key of index
+    arrays (for reading, writing and the gradient alike)."""
+    if not any(type(p) is int for p in key) or not any(isinstance(p, np.ndarray) for p in key):
+        return key
+    sliced, arrays = [], []
+    for part in key:
+        if isinstance(part, np.ndarray):  # an index array: all of its dims first, picked after
+            sliced += [slice(None)] * (part.ndim if part.dtype == bool else 1)
+            arrays.append(part)
+        else:
+            sliced.append(part)
+            if type(part) is not int:  # a slice, None or Ellipsis stays a dim (or dims) of its own
+                arrays.append(slice(None) if part is not Ellipsis else Ellipsis)
+    picked = tuple(sliced), tuple(arrays)
+    return tuple(np.broadcast_to(grid, shape)[picked[0]][picked[1]] for grid in np.indices(shape, sparse=True))
+
+
 def index(x: Tensor, key) -> Tensor:
     numpy_key, name, basic = _normalise_index(x, key)
+    if not basic:
+        numpy_key = selected_first(x.array.shape, numpy_key)
     out = apply(P.index, (x,), {"index": numpy_key}, name)
     return _share_storage(out, x) if basic else out
 
