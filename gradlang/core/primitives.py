@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import RuntimeError_
+from ..errors import NotImplementedError_, RuntimeError_
 from . import grad_mode, ops, rounding, summation
 from .graph import _ALWAYS, _CROSSED, _FIRST, apply, renamed
 from .ops.dims import reduced_count
@@ -332,6 +332,20 @@ _ZERO_TANGENT = _sum_of_terms(lambda p, ta: ops.zeros_like(ta), lambda p, tb: op
 
 floor_divide = define("floor_divide", np.floor_divide, _no_derivative("floor_divide"), _no_derivative("floor_divide"),
                       "NotImplemented")
+
+
+def _unique_values(x, dim):
+    """The distinct values, sorted (NaNs each kept, as PyTorch keeps them); along `dim`, the
+    distinct slices."""
+    return np.unique(x, axis=dim, equal_nan=False) if dim is not None else np.unique(x, equal_nan=False)
+
+
+def _no_unique_derivative(*args, **kwargs):
+    raise NotImplementedError_("the derivative for '_unique2' is not implemented.")
+
+
+# torch.unique has no derivative: its node (Unique2Backward0, UniqueDimBackward0) refuses backward.
+unique = define("unique", _unique_values, _no_unique_derivative, _no_unique_derivative, "Unique2Backward0")
 div_floor = define("div_floor", np.floor_divide, _zero_grads, _ZERO_TANGENT, "DivBackward2")
 div_trunc = define("div_trunc", lambda a, b: np.trunc(a / b), _zero_grads, _ZERO_TANGENT, "DivBackward2")
 

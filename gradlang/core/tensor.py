@@ -1134,6 +1134,13 @@ class Tensor(metaclass=_TorchClass):
     def where(self, condition, other):
         return _ops.where(condition, self, other)
 
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+               dim: int | None = None):
+        return _ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def argwhere(self) -> Tensor:
+        return _ops.nonzero(self)
+
     def nonzero(self, *, as_tuple: bool = False):
         return _ops.nonzero(self, as_tuple=as_tuple)
 

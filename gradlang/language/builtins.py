@@ -290,7 +290,7 @@ PYTHON_BUILTINS = {
     "round": round, "repr": repr_, "format": guards.format_, "enumerate": enumerate,
     "zip": zip, "reversed": reversed, "map": map, "filter": filter,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "hash": hash,
-    "hex": hex, "oct": oct, "bin": bin, "ascii": ascii_,
+    "hex": hex, "oct": oct, "bin": bin, "ascii": ascii_, "slice": slice,
     "callable": callable, "isinstance": isinstance_, "type": type_, "hasattr": hasattr_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _min_max(py.min, T.min, "min"),

@@ -21,6 +21,23 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.unique, argwhere, is_floating_point and Python's slice": """
+import torch
+x = torch.tensor([3, 1, 2, 3, 1])
+print(torch.unique(x), x.unique(return_counts=True), torch.unique(x, return_inverse=True, return_counts=True))
+f = torch.tensor([[1., 2.], [1., 2.], [0., 5.]], requires_grad=True)
+u = torch.unique(f)
+print(u, torch.unique(f, dim=0), torch.unique(f, dim=0, return_inverse=True))
+print(torch.unique(torch.tensor([True, False, True])), torch.unique(torch.tensor([])), torch.unique(torch.tensor(2.)))
+print(torch.unique(x, sorted=False), torch.unique(torch.tensor([float('nan'), 1., float('nan')])))
+print(torch.argwhere(torch.tensor([[0, 1], [2, 0]])), torch.is_floating_point(f), torch.tensor([0, 3]).argwhere())
+try:
+    u.sum().backward()
+except NotImplementedError as e:
+    print("NotImplementedError:", e)
+m = torch.arange(12).reshape(3, 4)
+print(m[slice(1, 3)], m[(slice(None), 1)], slice(1, 2))
+""",
     "integers and index lists mixed in one key, PyTorch's way": """
 import torch
 x = torch.arange(24.).reshape(2, 3, 4)

@@ -216,7 +216,7 @@ from .shape import (
     unsqueeze,
     view,
 )
-from .sorting import SortResult, TopkResult, argsort, msort, sort, topk
+from .sorting import SortResult, TopkResult, argsort, msort, sort, topk, unique
 from .spellings import *  # noqa: F403 - PyTorch's other names for ops above
 
 # Every op module: those that run primitives read the registry as their own global `P`.
@@ -269,5 +269,5 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "hardtanh", "huber_loss", "l1_loss", "logsigmoid", "normalize", "relu6", "smooth_l1_loss", "softsign",
     "acosh", "asinh", "atanh", "ceil", "erfc", "floor", "frac", "isfinite", "isinf", "nan_to_num", "round", "trunc",
-    "diff", "SortResult", "TopkResult", "argsort", "msort", "sort", "topk",
+    "diff", "SortResult", "TopkResult", "argsort", "msort", "sort", "topk", "unique",
 ]

@@ -11,13 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import RuntimeError_
-from ..graph import renamed
+from ..graph import apply, renamed
 from ..tensor import Tensor
 from .dims import _wrap_dim
 from .indexing import gather
 from .promotion import _as_tensor
 from .reductions import values_indices
 from .shape import clone
+
+P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
 SortResult, TopkResult = values_indices("sort"), values_indices("topk")
 
@@ -66,3 +68,22 @@ def topk(x, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) ->
     if not 0 <= k <= size:
         raise RuntimeError_("selected index k out of range")
     return TopkResult(*_sorted(x, dim, largest, k, "TopkBackward0"))
+
+
+def unique(x, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+           dim: int | None = None):
+    """The distinct values (sorted, as PyTorch's CPU kernel gives them even with sorted=False), or
+    with `dim` the distinct slices along it; with return_inverse each element's (or slice's)
+    position among them, with return_counts how often each occurs (both int64)."""
+    x = _as_tensor(x)
+    axis = None if dim is None else _wrap_dim(dim, x.ndim)
+    values = x.array if axis is not None else x.array.reshape(-1)
+    _, inverse, counts = np.unique(values, axis=axis, return_inverse=True, return_counts=True, equal_nan=False)
+    name = "Unique2Backward0" if axis is None else "UniqueDimBackward0"
+    out = apply(P.PRIMITIVES["unique"], (x,), {"dim": axis}, name)
+    extras = []
+    if return_inverse:
+        extras.append(Tensor._wrap(inverse.reshape(x.array.shape if axis is None else -1).astype(np.int64)))
+    if return_counts:
+        extras.append(Tensor._wrap(counts.astype(np.int64)))
+    return (out, *extras) if extras else out

@@ -12,7 +12,7 @@ from ..graph import renamed
 from ..tensor import Tensor
 from .arithmetic import _two_tensors, div, tensor_argument
 from .dims import _wrap_dim
-from .elementwise import acos, acosh, asin, asinh, atan, atanh, trunc
+from .elementwise import acos, acosh, asin, asinh, atan, atanh, nonzero, trunc
 from .indexing import index
 from .joining import cat
 from .promotion import _as_tensor, _nograd_binary, broadcast_shapes
@@ -127,7 +127,16 @@ fix = trunc
 arccos, arcsin, arctan, arccosh, arcsinh, arctanh = acos, asin, atan, acosh, asinh, atanh
 
 
+def argwhere(x: Tensor) -> Tensor:
+    return nonzero(x)
+
+
+def is_floating_point(x: Tensor) -> bool:
+    return x.is_floating_point()
+
+
 __all__ = [
+    "argwhere", "is_floating_point",
     "all", "any", "broadcast_to", "count_nonzero", "equal", "hstack", "logical_and", "logical_or", "logical_xor",
     "masked_select", "movedim", "ravel", "reshape_as", "swapaxes", "vstack",
     "moveaxis", "swapdims", "concatenate", "true_divide", "fix",
