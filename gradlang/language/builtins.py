@@ -215,7 +215,7 @@ def isinstance_(value, kind) -> bool:
             if k.matches(value) if isinstance(value, BaseException) else False:
                 return True
         elif isinstance(k, type):
-            if isinstance(value, k):
+            if isinstance(value, k) or (k is type and isinstance(value, (BuiltinType, OpaqueType))):
                 return True
         elif isinstance(k, OpaqueType):  # `isinstance(d, type(torch.float32))`
             if type_(value) == k:
@@ -291,7 +291,7 @@ PYTHON_BUILTINS = {
     "zip": zip, "reversed": reversed, "map": map, "filter": filter,
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "hash": hash,
     "hex": hex, "oct": oct, "bin": bin, "ascii": ascii_, "slice": slice,
-    "callable": callable, "isinstance": isinstance_, "type": type_, "hasattr": hasattr_,
+    "callable": callable, "isinstance": isinstance_, "type": BuiltinType(type, type_), "hasattr": hasattr_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _min_max(py.min, T.min, "min"),
     "max": _min_max(py.max, T.max, "max"),

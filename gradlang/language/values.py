@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 
 from ..core.tensor import Size, Tensor
-from ..errors import GradlangError, python_repr
+from ..errors import GradlangError, TypeError_, python_repr
 from .guards import check_format_spec
 
 
@@ -47,6 +47,6 @@ def to_format(value, spec: str) -> str:
         return format(value, spec)
     if not spec:
         return to_str(value)
-    if isinstance(value, GradlangError):
-        return format(value.message, spec)
+    if isinstance(value, GradlangError):  # an exception takes no format spec (Python's object.__format__)
+        raise TypeError_(f"unsupported format string passed to {value.type_name}.__format__")
     return format(value, spec)

@@ -21,6 +21,18 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "type as a class, and an exception takes no format spec": """
+try:
+    1/0
+except ZeroDivisionError as e:
+    try:
+        print(f"{e:>25}|")
+    except TypeError as t:
+        print("TypeError:", t)
+    print(f"{e}|{e!r}")
+print(type, isinstance(int, type), type(int), type(type(1)), isinstance(list, type), type(3) is int, type([]) == list, isinstance(3, type))
+print(type("a").__name__, type(type).__name__ if False else "")
+""",
     "torch.unique, argwhere, is_floating_point and Python's slice": """
 import torch
 x = torch.tensor([3, 1, 2, 3, 1])
