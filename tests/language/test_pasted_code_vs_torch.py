@@ -21,6 +21,17 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "<<= and >>=": """
+x = 3
+x <<= 2
+print(x)
+x >>= 1
+print(x)
+y = 1 << 3 >> 1
+print(y, 5 >= 3, 2 << 1, 8 >> 1)
+x >>= 1; x <<= 3
+print(x)
+""",
     "type as a class, and an exception takes no format spec": """
 try:
     1/0
