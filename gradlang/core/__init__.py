@@ -191,7 +191,9 @@ from .ops import (  # noqa: E402
 from .ops.spellings import *  # noqa: E402, F403 - PyTorch's other names for ops
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
 from .printing import set_printoptions  # noqa: E402
+from .tensor import NUMPY_KEYWORD_OPS as _NUMPY_KEYWORD_OPS  # noqa: E402
 from .tensor import Device, Size, Tensor, device  # noqa: E402
+from .tensor import numpy_keywords as _numpy_keywords  # noqa: E402
 from .transforms import grad, gradcheck, hessian, jvp  # noqa: E402
 
 bool = bool_  # noqa: A001 - torch.bool
@@ -215,6 +217,10 @@ optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW, RMSprop
 cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
 inference_mode = no_grad
 concat = cat  # torch.concat
+# torch.sum(x, axis=0) and the like: numpy's keyword names, as the methods take them (tensor.py).
+for _name in _NUMPY_KEYWORD_OPS:
+    if _name in globals():
+        globals()[_name] = _numpy_keywords(globals()[_name])
 
 
 def get_default_dtype() -> DType:

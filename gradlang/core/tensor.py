@@ -1145,5 +1145,35 @@ class Tensor(metaclass=_TorchClass):
         return _ops.nonzero(self, as_tuple=as_tuple)
 
 
+# The reductions and dim-taking ops that PyTorch also lets numpy's keywords name: axis= for dim=,
+# keepdims= for keepdim= (`x.sum(axis=0, keepdims=True)`), for methods and torch functions alike.
+NUMPY_KEYWORD_OPS = (
+    "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "all", "any",
+    "logsumexp", "norm", "cumsum", "cumprod", "median", "count_nonzero", "softmax", "log_softmax", "squeeze",
+    "unsqueeze", "cat", "concat", "concatenate", "stack",
+)
+
+
+def numpy_keywords(function):
+    """`function` taking axis= and keepdims= as its dim= and keepdim=."""
+    name = function.__name__
+
+    def call(*args, **kwargs):
+        if kwargs:
+            for numpy_name, torch_name in (("axis", "dim"), ("keepdims", "keepdim")):
+                if numpy_name in kwargs:
+                    if torch_name in kwargs:  # (PyTorch's message for both at once)
+                        raise TypeError_(f"{name}() got an unexpected keyword argument '{numpy_name}'")
+                    kwargs[torch_name] = kwargs.pop(numpy_name)
+        return function(*args, **kwargs)
+
+    call.__name__, call.__qualname__, call.__doc__ = name, function.__qualname__, function.__doc__
+    return call
+
+
+for _name in NUMPY_KEYWORD_OPS:
+    if _name in Tensor.__dict__:
+        setattr(Tensor, _name, numpy_keywords(Tensor.__dict__[_name]))
+
 from . import forward_mode as _forward_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402 - ops needs Tensor defined first

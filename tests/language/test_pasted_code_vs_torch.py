@@ -21,6 +21,16 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "numpy's keyword names axis= and keepdims=": """
+import torch
+x = torch.tensor([[1., 2.], [3., 4.]])
+print(x.sum(axis=0), x.mean(axis=1, keepdims=True), torch.sum(x, axis=0), torch.cat([x, x], axis=1).shape, x.max(axis=0), torch.amax(x, axis=0), x.argmax(axis=1), x.std(axis=0), torch.softmax(x, axis=0), x.cumsum(axis=1), x.squeeze(axis=0).shape, torch.stack([x, x], axis=2).shape, x.any(axis=0))
+print(torch.mean(x, axis=0, keepdims=True), x.sum(0), x.sum(dim=1, keepdim=True), torch.concat([x, x], axis=0).shape)
+try:
+    x.sum(dim=0, axis=0)
+except TypeError as e:
+    print("TypeError:", e)
+""",
     "<<= and >>=": """
 x = 3
 x <<= 2
