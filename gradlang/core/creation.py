@@ -276,9 +276,24 @@ def _number(value):
     return value.item() if isinstance(value, Tensor) else value
 
 
+_ARANGE_FORMS = (  # PyTorch's message for arange() with no bounds
+    "arange() received an invalid combination of arguments - got (), but expected one of:\n"
+    + "".join(
+        f" * ({form}, *, {out}torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+        "bool pin_memory = False, bool requires_grad = False)\n"
+        for form, out in (("Number end", "Tensor out = None, "), ("Number start, Number end", ""),
+                          ("Number start, Number end, Number step = 1", "Tensor out = None, "))
+    )
+)
+
+
 @_on_device
-def arange(start, end=None, step=1, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    if end is None:
+def arange(start=None, end=None, step=1, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    if start is None and end is None:
+        raise TypeError_(_ARANGE_FORMS)
+    if start is None:  # arange(end=3)
+        start = 0
+    elif end is None:  # arange(3): the one bound is the end
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
     dtype = _dtype_argument("arange", dtype)

@@ -21,6 +21,14 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "arange's keyword forms": """
+import torch
+print(torch.arange(start=1, end=4), torch.arange(end=3), torch.arange(5), torch.arange(1, 4), torch.arange(0, 1, step=0.25), torch.arange(start=2, end=8, step=3))
+try:
+    torch.arange()
+except TypeError as e:
+    print("TypeError:", e)
+""",
     "numpy's keyword names axis= and keepdims=": """
 import torch
 x = torch.tensor([[1., 2.], [3., 4.]])
