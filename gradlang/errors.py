@@ -57,13 +57,6 @@ def _make(name: str, builtin: type[BaseException]) -> type[GradlangError]:
     return type(name, (GradlangError, builtin), {"type_name": name, "__module__": __name__})
 
 
-def python_repr(error: BaseException, name: str) -> str:
-    """An exception's repr by Python's rule, from its arguments: `ValueError()`, `KeyError('k')`,
-    `ValueError('a', 1)`."""
-    args = error.args
-    return f"{name}({args[0]!r})" if len(args) == 1 else f"{name}{args!r}"
-
-
 # One gradlang class per Python/PyTorch exception type a program can meet.
 Exception_ = type("Exception", (GradlangError,), {"type_name": "Exception", "__module__": __name__})
 ArithmeticError_ = _make("ArithmeticError", ArithmeticError)

@@ -61,11 +61,14 @@ def run(hooks: list, grad: Tensor) -> Tensor:
             continue
         if not isinstance(result, Tensor):
             raise TypeError_(f"expected Variable, but hook returned '{type(result).__name__}'")
-        changed = "size" if result.array.shape != grad.array.shape else None
-        if changed is None and result.array.dtype != grad.array.dtype:
+        if result.array.shape != grad.array.shape:
+            changed = "size of value"
+        elif result.array.dtype != grad.array.dtype:
             changed = f"type of value (was {grad.type()} got {result.type()})"
+        else:
+            changed = None
         if changed is not None:
             name = getattr(hook, "__name__", None) or getattr(hook, "name", "hook")
-            raise RuntimeError_(f"hook '{name}' has changed the " + ("size of value" if changed == "size" else changed))
+            raise RuntimeError_(f"hook '{name}' has changed the {changed}")
         grad = result
     return grad

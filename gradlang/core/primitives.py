@@ -337,7 +337,7 @@ floor_divide = define("floor_divide", np.floor_divide, _no_derivative("floor_div
 def _unique_values(x, dim):
     """The distinct values, sorted (NaNs each kept, as PyTorch keeps them); along `dim`, the
     distinct slices."""
-    return np.unique(x, axis=dim, equal_nan=False) if dim is not None else np.unique(x, equal_nan=False)
+    return np.unique(x, axis=dim, equal_nan=False)
 
 
 def _no_unique_derivative(*args, **kwargs):

@@ -102,6 +102,20 @@ def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
 
 
 
+def _in_place(method_name: str, name: str):
+    """The method `method_name` running `ops.<name>(self, other)` into self (`x += y`, `x.mul_(y)`)."""
+    function = None
+
+    def method(self, other):
+        nonlocal function
+        if function is None:  # ops imports this module: bound on first use
+            function = getattr(_ops, name)
+        return _ops.inplace(self, function, other)
+
+    method.__name__ = method_name
+    return method
+
+
 class Device:
     """torch.device. Every tensor here is on the CPU: a CUDA device can be named (tutorials pick
     one when `torch.cuda.is_available()`), not used, as in a CPU build of PyTorch."""
@@ -162,7 +176,7 @@ class Tensor(metaclass=_TorchClass):
         "_hooks",  # set only on a leaf with gradient hooks (hooks.py)
         "_output_of_many",  # set only on a view from split/chunk/unbind, or a view of one (ops.shape)
         "_parameter",  # set only on a torch.nn.Parameter (modules.py): it prints as one
-        "_no_grad_view",  # set only on a view made under no_grad, or a view of one (ops.shape)
+        "_no_grad_view",  # set only on a view made under no_grad (True), or a view of one (False) (ops.shape)
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray op Tensor` to our reflected operators
@@ -512,14 +526,9 @@ class Tensor(metaclass=_TorchClass):
     def sub_(self, other, alpha=None) -> Tensor:
         return _ops.inplace(self, _ops.sub, other, alpha)
 
-    def mul_(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.mul, other)
-
-    def div_(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.div, other)
-
-    def pow_(self, exponent) -> Tensor:
-        return _ops.inplace(self, _ops.pow, exponent)
+    mul_ = _in_place("mul_", "mul")
+    div_ = _in_place("div_", "div")
+    pow_ = _in_place("pow_", "pow")
 
     def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002
         return _ops.inplace(self, _ops.clamp, min, max)
@@ -544,26 +553,13 @@ class Tensor(metaclass=_TorchClass):
             raise TypeError_(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(source).__name__}")
         return _ops.inplace(self, _ops.copy_values, source)
 
-    def __iadd__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.add, other)
-
-    def __isub__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.sub, other)
-
-    def __imul__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.mul, other)
-
-    def __itruediv__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.div, other)
-
-    def __ifloordiv__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.floor_divide, other)
-
-    def __imod__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.remainder, other)
-
-    def __ipow__(self, other) -> Tensor:
-        return _ops.inplace(self, _ops.pow, other)
+    __iadd__ = _in_place("__iadd__", "add")
+    __isub__ = _in_place("__isub__", "sub")
+    __imul__ = _in_place("__imul__", "mul")
+    __itruediv__ = _in_place("__itruediv__", "div")
+    __ifloordiv__ = _in_place("__ifloordiv__", "floor_divide")
+    __imod__ = _in_place("__imod__", "remainder")
+    __ipow__ = _in_place("__ipow__", "pow")
 
     def __getitem__(self, key) -> Tensor:
         return _ops.index(self, key)

@@ -55,9 +55,7 @@ def read_bounded(build: Callable, kind: str | None = None) -> Callable:
     more items than a sequence may have."""
 
     def run(*args, **kwargs):
-        if not args:
-            if build is sorted:  # (the others make an empty value, as Python's do)
-                raise TypeError("sorted expected 1 argument, got 0")
+        if not args:  # nothing to read: the built-in's own answer (`list()`) or message (`sorted()`)
             return build(**kwargs)
         iterable, *args = args
         if not isinstance(iterable, _CONTAINERS):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 
 from ..core.tensor import Size, Tensor
-from ..errors import GradlangError, TypeError_, python_repr
+from ..errors import GradlangError, TypeError_
 from .guards import check_format_spec
 
 
@@ -25,9 +25,8 @@ def _function_text(value) -> str | None:
 
 
 def to_repr(value) -> str:
-    """`repr(value)` as a program sees it (tensors print PyTorch's text, host details stay hidden)."""
-    if isinstance(value, GradlangError):
-        return python_repr(value, value.type_name)
+    """`repr(value)` as a program sees it (tensors print PyTorch's text, host details stay hidden;
+    an exception is Python's own repr: each class is named as the program's type)."""
     return _function_text(value) or repr(value)
 
 

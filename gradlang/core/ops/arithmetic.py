@@ -30,20 +30,16 @@ from .promotion import (
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
 
-def _scaled_sum(a, b, alpha, name: str) -> Tensor:
-    """a + alpha * b, one node (AddBackward0 or SubBackward0, as PyTorch's add and sub with alpha);
-    a float alpha only with a floating result, as PyTorch allows."""
+def _scaled_sum(a, b, alpha, name: str, node_name: str | None = None) -> Tensor:
+    """a + alpha * b, one node (the primitive's AddBackward0, or `node_name`: PyTorch's sub and
+    rsub with alpha name theirs); a float alpha only with a floating result, as PyTorch allows."""
     dtype = result_type((a, b))
     if isinstance(alpha, float) and not dtype.is_floating_point:
         raise RuntimeError_("For integral input tensors, argument alpha must not be a floating point number.")
     _check_operand(b, name)
     a, b = _coerce(_as_tensor(a), dtype), _coerce(b, dtype)
     _broadcast_shape(a, b)
-    return apply(P.add_scaled, (a, b), {"alpha": alpha}, _SCALED_NODES.get(name))
-
-
-# (add's is the primitive's own; rsub from a number is RsubBackward1)
-_SCALED_NODES = {"sub": "SubBackward0", "rsub": "RsubBackward0", "rsub number": "RsubBackward1"}
+    return apply(P.add_scaled, (a, b), {"alpha": alpha}, node_name)
 
 
 def add(a, b, alpha=None) -> Tensor:
@@ -75,7 +71,7 @@ def _check_bool_subtraction(a, b) -> None:
 def sub(a, b, alpha=None) -> Tensor:
     _check_bool_subtraction(a, b)
     if alpha is not None and isinstance(a, Tensor):
-        return _scaled_sum(a, b, -alpha, "sub")
+        return _scaled_sum(a, b, -alpha, "sub", "SubBackward0")
     if alpha is not None:
         b = mul(b, alpha)
     if not isinstance(a, Tensor):
@@ -87,13 +83,10 @@ def rsub(x: Tensor, other, alpha=None) -> Tensor:
     """torch.rsub: `other - alpha * x` (RsubBackward0 for a tensor `other`, RsubBackward1 for a
     number, as `2 - x` records)."""
     _check_bool_subtraction(other, x)
+    node_name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
     if alpha is not None:
-        if not isinstance(x, Tensor):
-            return rsub(_as_tensor(x), other, alpha)
-        return _scaled_sum(other, x, -alpha, "rsub" if isinstance(other, Tensor) else "rsub number")
-    if isinstance(other, Tensor):
-        return _binary(P.sub, other, x, name="RsubBackward0")
-    return _binary(P.sub, other, x, name="RsubBackward1")
+        return _scaled_sum(other, _as_tensor(x), -alpha, "rsub", node_name)
+    return _binary(P.sub, other, x, name=node_name)
 
 
 def mul(a, b) -> Tensor:

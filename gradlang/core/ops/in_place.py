@@ -58,7 +58,10 @@ def check_inplace(target: Tensor, overlap_allowed: bool = False, values: tuple =
     _refuse_output_of_many(target)
     made_without_grad = getattr(target, "_no_grad_view", None)
     if made_without_grad is not None and (target._requires_grad or _any_requires_grad(values)):
-        raise RuntimeError_(_NO_GRAD_VIEW.format(made_without_grad))
+        if made_without_grad or target.grad_fn is None:
+            raise RuntimeError_(_NO_GRAD_VIEW.format("A view was "))
+        op = target.grad_fn.name().removesuffix("Backward0")
+        raise RuntimeError_(_NO_GRAD_VIEW.format(f"Output 0 of {op} is a view of a view which was "))
     if target.requires_grad and target.grad_fn is None:
         raise RuntimeError_("a leaf Variable that requires grad is being used in an in-place operation.")
     base = target._base
@@ -300,9 +303,10 @@ def setitem(target: Tensor, key, value) -> None:
     value_tensor = _coerce(value, target.dtype) if not isinstance(value, Tensor) else value
     if value_tensor.dtype is not target.dtype:
         value_tensor = to(value_tensor, target.dtype)
-    _check_fits(value_tensor, target.array[numpy_key].shape)
+    region = target.array[numpy_key]
+    _check_fits(value_tensor, region.shape)
     if basic:  # a region of target, written from values that share some of its memory: refused
-        _refuse_partial_overlap(target.array[numpy_key], value_tensor.array)
+        _refuse_partial_overlap(region, value_tensor.array)
     recorded = _grad_state.enabled and (target.requires_grad or value_tensor.requires_grad)
     if recorded or target._duals or value_tensor._duals:  # a graph, or forward-mode tangents, to update
         before = _snapshot(target)

@@ -42,13 +42,11 @@ def _share_storage(view: Tensor, base: Tensor) -> Tensor:
                 views[:] = [ref for ref in views if ref() is not None]
         if getattr(base, "_output_of_many", None) is not None:
             view._output_of_many = 0  # a view of one: in-place refused all the same (in_place.py)
-        # Made under no_grad (or a view of such a view): with grad on, in-place is refused (in_place.py),
-        # its message the beginning of the sentence that says which.
+        # Made under no_grad (True), or a view of such a view (False): with grad on, in-place is refused.
         if not _grad_state.enabled:
-            view._no_grad_view = "A view was "
+            view._no_grad_view = True
         elif getattr(base, "_no_grad_view", None) is not None:
-            view._no_grad_view = (f"Output 0 of {view.grad_fn.name().removesuffix('Backward0')} is a view of a view "
-                                  "which was " if view.grad_fn is not None else "A view was ")
+            view._no_grad_view = False
         if base._requires_grad and not view._requires_grad and not _grad_state.enabled:
             view._requires_grad = True  # made under no_grad: a leaf that requires grad, as in PyTorch
     return view

@@ -77,13 +77,14 @@ def unique(x, sorted: bool = True, return_inverse: bool = False, return_counts: 
     position among them, with return_counts how often each occurs (both int64)."""
     x = _as_tensor(x)
     axis = None if dim is None else _wrap_dim(dim, x.ndim)
-    values = x.array if axis is not None else x.array.reshape(-1)
-    _, inverse, counts = np.unique(values, axis=axis, return_inverse=True, return_counts=True, equal_nan=False)
     name = "Unique2Backward0" if axis is None else "UniqueDimBackward0"
     out = apply(P.PRIMITIVES["unique"], (x,), {"dim": axis}, name)
+    if not (return_inverse or return_counts):
+        return out
+    _, inverse, counts = np.unique(x.array, axis=axis, return_inverse=True, return_counts=True, equal_nan=False)
     extras = []
     if return_inverse:
         extras.append(Tensor._wrap(inverse.reshape(x.array.shape if axis is None else -1).astype(np.int64)))
     if return_counts:
         extras.append(Tensor._wrap(counts.astype(np.int64)))
-    return (out, *extras) if extras else out
+    return (out, *extras)
