@@ -110,7 +110,7 @@ def define(name: str, forward, vjp, jvp, node_name: str, save_inputs=(), save_ou
            saved_for=None, vjp_array=None, elementwise=False) -> Primitive:
     users = saved_for or {}
     save_inputs, saved_for = tuple(save_inputs), tuple(users.get(i) for i in save_inputs)
-    # The plans graph._record writes out are recognised there by identity.
+    # The plans graph.apply writes out are recognised there by identity.
     if save_inputs == _FIRST and saved_for == _ALWAYS:
         save_inputs, saved_for = _FIRST, _ALWAYS
     elif save_inputs == (0, 1) and saved_for == _CROSSED:
@@ -230,10 +230,18 @@ def _mul_values(node, g):
     a, b = node.saved_values()
     ea, eb = node.edges
     if ea is not None and eb is None:
-        if g.shape == node.input_meta[0][0]:
+        shape = node.input_meta[0][0]
+        if g.shape == shape:
             return (g * b, None)  # the common case, without the general helper
+        # a 0-d factor's gradient, sum(g * b), without the product array where there are many elements
+        total = summation.product_total(g, b) if shape == () else None
+        if total is not None:
+            return (total, None)
         return _binary_values(node, _times_into_spare(g, b), None)
     if eb is not None and ea is None:
+        total = summation.product_total(g, a) if node.input_meta[1][0] == () else None
+        if total is not None:
+            return (None, total)
         return _binary_values(node, None, _times_into_spare(g, a))
     return _binary_values(node, g * b if ea is not None else None, g * a if eb is not None else None)
 

@@ -158,3 +158,30 @@ def _in_sequence(items: np.ndarray) -> np.ndarray:
             return np.zeros(items.shape[:1] + items.shape[2:], items.dtype)
         return items[:, 0] if length == 1 else items[:, 0] + items[:, 1]
     return np.add.accumulate(items, axis=1)[:, -1]
+
+
+_DOT_BLOCK = 4096  # elements per dot product in product_total: short enough to keep its rounding small
+
+
+def product_total(a: np.ndarray, b: np.ndarray) -> np.generic | None:
+    """The sum of a * b over all elements, for a scalar's gradient (`w * x` with w 0-d) past
+    ORDERED_LIMIT, where PyTorch's order of additions depends on its threads and numpy's sum is
+    used anyway: dot products of blocks of _DOT_BLOCK elements, then numpy's pairwise sum of
+    those. One pass over memory and no product array, against two passes for the product and
+    its sum, and as accurate as that sum: the same worst error over random float32 values of
+    4·10^4 to 4·10^6 elements, where one dot product of them all is up to 40 times worse. None
+    where it does not apply: few elements, not float32 or float64 values of one shape, or
+    values not contiguous."""
+    if (a.size <= ORDERED_LIMIT or a.dtype != b.dtype or a.dtype not in _BLAS_FLOATS or a.shape != b.shape
+            or not (a.flags.c_contiguous and b.flags.c_contiguous)):
+        return None
+    a, b = a.reshape(-1), b.reshape(-1)
+    blocks, rest = divmod(a.size, _DOT_BLOCK)
+    whole = blocks * _DOT_BLOCK
+    # A stack of row-by-column products: one dot product per block, computed by BLAS.
+    partial = np.matmul(a[:whole].reshape(blocks, 1, _DOT_BLOCK), b[:whole].reshape(blocks, _DOT_BLOCK, 1))
+    total = np.add.reduce(partial.reshape(blocks))
+    return total + np.dot(a[whole:], b[whole:]) if rest else total
+
+
+_BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import gradlang as T
-from gradlang.core import PRIMITIVES, engine
+from gradlang.core import PRIMITIVES, engine, summation
 
 
 def _vec(values, dtype=T.float32):
@@ -264,3 +264,49 @@ def test_a_gradient_someone_holds_is_never_written_into(keep):
         held.append(given)
     assert len(held) == 1 and np.array_equal(held[0].numpy(), expected)
     assert w.grad is None or np.array_equal(w.grad.numpy(), T.sum(T.tensor(expected) * h).numpy())
+
+
+# ---------------------------------------------------------------- a scalar factor's gradient over many elements
+# Past summation.ORDERED_LIMIT, a 0-d factor's gradient sum(g * x) comes from dot products of
+# blocks (summation.product_total), with no product array: as accurate as numpy's sum of it.
+
+
+@pytest.mark.parametrize("n", [summation.ORDERED_LIMIT + 1, 9 * 4096 + 17, 1_000_000])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_blocked_product_sum_is_as_accurate_as_the_sum_of_the_product(n, dtype):
+    rng = np.random.RandomState(n)
+    for a, b in [(rng.standard_normal(n), rng.standard_normal(n)), (rng.random_sample(n), rng.random_sample(n))]:
+        a, b = a.astype(dtype), b.astype(dtype)
+        exact = np.dot(a.astype(np.float64), b.astype(np.float64))
+        scale = np.sum(np.abs(a.astype(np.float64) * b))
+        total = summation.product_total(a, b)
+        assert total.dtype == dtype
+        assert abs(total - exact) / scale <= 2 * max(abs(np.sum(a * b) - exact) / scale, np.finfo(dtype).eps)
+
+
+def test_a_blocked_product_sum_only_where_it_applies():
+    big = np.ones(summation.ORDERED_LIMIT + 1, np.float32)
+    assert summation.product_total(big[:-1], big[:-1]) is None  # PyTorch's order is known: kept
+    assert summation.product_total(big, big.astype(np.float64)) is None
+    assert summation.product_total(big.astype(np.float16), big.astype(np.float16)) is None
+    assert summation.product_total(big.astype(np.int64), big.astype(np.int64)) is None
+    strided = np.ones(2 * big.size, np.float32)[::2]
+    assert summation.product_total(strided, big) is None and summation.product_total(big, strided) is None
+
+
+@pytest.mark.parametrize("weight_first", [True, False])
+def test_a_scalar_factors_gradient_over_many_elements(monkeypatch, weight_first):
+    from gradlang.core import primitives
+
+    used = []
+    real = primitives.summation.product_total
+    monkeypatch.setattr(primitives.summation, "product_total", lambda a, b: used.append(1) or real(a, b))
+    x = _big(5, 200_000)
+    w = T.tensor(0.5, requires_grad=True)
+    y = T.tanh(w * x if weight_first else x * w)
+    T.sum(y).backward()
+    assert used == [1]
+    g = (1 - np.tanh(np.float32(0.5) * x.numpy()) ** 2).astype(np.float32)
+    exact = np.dot(g.astype(np.float64), x.numpy().astype(np.float64))
+    assert w.grad.dtype == T.float32 and w.grad.shape == ()
+    assert abs(w.grad.item() - exact) <= 1e-6 * np.sum(np.abs(g * x.numpy()))
