@@ -44,7 +44,7 @@ class Node:
     __slots__ = ("prim", "_name", "edges", "saved", "params", "input_meta", "retained", "hooks", "order",
                  "__weakref__")
 
-    # Made only by _record, which sets every slot without an __init__ call (hot path):
+    # Made only by apply, which sets every slot without an __init__ call (hot path):
     # - order: the negated creation count. A node is newer than every node it has an edge to,
     #   so backward runs nodes smallest `order` first and each then has all its gradient
     #   (PyTorch's sequence numbers), with no pass over the graph to count its edges first.
@@ -283,15 +283,16 @@ def apply(prim: Primitive, inputs: tuple, params: dict | None = None, name: str 
     if _active_levels:
         # Before recording: a node that saves its output saves the output's tangents too.
         forward_mode.propagate(prim, inputs, params or {}, result)
-    if _grad_state.enabled:
-        for t in inputs:
-            if t._requires_grad:
-                _record(prim, inputs, params or _NO_PARAMS, name, result)
-                break
-    return result
-
-
-def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, result: Tensor) -> None:
+    if not _grad_state.enabled:
+        return result
+    for t in inputs:
+        if t._requires_grad:
+            break
+    else:
+        return result
+    # Record the node (inline, not a call: this is most of a scalar program's cost).
+    if params is None:
+        params = _NO_PARAMS
     if len(inputs) == 2:
         a, b = inputs
         edges = ((a.grad_fn or a) if a._requires_grad else None, (b.grad_fn or b) if b._requires_grad else None)
@@ -347,9 +348,10 @@ def _record(prim: Primitive, inputs: tuple, params: dict, name: str | None, resu
     node.hooks = None
     result.grad_fn = node
     result._requires_grad = True
+    return result
 
 
-# Save plans _record writes out (primitives.define makes equal plans these very objects).
+# Save plans apply writes out (primitives.define makes equal plans these very objects).
 _FIRST, _ALWAYS, _CROSSED = (0,), (None,), ((1,), (0,))
 
 
