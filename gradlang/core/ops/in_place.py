@@ -56,8 +56,9 @@ def check_inplace(target: Tensor, overlap_allowed: bool = False, values: tuple =
     if not _grad_state.enabled:
         return
     _refuse_output_of_many(target)
-    made_without_grad = getattr(target, "_no_grad_view", None)
-    if made_without_grad is not None and (target._requires_grad or _any_requires_grad(values)):
+    # (the cheap tests first: an unset slot read with a default costs as much as an exception)
+    if (target._requires_grad or _any_requires_grad(values)) and (
+            made_without_grad := getattr(target, "_no_grad_view", None)) is not None:
         if made_without_grad or target.grad_fn is None:
             raise RuntimeError_(_NO_GRAD_VIEW.format("A view was "))
         op = target.grad_fn.name().removesuffix("Backward0")
@@ -95,8 +96,10 @@ def _refuse_output_of_many(target: Tensor, made_by: str | None = None) -> None:
     """PyTorch's refusal to change in place, while autograd records, a view from an op that
     returns several (or a view of one). `made_by` names the view op when it is not the
     target's own (an assignment into it selects or slices first)."""
+    if not target._requires_grad:  # (first: reading an unset slot with a default is slow)
+        return
     output = getattr(target, "_output_of_many", None)
-    if output is None or not target._requires_grad:
+    if output is None:
         return
     if made_by is None:
         made_by = target.grad_fn.name().removesuffix("Backward0") if target.grad_fn is not None else "View"
