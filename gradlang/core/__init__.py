@@ -188,6 +188,7 @@ from .ops import (  # noqa: E402
     var,
     where,
 )
+from .ops.special import *  # noqa: E402, F403 - xlogy, logaddexp, nansum, trapezoid, …
 from .ops.spellings import *  # noqa: E402, F403 - PyTorch's other names for ops
 from .primitives import PRIMITIVES, Primitive  # noqa: E402
 from .printing import set_printoptions  # noqa: E402
@@ -269,5 +270,5 @@ __all__ = [
     "normal", "randperm", "nonzero",
     "Device", "cuda", "device", "inference_mode", "set_printoptions", "addmm", "get_default_dtype",
     "initial_seed", "seed", "fmod", "cumprod", "median", "concat",
-    *_ops.spellings.__all__,
+    *_ops.special.__all__, *_ops.spellings.__all__,
 ]

@@ -889,6 +889,87 @@ hypot = define(
 )
 
 
+# ---------------------------------------------------------------- xlogy, logaddexp, logit
+
+
+def _xlogy_forward(x, y):
+    """x * log(y), 0 where x is 0 unless y is NaN (PyTorch's xlogy: 0 * log(0) is 0)."""
+    out = x * np.log(y)
+    return np.where((x == 0) & (y == y), _ZERO[out.dtype], out)
+
+
+def _xlogy_self_term(g, x, y):
+    """xlogy's gradient (or tangent) through x, as PyTorch forms it: xlogy(g, y), 0 where x is 0
+    and y is not positive."""
+    out = ops.xlogy(g, y)
+    return ops.masked_fill(out, ops.constant(np.broadcast_to((x.array == 0) & (y.array <= 0), out.shape)), 0.0)
+
+
+def _xlogy_vjp(node, g):
+    x, y = node.saved_tensors()
+    return _binary_grads(node, lambda: _xlogy_self_term(g, x, y), lambda: ops.div(ops.mul(g, x), y))
+
+
+xlogy = define(
+    "xlogy", _xlogy_forward, _xlogy_vjp,
+    jvp=_sum_of_terms(lambda p, tx: _xlogy_self_term(tx, p[0], p[1]), lambda p, ty: ops.div(ops.mul(ty, p[0]), p[1])),
+    node_name="XlogyBackward0", save_inputs=(0, 1), elementwise=True,
+)
+
+
+def _logaddexp_forward(a, b):
+    """log(exp(a) + exp(b)) as PyTorch computes it: the larger plus log1p(exp(-|a - b|)), and
+    an infinity added to itself is itself (not NaN)."""
+    larger = np.maximum(a, b)
+    out = larger + rounding.log1p(rounding.exp(-np.abs(a - b)))
+    return np.where(np.isinf(larger) & (a == b), a, out)
+
+
+def _logaddexp_term(g, mine, other):
+    """g / (1 + exp(other - mine)): the share of the sum that came from `mine`."""
+    return ops.div(g, ops.add(ops.exp(ops.sub(other, mine)), 1))
+
+
+logaddexp = define(
+    "logaddexp", _logaddexp_forward,
+    vjp=lambda node, g: _binary_grads(node, lambda: _logaddexp_term(g, *node.saved_tensors()),
+                                      lambda: _logaddexp_term(g, *node.saved_tensors()[::-1])),
+    jvp=_sum_of_terms(lambda p, ta: _logaddexp_term(ta, p[0], p[1]), lambda p, tb: _logaddexp_term(tb, p[1], p[0])),
+    node_name="LogaddexpBackward0", save_inputs=(0, 1), elementwise=True,
+)
+
+
+def _logit_bounds(eps, dtype):
+    low = dtype.type(eps)
+    return low, _ONE[dtype] - low
+
+
+def _logit_forward(x, eps):
+    """log(x / (1 - x)), x first clamped to [eps, 1 - eps] when eps is given (PyTorch's logit)."""
+    if eps is not None and eps >= 0:
+        low, high = _logit_bounds(eps, x.dtype)
+        x = np.where(x < low, low, np.where(x > high, high, x))
+    return np.log(x / (_ONE[x.dtype] - x))
+
+
+def _logit_chain(g, x, eps):
+    """g / (x * (1 - x)); outside [eps, 1 - eps] 0, or without eps NaN outside [0, 1] (PyTorch's)."""
+    slope = ops.div(g, ops.mul(x, ops.rsub(x, 1)))
+    values = x.array
+    if eps is not None and eps >= 0:
+        low, high = _logit_bounds(eps, values.dtype)
+        return ops.where(ops.constant((values < low) | (values > high)), 0.0, slope)
+    return ops.where(ops.constant((values < 0) | (values > 1)), float("nan"), slope)
+
+
+logit = define(
+    "logit", _logit_forward,
+    vjp=lambda node, g, eps: (_logit_chain(g, node.saved_tensors()[0], eps),),
+    jvp=lambda p, t, eps: _logit_chain(t[0], p[0], eps),
+    node_name="LogitBackward0", save_inputs=(0,),
+)
+
+
 def _lerp_forward(start, end, weight):
     """PyTorch's two-sided formula, exact at both ends, as its kernel computes it: one fused
     multiply-add, start + w * (end - start) for a small weight, else end + (w - 1) * (end - start)."""

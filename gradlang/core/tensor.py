@@ -1137,6 +1137,32 @@ class Tensor(metaclass=_TorchClass):
     def argwhere(self) -> Tensor:
         return _ops.nonzero(self)
 
+    def xlogy(self, other) -> Tensor:
+        return _ops.xlogy(self, other)
+
+    def logaddexp(self, other) -> Tensor:
+        return _ops.logaddexp(self, other)
+
+    def logit(self, eps=None) -> Tensor:
+        return _ops.logit(self, eps)
+
+    def deg2rad(self) -> Tensor:
+        return _ops.deg2rad(self)
+
+    def rad2deg(self) -> Tensor:
+        return _ops.rad2deg(self)
+
+    def nansum(self, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+        return _ops.nansum(self, dim, keepdim, dtype)
+
+    def nanmean(self, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+        return _ops.nanmean(self, dim, keepdim, dtype)
+
+    def positive(self) -> Tensor:
+        return _ops.positive(self)
+
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
     def nonzero(self, *, as_tuple: bool = False):
         return _ops.nonzero(self, as_tuple=as_tuple)
 

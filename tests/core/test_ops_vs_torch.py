@@ -33,6 +33,7 @@ GRID = st.integers(-12, 12).map(lambda k: k / 4)  # -3.0 … 3.0 in quarters: ex
 POSITIVE = st.integers(1, 24).map(lambda k: k / 8)  # 0.125 … 3.0
 INSIDE_ONE = st.integers(-3, 3).map(lambda k: k / 4)  # -0.75 … 0.75: where asin and acos are smooth
 ABOVE_ONE = st.integers(5, 24).map(lambda k: k / 4)  # 1.25 … 6.0: where acosh is smooth
+UNIT = st.integers(1, 7).map(lambda k: k / 8)  # 0.125 … 0.875: where logit is finite
 EIGHTHS = st.integers(-24, 24).map(lambda k: k / 8)  # halves and quarters between: round's ties come up
 NONZERO = st.integers(1, 12).flatmap(lambda k: st.sampled_from([k / 4, -k / 4]))
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
@@ -858,6 +859,11 @@ CASES = {
     "sort_topk": sorting_case(),
     "atan2": binary(lambda m, a, b: m.atan2(a, b)),
     "hypot": binary(lambda m, a, b: m.hypot(a, b), NONZERO, NONZERO),
+    "xlogy": binary(lambda m, a, b: m.xlogy(a, b), GRID, POSITIVE),
+    "xlogy_numbers": binary(lambda m, a, b: m.xlogy(a, 2.5) * m.xlogy(0.5, b), GRID, POSITIVE),
+    "logaddexp": binary(lambda m, a, b: m.logaddexp(a, b)),
+    "logit": unary("logit", UNIT),
+    "logit_eps": with_scalar(lambda m, x, eps: m.logit(x, eps), [0.2, 0.3], UNIT),
     "lerp": lerp_case(tensor_weight=False),
     "lerp_tensor": lerp_case(tensor_weight=True),
     "addcmul": addcmul_case(),

@@ -21,6 +21,81 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "xlogy, logaddexp, logit, deg2rad and rad2deg, with their gradients": """
+import torch
+x = torch.tensor([0.0, 0.5, 2.0, 3.0], requires_grad=True)
+y = torch.tensor([0.0, 1.5, 0.25, 4.0], requires_grad=True)
+for out in [torch.xlogy(x, y), torch.xlogy(x, 2.0), torch.xlogy(3, y), x.xlogy(y), torch.logaddexp(x, y), x.logaddexp(y),
+            torch.logit(x / 4), torch.logit(x, eps=0.1), x.logit(1e-6), torch.deg2rad(x), torch.rad2deg(x), x.deg2rad()]:
+    print(out)
+    x.grad = y.grad = None
+    out.sum().backward()
+    print(x.grad, y.grad)
+print(torch.xlogy(torch.tensor([0., 0., 1.]), torch.tensor([0., float('nan'), 0.])), torch.logit(torch.tensor([0.2, 1.5, -1.])))
+print(torch.logaddexp(torch.tensor([float('inf'), -float('inf'), 1.]), torch.tensor([float('inf'), -float('inf'), float('nan')])))
+print(torch.deg2rad(torch.tensor([180, 90])), torch.rad2deg(torch.tensor([3.14159], dtype=torch.float64)))
+a = torch.tensor(0.3, requires_grad=True)
+b = torch.tensor(1.7, requires_grad=True)
+for f in [lambda: torch.xlogy(a, b), lambda: torch.logaddexp(a, b), lambda: torch.logit(a), lambda: torch.logit(a, 0.4)]:
+    g = torch.autograd.grad(f(), (a, b) if f().grad_fn.name() != "LogitBackward0" else (a,), create_graph=True)
+    print(g, [torch.autograd.grad(gi, a, retain_graph=True, allow_unused=True) for gi in g])
+for f, args in [(torch.xlogy, (2, 3)), (torch.logaddexp, (x, 2.0)), (torch.logaddexp, (torch.tensor([1, 2]), torch.tensor([1, 2])))]:
+    try:
+        f(*args)
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+    "nansum, nanmean, trapezoid, trapz and logspace": """
+import torch
+v = torch.tensor([[1.0, float('nan'), 3.0], [4.0, 5.0, float('nan')]], requires_grad=True)
+for out in [torch.nansum(v), v.nansum(0), torch.nansum(v, dim=1, keepdim=True), torch.nanmean(v), v.nanmean(1), torch.nanmean(v, 0, True)]:
+    print(out)
+    v.grad = None
+    out.sum().backward()
+    print(v.grad)
+print(torch.nansum(torch.tensor([1, 2])), torch.nanmean(torch.tensor([1., float('nan')]), dtype=torch.float64))
+y = torch.tensor([[1.0, 4.0, 9.0, 16.0], [2.0, 3.0, 5.0, 8.0]], requires_grad=True)
+x = torch.tensor([0.0, 1.0, 2.5, 3.0], requires_grad=True)
+for out in [torch.trapezoid(y), torch.trapezoid(y, dx=0.5), torch.trapezoid(y, x), torch.trapezoid(y, dim=0), torch.trapz(y, x),
+            torch.trapz(y, dx=2), torch.trapezoid(y, torch.tensor([[0.0], [2.0]]), dim=0), torch.trapezoid(y[0])]:
+    print(out)
+    y.grad = x.grad = None
+    out.sum().backward()
+    print(y.grad, x.grad)
+print(torch.trapezoid(torch.ones(2, 0)), torch.trapezoid(torch.tensor([1, 2, 4])), torch.trapz(torch.tensor([1., 2.]), dx=3))
+for call in [lambda: torch.trapezoid(y, x[:2]), lambda: torch.trapezoid(y, x, dx=2.), lambda: torch.trapz(y, x, dx=2.),
+             lambda: torch.trapezoid(y, dx=True), lambda: torch.trapezoid(torch.tensor(2.)), lambda: torch.nanmean(torch.tensor([1, 2]))]:
+    try:
+        call()
+    except Exception as e:
+        print(type(e).__name__, e)
+print(torch.logspace(0, 2, 3), torch.logspace(0, 3, 4, base=2), torch.logspace(-1, 1.5, 6), torch.logspace(0, 1, 3, dtype=torch.float64))
+print(torch.logspace(0, 3, 4, dtype=torch.int64), torch.logspace(1, 1, 1), torch.logspace(0, 1, 0), torch.logspace(-2, 2, 5, base=0.5))
+""",
+    "meshgrid, broadcast_tensors, atleast_1d/2d/3d and comparison spellings": """
+import torch
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = torch.tensor([4.0, 5.0], requires_grad=True)
+for grids in [torch.meshgrid(x, y, indexing="ij"), torch.meshgrid(x, y, indexing="xy"), torch.meshgrid([x, y, x], indexing="xy"),
+              torch.meshgrid(x, indexing="ij"), torch.meshgrid(torch.tensor(2.0), y, indexing="xy")]:
+    print(grids, [g.shape for g in grids])
+X, Y = torch.meshgrid(x, y, indexing="xy")
+(X * Y).sum().backward()
+print(x.grad, y.grad)
+print(torch.broadcast_tensors(x, y[:1]), torch.broadcast_tensors(torch.ones(2, 1), x)[0].shape)
+print(torch.atleast_1d(torch.tensor(2.0, requires_grad=True)), torch.atleast_2d(x), torch.atleast_3d(x), torch.atleast_3d(torch.ones(2, 2)).shape)
+print(torch.atleast_1d(x, torch.tensor(1.0)), torch.atleast_2d([x, y]), torch.atleast_1d(x) is x, torch.atleast_3d(torch.tensor(1.0)).shape)
+print(torch.greater(x, 2), torch.greater_equal(x, 2), torch.less(x, 2), torch.less_equal(x, 2), torch.not_equal(x, 2))
+print(x.greater(1.5), x.less_equal(y[0]), torch.positive(x), x.positive())
+for call in [lambda: torch.meshgrid(x, y.double(), indexing="ij"), lambda: torch.meshgrid(x, y, indexing="xx"), lambda: torch.meshgrid(indexing="ij"), lambda: torch.broadcast_tensors(x, y),
+             lambda: torch.positive(torch.tensor([True])), lambda: torch.atleast_1d(3)]:
+    try:
+        call()
+    except Exception as e:
+        print(type(e).__name__, str(e).splitlines()[0])
+grid = torch.meshgrid(x, y)
+print(grid[0].shape)
+""",
     "arange's keyword forms": """
 import torch
 print(torch.arange(start=1, end=4), torch.arange(end=3), torch.arange(5), torch.arange(1, 4), torch.arange(0, 1, step=0.25), torch.arange(start=2, end=8, step=3))

@@ -42,7 +42,7 @@ def test_an_imported_alias_completes_like_its_module(interpreter, complete):
 
 def test_tensor_attributes_and_methods_after_a_dot(interpreter, complete):
     interpreter.run("x = param([1.0, 2.0])\ny = (x * 2).sum()\ny.backward()")
-    assert complete("x.gr") == ["grad", "grad_fn"]
+    assert complete("x.gra") == ["grad", "grad_fn"]
     assert "requires_grad_" in complete("x.requires")
     assert "zero_" in complete("x.grad.ze")  # x.grad is a tensor after backward
     assert "backward" in complete("print y.back")

@@ -23,6 +23,7 @@ from . import (
     reductions,
     shape,
     sorting,
+    special,
     spellings,
     view_history,
 )
@@ -217,12 +218,13 @@ from .shape import (
     view,
 )
 from .sorting import SortResult, TopkResult, argsort, msort, sort, topk, unique
+from .special import *  # noqa: F403 - xlogy, logaddexp, nansum, trapezoid, …
 from .spellings import *  # noqa: F403 - PyTorch's other names for ops above
 
 # Every op module: those that run primitives read the registry as their own global `P`.
 OP_MODULES = (
     promotion, dims, constants, arithmetic, comparison, elementwise, reductions, functional, linalg, shape,
-    indexing, joining, sorting, in_place, view_history, spellings,
+    indexing, joining, sorting, in_place, view_history, special, spellings,
 )
 
 P = None  # the primitive registry module, bound by _bind_primitives (primitives import ops)

@@ -7,10 +7,12 @@ import builtins
 
 import numpy as np
 
-from ...errors import RuntimeError_
+from ...errors import RuntimeError_, TypeError_
 from ..graph import renamed
+from ..notices import warn_once
 from ..tensor import Tensor
 from .arithmetic import _two_tensors, div, tensor_argument
+from .comparison import ge, gt, le, lt, ne
 from .dims import _wrap_dim
 from .elementwise import acos, acosh, asin, asinh, atan, atanh, nonzero, trunc
 from .indexing import index
@@ -65,6 +67,88 @@ def _at_least(x: Tensor, ndim: int) -> Tensor:
     if x.ndim == 0:
         return reshape(x, (1,) * ndim)
     return unsqueeze(x, 0) if x.ndim < ndim else x
+
+
+def _each_at_least(ndim: int, name: str, tensors: tuple):
+    """atleast_Nd: one tensor given, it with dims added; several (or a list), a tuple of them."""
+    one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError_(
+                f"{name}() received an invalid combination of arguments - got ({type(t).__name__}), but expected "
+                f"one of:\n * (Tensor input)\n * (tuple of Tensors tensors)\n"
+            )
+    made = tuple(_dims_added(t, ndim) for t in tensors)
+    return made[0] if one else made
+
+
+def _dims_added(x: Tensor, ndim: int) -> Tensor:
+    """x itself when it has ndim dims or more; else PyTorch's view: a 0-d tensor reshaped, a 1-D
+    one made a row, and for 3 dims a row (or a 2-D tensor) given a trailing dim."""
+    if x.ndim >= ndim:
+        return x
+    if x.ndim == 0:
+        return reshape(x, (1,) * ndim)
+    if ndim == 2 or x.ndim == 1 and ndim == 3:
+        x = unsqueeze(x, 0)
+    return unsqueeze(x, -1) if x.ndim < ndim else x
+
+
+def atleast_1d(*tensors):
+    return _each_at_least(1, "atleast_1d", tensors)
+
+
+def atleast_2d(*tensors):
+    return _each_at_least(2, "atleast_2d", tensors)
+
+
+def atleast_3d(*tensors):
+    return _each_at_least(3, "atleast_3d", tensors)
+
+
+def _tensor_list(tensors: tuple) -> list:
+    """Tensors given one by one or as one list or tuple."""
+    return list(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else list(tensors)
+
+
+def broadcast_tensors(*tensors) -> tuple:
+    """The tensors expanded to their common shape (views; one already of that shape is itself)."""
+    tensors = [_as_tensor(t) for t in _tensor_list(tensors)]
+    shape = broadcast_shapes(*(t.array.shape for t in tensors))
+    return tuple(t if t.array.shape == shape else expand_view(t, shape) for t in tensors)
+
+
+MESHGRID_WARNING = "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."
+
+
+def meshgrid(*tensors, indexing: str | None = None) -> tuple:
+    """Coordinate grids from 1-D (or 0-d) tensors: output i varies along dim i with tensor i
+    ("ij"), or with the first two roles swapped ("xy", as numpy's default). Each is an expanded
+    view of its tensor (ExpandBackward0)."""
+    tensors = _tensor_list(tensors)
+    if not tensors:
+        raise RuntimeError_("meshgrid expects a non-empty TensorList")
+    if indexing is None:
+        warn_once(MESHGRID_WARNING)
+        indexing = "ij"
+    elif indexing not in ("xy", "ij"):
+        raise RuntimeError_(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
+    for t in tensors:
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError_("meshgrid expects all tensors to have the same dtype")
+        if t.ndim > 1:
+            raise RuntimeError_(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    swapped = indexing == "xy" and len(tensors) >= 2
+    if swapped:
+        tensors[0], tensors[1] = tensors[1], tensors[0]
+    shape = tuple(t.numel() for t in tensors)
+    grids = [expand_view(reshape(t, tuple(-1 if d == i else 1 for d in range(len(shape)))), shape)
+             for i, t in enumerate(tensors)]
+    if swapped:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
 
 
 def hstack(tensors) -> Tensor:
@@ -125,6 +209,14 @@ concatenate = cat  # (torch.concat too: core's name, ops.concat being cat's and 
 true_divide = div
 fix = trunc
 arccos, arcsin, arctan, arccosh, arcsinh, arctanh = acos, asin, atan, acosh, asinh, atanh
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def positive(x: Tensor) -> Tensor:
+    """torch.positive: x itself (an error for bools, as PyTorch's)."""
+    if x.dtype.name == "bool":
+        raise RuntimeError_("The `+` operator, on a bool tensor is not supported.")
+    return x
 
 
 def argwhere(x: Tensor) -> Tensor:
@@ -136,7 +228,9 @@ def is_floating_point(x: Tensor) -> bool:
 
 
 __all__ = [
-    "argwhere", "is_floating_point",
+    "argwhere", "is_floating_point", "positive",
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "meshgrid",
+    "greater", "greater_equal", "less", "less_equal", "not_equal",
     "all", "any", "broadcast_to", "count_nonzero", "equal", "hstack", "logical_and", "logical_or", "logical_xor",
     "masked_select", "movedim", "ravel", "reshape_as", "swapaxes", "vstack",
     "moveaxis", "swapdims", "concatenate", "true_divide", "fix",
