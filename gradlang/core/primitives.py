@@ -1536,10 +1536,12 @@ mean = define(
 
 
 def _evenly_distribute(g, x, out, dims, keepdim, nan_hits=False):
-    """max()/min() and amax/amin: tied extremes share the gradient evenly (mask * (g / count)).
+    """max()/min()/median() and amax/amin: tied extremes share the gradient evenly.
 
-    With `nan_hits` (max() and min() in reverse mode, as PyTorch's), a NaN extreme is shared by
-    the NaN positions; otherwise nothing equals it, the count is 0 and every share is NaN.
+    With `nan_hits` (max(), min() and median() over all values, in reverse mode, as PyTorch's),
+    a NaN extreme is shared by the NaN positions, and the others get +0 (PyTorch fills zeros
+    with the shares); otherwise nothing equals a NaN, the count is 0 and every share is NaN, and
+    the others get mask * share (-0. for a negative share, as amax's gradient in PyTorch).
     """
     kept = out.array if keepdim or dims is None else np.expand_dims(out.array, dims)
     hits = x.array == kept
@@ -1547,6 +1549,8 @@ def _evenly_distribute(g, x, out, dims, keepdim, nan_hits=False):
         hits |= np.isnan(x.array) & np.isnan(kept)
     count = hits.sum(axis=dims, keepdims=keepdim)
     share = ops.div(g, ops.constant(np.asarray(count, dtype=g.dtype.numpy)))
+    if nan_hits and not share.ndim:  # (max() and friends reduce over all values: one share)
+        return ops.masked_fill(ops.constant(np.zeros(x.shape, g.dtype.numpy)), ops.constant(hits), share)
     return ops.mul(_mask(hits, x), _expand_back(share, x.shape, dims, keepdim))
 
 

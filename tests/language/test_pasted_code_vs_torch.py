@@ -21,6 +21,21 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "max(), min() and median() fill +0 where the gradient does not go; amax multiplies (-0.)": """
+import torch
+x = torch.tensor([0.5, 1.0, -2.0], requires_grad=True)
+(-x.min()).backward(); print(x.grad)
+x.grad=None; (-torch.amin(x)).backward(); print(x.grad)
+x.grad=None; (-x.max()).backward(); print(x.grad)
+x.grad=None; (-x.median()).backward(); print(x.grad)
+t = torch.tensor([-0.5, -0.5, 0.0], requires_grad=True)
+(-t.min()).backward(); print(t.grad)
+z = torch.tensor([1.0, float('nan'), 2.0], requires_grad=True)
+(-z.max()).backward(); print(z.grad)
+y = torch.tensor([[0.5, 1.0], [-2.0, 3.]], requires_grad=True)
+y.grad=None; (-y.amax(dim=1).sum()).backward(); print(y.grad)
+g, = torch.autograd.grad(-(x.min() ** 2), x, create_graph=True); print(g)
+""",
     "xlogy, logaddexp, logit, deg2rad and rad2deg, with their gradients": """
 import torch
 x = torch.tensor([0.0, 0.5, 2.0, 3.0], requires_grad=True)
