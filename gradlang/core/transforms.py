@@ -12,6 +12,7 @@ closes over is never mistaken for the argument (no perturbation confusion).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -125,10 +126,17 @@ def _differentiable(value, fresh_leaves: list) -> Tensor:
     return leaf
 
 
+# The leaves grad calls made for their inputs, once those calls have returned: nothing can ask
+# for a gradient with respect to them any more, so a result that still depends on them (an outer
+# grad's result through an inner grad's leaf) is not differentiable for that reason.
+_spent_leaves: weakref.WeakSet = weakref.WeakSet()
+
+
 def _reaches_other_leaves(tensor: Tensor, own: set[int]) -> bool:
-    """Whether `tensor` is differentiable with respect to a leaf that is not one of `own`."""
+    """Whether `tensor` is differentiable with respect to a leaf that is not one of `own` (nor
+    one of a finished grad call)."""
     if tensor.grad_fn is None:
-        return tensor._requires_grad and id(tensor) not in own
+        return tensor._requires_grad and id(tensor) not in own and tensor not in _spent_leaves
     stack: list[Node] = [tensor.grad_fn]
     seen = {id(tensor.grad_fn)}
     while stack:
@@ -136,7 +144,7 @@ def _reaches_other_leaves(tensor: Tensor, own: set[int]) -> bool:
             if edge is None:
                 continue
             if isinstance(edge, Tensor):
-                if id(edge) not in own:
+                if id(edge) not in own and edge not in _spent_leaves:
                     return True
             elif id(edge) not in seen:
                 seen.add(id(edge))
@@ -185,6 +193,7 @@ def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
                 found = tuple(ops.zeros_like(x) for x in inputs)
         own = {id(leaf) for leaf in fresh_leaves}
         found = tuple(_release(g, own) for g in found)
+        _spent_leaves.update(fresh_leaves)
         return found if isinstance(argnums, tuple) else found[0]
 
     gradient_of.__name__ = f"grad({getattr(func, '__name__', 'f')})"

@@ -21,6 +21,22 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "nested torch.func.grad over different arguments gives a plain tensor": """
+import torch
+f = lambda x, y: (x ** 2 * y ** 3).sum()
+print(torch.func.grad(torch.func.grad(f, argnums=1), argnums=0)(torch.tensor(2.0), torch.tensor(3.0)))
+print(torch.func.grad(torch.func.grad(f, argnums=0), argnums=1)(torch.tensor(2.0), torch.tensor(3.0)))
+g = lambda x, y: torch.sin(x) * torch.exp(y)
+print(torch.func.grad(torch.func.grad(g, argnums=1))(torch.tensor(0.5), torch.tensor(0.25)))
+print(torch.func.grad(torch.func.grad(torch.sin))(torch.tensor(1.0)))
+x = torch.tensor(1.5, requires_grad=True)
+d = torch.func.grad(torch.func.grad(f, argnums=1), argnums=0)(x, torch.tensor(3.0))
+print(d)
+def outer(a):
+    inner = torch.func.grad(lambda b: (a * b) ** 2)
+    return inner(torch.tensor(2.0))
+print(torch.func.grad(outer)(torch.tensor(3.0)))
+""",
     "max(), min() and median() fill +0 where the gradient does not go; amax multiplies (-0.)": """
 import torch
 x = torch.tensor([0.5, 1.0, -2.0], requires_grad=True)
