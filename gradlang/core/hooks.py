@@ -24,6 +24,13 @@ class RemovableHandle:
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
 
+    # `with x.register_hook(h):` keeps the hook for the block only, as PyTorch's handle does.
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
     def __repr__(self) -> str:
         return "<torch.utils.hooks.RemovableHandle object>"
 

@@ -77,8 +77,9 @@ def _check_outputs(value) -> None:
         )
 
 
-def jvp(func: Callable, primals, tangents) -> tuple:
-    """(func(*primals), J·tangents), computed in one forward pass through the JVP rules."""
+def jvp(func: Callable, primals, tangents, *, has_aux: bool = False) -> tuple:
+    """(func(*primals), J·tangents), computed in one forward pass through the JVP rules; with
+    has_aux, func returns (output, aux) and aux comes third, without tangents."""
     primals = tuple(_float_input(p, "primal") for p in _as_tuple(primals))
     tangents = tuple(_float_input(t, "tangent") for t in _as_tuple(tangents))
     if len(primals) != len(tangents):
@@ -88,8 +89,19 @@ def jvp(func: Callable, primals, tangents) -> tuple:
         )
     with forward_mode.DualLevel() as level:
         out = func(*(forward_mode.make_dual(p, t, level) for p, t in zip(primals, tangents)))
+        if has_aux:
+            out, aux = _output_and_aux(out, "jvp(f, primals, tangents)")
         _check_outputs(out)
+        if has_aux:
+            return _primal_part(out, level), _tangent_part(out, level), _primal_part(aux, level)
         return _primal_part(out, level), _tangent_part(out, level)
+
+
+def _output_and_aux(out, caller: str) -> tuple:
+    """A has_aux function's (output, aux) pair."""
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise RuntimeError_(f"{caller}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    return out
 
 
 # ---------------------------------------------------------------- grad
@@ -165,9 +177,21 @@ def _release(tensor: Tensor, own: set[int]) -> Tensor:
     return out
 
 
-def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
+def _released_values(value, own: set[int]):
+    """_release over the tensors in a (nested) tuple, list or dict."""
+    if isinstance(value, Tensor):
+        return _release(value, own)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_released_values(v, own) for v in value)
+    if isinstance(value, dict):
+        return {k: _released_values(v, own) for k, v in value.items()}
+    raise RuntimeError_(f"Expected tensors, got unsupported type {type(value)}")
+
+
+def grad(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable:
     """A function returning d func / d argument(s); func must return a scalar (0-dim) tensor.
-    Keyword arguments pass through to func, not differentiated (as torch.func.grad)."""
+    Keyword arguments pass through to func, not differentiated (as torch.func.grad). With
+    has_aux, func returns (output, aux), and the gradient comes paired with aux."""
 
     def gradient_of(*args, **kwargs):
         positions = _positions(argnums, len(args))
@@ -177,6 +201,8 @@ def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
             for i in positions:
                 args[i] = _differentiable(args[i], fresh_leaves)
             out = func(*args, **kwargs)
+            if has_aux:
+                out, aux = _output_and_aux(out, "grad_and_value(f)(*args)")
             if not isinstance(out, Tensor):
                 raise RuntimeError_(
                     f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}"
@@ -193,8 +219,11 @@ def grad(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
                 found = tuple(ops.zeros_like(x) for x in inputs)
         own = {id(leaf) for leaf in fresh_leaves}
         found = tuple(_release(g, own) for g in found)
+        if has_aux:
+            aux = _released_values(aux, own)
         _spent_leaves.update(fresh_leaves)
-        return found if isinstance(argnums, tuple) else found[0]
+        result = found if isinstance(argnums, tuple) else found[0]
+        return (result, aux) if has_aux else result
 
     gradient_of.__name__ = f"grad({getattr(func, '__name__', 'f')})"
     return gradient_of

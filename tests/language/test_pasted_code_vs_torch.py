@@ -21,6 +21,28 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.func.grad and jvp with has_aux": """
+import torch
+x = torch.tensor(2.0)
+print(torch.func.grad(lambda x: (x**2, x*3), has_aux=True)(x))
+print(torch.func.grad(lambda x: (x**2, {'a': x*3, 'b': [x, x + 1]}), has_aux=True)(x))
+print(torch.func.grad(lambda x, y: ((x*y)**2, y), argnums=(0, 1), has_aux=True)(x, torch.tensor(0.5)))
+for f in [lambda x: x**2, lambda x: (x**2,), lambda x: (x**2, 1)]:
+    try:
+        torch.func.grad(f, has_aux=True)(x)
+    except RuntimeError as e:
+        print(e)
+print(torch.func.jvp(lambda x: (x**2, x*3), (x,), (torch.tensor(1.),), has_aux=True))
+""",
+    "a hook handle as a context manager": """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+with x.register_hook(lambda g: g * 0) as handle:
+    (x * 3).sum().backward()
+print(x.grad, type(handle).__name__)
+(x * 3).sum().backward()
+print(x.grad)
+""",
     "nested torch.func.grad over different arguments gives a plain tensor": """
 import torch
 f = lambda x, y: (x ** 2 * y ** 3).sum()
