@@ -73,8 +73,9 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, create_graph: bool, in_pla
     if grad.array.dtype != leaf.array.dtype:
         grad = grad.to(leaf.dtype)
     if leaf._grad is None:
-        # PyTorch stores a differentiable copy of the gradient (CopyBackwards).
-        leaf._grad = apply(PRIMITIVES["clone"], (grad,), None, "CopyBackwards")
+        # PyTorch stores a differentiable copy of the gradient: a leaf's through its accumulator
+        # (CopyBackwards), a retained non-leaf gradient as a clone (CloneBackward0).
+        leaf._grad = apply(PRIMITIVES["clone"], (grad,), None, "CopyBackwards" if in_place else "CloneBackward0")
     else:
         leaf._grad = leaf._grad + grad
 

@@ -21,6 +21,12 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "a retained gradient made with create_graph is a clone": """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True); y = x*2; y.retain_grad()
+(y**3).sum().backward(create_graph=True); print(y.grad, x.grad)
+(y**3).sum().backward(create_graph=True); print(y.grad, x.grad)
+""",
     "torch.func.grad and jvp with has_aux": """
 import torch
 x = torch.tensor(2.0)
