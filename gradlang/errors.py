@@ -88,6 +88,14 @@ TimeoutError_ = _make("TimeoutError", TimeoutError)
 KeyboardInterrupt_ = type(
     "KeyboardInterrupt", (GradlangError, KeyboardInterrupt), {"type_name": "KeyboardInterrupt", "__module__": __name__}
 )
+OSError_ = _make("OSError", OSError)
+ModuleNotFoundError_ = type(
+    "ModuleNotFoundError", (ImportError_, ModuleNotFoundError),
+    {"type_name": "ModuleNotFoundError", "__module__": __name__},
+)
+FloatingPointError_ = _make("FloatingPointError", FloatingPointError)
+# `raise BaseException(...)` in a program: caught by `except BaseException` only, as in Python.
+BaseException_ = type("BaseException", (GradlangError,), {"type_name": "BaseException", "__module__": __name__})
 
 BY_NAME: dict[str, type[GradlangError]] = {
     cls.type_name: cls
@@ -96,7 +104,7 @@ BY_NAME: dict[str, type[GradlangError]] = {
         AttributeError_, NameError_, UnboundLocalError_,
         ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
         NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_,
-        KeyboardInterrupt_,
+        KeyboardInterrupt_, OSError_, ModuleNotFoundError_, FloatingPointError_, BaseException_,
     )
 }
 

@@ -41,7 +41,7 @@ class ExceptionType:
 
     def matches(self, error: BaseException) -> bool:
         if self.name == "Exception":
-            return not isinstance(error, KeyboardInterrupt)
+            return not isinstance(error, KeyboardInterrupt) and getattr(error, "type_name", None) != "BaseException"
         return isinstance(error, self.python_class) or getattr(error, "type_name", None) == self.name
 
     def __repr__(self) -> str:
@@ -55,7 +55,8 @@ EXCEPTIONS = {
         "NameError", "UnboundLocalError", "ZeroDivisionError", "AssertionError", "ImportError", "RecursionError",
         "OverflowError",
         "NotImplementedError", "ArithmeticError", "LookupError", "StopIteration", "MemoryError", "TimeoutError",
-        "SyntaxError", "KeyboardInterrupt",
+        "SyntaxError", "KeyboardInterrupt", "IndentationError", "OSError", "ModuleNotFoundError", "FloatingPointError",
+        "BaseException",
     )
 }
 

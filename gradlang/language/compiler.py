@@ -14,6 +14,7 @@ from ..errors import (
     AttributeError_,
     GradlangError,
     ImportError_,
+    KeyboardInterrupt_,
     NameError_,
     RuntimeError_,
     SyntaxError_,
@@ -512,9 +513,9 @@ class Compiler:
                     locate(failed, handler.type, origin)
                 raise
 
-        def handle(env, error):
+        def handle(env, error, bare_catches=True):
             for kind, store, unbind, handler_body, handler in handlers:
-                if kind is None or matches(kind_of(kind, env, handler), error, handler):
+                if bare_catches if kind is None else matches(kind_of(kind, env, handler), error, handler):
                     if store is not None:
                         store(env, error)
                     context.handling.append(error)
@@ -531,8 +532,18 @@ class Compiler:
             try:
                 try:
                     signal = body(env)
-                except KeyboardInterrupt:
-                    raise
+                except KeyboardInterrupt as interrupt:
+                    # Ctrl-C: caught by a handler that names KeyboardInterrupt (or BaseException), as
+                    # in Python, but not by a bare `except:`, so that Ctrl-C always stops a loop
+                    if not handlers:
+                        raise
+                    error = interrupt if isinstance(interrupt, GradlangError) else EXCEPTIONS["KeyboardInterrupt"]()
+                    try:
+                        return handle(env, error, bare_catches=False)
+                    except KeyboardInterrupt_ as unhandled:
+                        if unhandled is error and error is not interrupt:
+                            raise interrupt from None
+                        raise
                 except Exception as raw:
                     error = locate(raw, *innermost_site(raw.__traceback__, (node, origin)))
                     if error.type_name in UNCATCHABLE or not handlers:

@@ -21,6 +21,41 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "KeyboardInterrupt, BaseException, OSError and ModuleNotFoundError in except clauses": """
+try:
+    raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("caught")
+try:
+    raise KeyboardInterrupt("stop")
+except BaseException as e:
+    print("base", repr(e), str(e))
+try:
+    try:
+        raise KeyError("k")
+    except OSError:
+        print("no")
+except LookupError as e:
+    print("lookup", repr(e))
+try:
+    raise ModuleNotFoundError("m")
+except ImportError as e:
+    print("import", repr(e))
+try:
+    raise BaseException("b")
+except Exception:
+    print("not here")
+except BaseException as e:
+    print("base only", repr(e))
+try:
+    try:
+        raise KeyboardInterrupt
+    except Exception:
+        print("no")
+except KeyboardInterrupt:
+    print("outer caught")
+print(issubclass(ModuleNotFoundError, ImportError) if False else "done")
+""",
     "a retained gradient made with create_graph is a clone": """
 import torch
 x = torch.tensor([1.0, 2.0], requires_grad=True); y = x*2; y.retain_grad()

@@ -137,6 +137,24 @@ def test_keyboard_interrupt_from_the_host_propagates():
     assert interp["x"] == 1
 
 
+def test_an_interrupt_is_caught_only_by_a_handler_that_names_it():
+    """As in Python, `except KeyboardInterrupt` (or BaseException) catches Ctrl-C; a bare
+    `except:` does not, so that Ctrl-C always stops a loop."""
+
+    def stop():
+        raise KeyboardInterrupt
+
+    out = io.StringIO()
+    interp = Interpreter(stdout=out)
+    interp["stop"] = stop
+    interp.run("try:\n    stop()\nexcept KeyboardInterrupt as e:\n    print('caught', repr(e))\nfinally:\n    print('done')")
+    interp.run("try:\n    stop()\nexcept (ValueError, BaseException):\n    print('base')")
+    assert out.getvalue() == "caught KeyboardInterrupt()\ndone\nbase\n"
+    with pytest.raises(KeyboardInterrupt):
+        interp.run("try:\n    stop()\nexcept:\n    print('bare')")
+    assert "bare" not in out.getvalue()
+
+
 def test_a_python_exception_from_a_host_callback_becomes_a_gradlang_error():
     def broken():
         raise ValueError("bad value from the host")
