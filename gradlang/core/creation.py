@@ -28,6 +28,9 @@ def _on_device(make):
     @functools.wraps(make)
     def made(*args, device=None, **kwargs):
         on_cpu(device)
+        flag = kwargs.get("requires_grad", False)
+        if type(flag) is not bool:  # PyTorch takes no other truth value
+            raise TypeError_(f"{make.__name__}(): argument 'requires_grad' must be bool, not {type(flag).__name__}")
         return make(*args, **kwargs)
 
     return made

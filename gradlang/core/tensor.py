@@ -301,7 +301,8 @@ class Tensor(metaclass=_TorchClass):
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
-        flag = bool(flag)
+        if type(flag) is not bool:
+            raise RuntimeError_("requires_grad must be a bool")
         if self.grad_fn is not None:
             # PyTorch's two messages: only turning it off suggests detach()
             raise RuntimeError_(NONLEAF_REQUIRES_GRAD if not flag else NONLEAF_REQUIRES_GRAD.split(" If")[0])

@@ -21,6 +21,18 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "requires_grad takes a bool only": """
+import torch
+for f in [lambda: torch.tensor(2.0, requires_grad=1), lambda: torch.zeros(2, requires_grad=1), lambda: torch.ones(2, requires_grad="a"),
+          lambda: torch.tensor(2.0, requires_grad=None), lambda: torch.full((2,), 1., requires_grad=1), lambda: torch.zeros_like(torch.ones(2), requires_grad=1),
+          lambda: torch.ones(2).requires_grad_(1), lambda: torch.tensor(2.0, requires_grad=True), lambda: torch.rand(2, requires_grad=False).shape]:
+    try: print(f())
+    except Exception as e: print(type(e).__name__, e)
+x = torch.ones(2)
+for v in ["yes", 1, None, 0.0, True]:
+    try: x.requires_grad = v; print('ok', x.requires_grad)
+    except Exception as e: print(type(e).__name__, e)
+""",
     "KeyboardInterrupt, BaseException, OSError and ModuleNotFoundError in except clauses": """
 try:
     raise KeyboardInterrupt
