@@ -102,15 +102,23 @@ def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
 
 
 
-def _in_place(method_name: str, name: str):
-    """The method `method_name` running `ops.<name>(self, other)` into self (`x += y`, `x.mul_(y)`)."""
+def _in_place(method_name: str, name: str, takes_other: bool = True):
+    """The method `method_name` running `ops.<name>(self, other)` into self (`x += y`, `x.mul_(y)`),
+    or `ops.<name>(self)` for a unary op (`x.sin_()`)."""
     function = None
 
-    def method(self, other):
+    def op():
         nonlocal function
         if function is None:  # ops imports this module: bound on first use
             function = getattr(_ops, name)
-        return _ops.inplace(self, function, other)
+        return function
+
+    if takes_other:
+        def method(self, other):
+            return _ops.inplace(self, op(), other)
+    else:
+        def method(self):
+            return _ops.inplace(self, op())
 
     method.__name__ = method_name
     return method
@@ -1167,6 +1175,21 @@ class Tensor(metaclass=_TorchClass):
     def nonzero(self, *, as_tuple: bool = False):
         return _ops.nonzero(self, as_tuple=as_tuple)
 
+
+# More of PyTorch's in-place methods: each writes its op's result into self, recorded as that op.
+for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2",
+              "log10", "log1p", "expm1", "exp2", "rsqrt", "erf", "erfc", "sign", "square", "deg2rad", "rad2deg",
+              "logical_not"):
+    setattr(Tensor, _name + "_", _in_place(_name + "_", _name, takes_other=False))
+for _name in ("fmod", "remainder", "atan2", "hypot", "xlogy", "floor_divide", "eq", "ne", "lt", "le", "gt", "ge",
+              "logical_and", "logical_or", "logical_xor"):
+    setattr(Tensor, _name + "_", _in_place(_name + "_", _name))
+for _alias, _name in (("absolute_", "abs_"), ("negative_", "neg_"), ("arccos_", "acos_"), ("arcsin_", "asin_"),
+                      ("arctan_", "atan_"), ("arccosh_", "acosh_"), ("arcsinh_", "asinh_"), ("arctanh_", "atanh_"),
+                      ("arctan2_", "atan2_"), ("clip_", "clamp_"), ("fix_", "trunc_"), ("multiply_", "mul_"),
+                      ("divide_", "div_"), ("true_divide_", "div_"), ("subtract_", "sub_"), ("greater_", "gt_"),
+                      ("greater_equal_", "ge_"), ("less_", "lt_"), ("less_equal_", "le_"), ("not_equal_", "ne_")):
+    setattr(Tensor, _alias, getattr(Tensor, _name))
 
 # The reductions and dim-taking ops that PyTorch also lets numpy's keywords name: axis= for dim=,
 # keepdims= for keepdim= (`x.sum(axis=0, keepdims=True)`), for methods and torch functions alike.

@@ -21,6 +21,40 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "in-place math methods (sin_, exp2_, fmod_, eq_, clip_ …)": """
+import torch
+x = torch.tensor([0.5, 1.0, 2.0], requires_grad=True)
+y = x.sin().sin_(); print(y); y.sum().backward(); print(x.grad)
+x.grad = None
+z = (x * 1).log2_().log10_().square_(); print(z); z.sum().backward(); print(x.grad)
+try:
+    (x * 1).exp2_().log10_().sum().backward()
+except RuntimeError as e:
+    print(e)
+a = torch.tensor([1.5, -2.0, 3.0])
+print(a.clone().fmod_(1.0), a.clone().remainder_(2), a.clone().atan2_(torch.ones(3)), a.clone().hypot_(torch.ones(3)))
+print(a.clone().eq_(1.5), a.clone().gt_(0), a.clone().greater_equal_(torch.tensor([1.5, 0., 4.])), a.clone().logical_not_())
+print(a.clone().absolute_(), a.clone().negative_(), a.clone().clip_(-1, 1), a.clone().fix_(), a.clone().sign_(), a.clone().multiply_(2), a.clone().divide_(2))
+print(torch.tensor([0.25, 0.5]).logical_and_(torch.tensor([1.0, 0.0])), a.clone().deg2rad_(), a.clone().xlogy_(2.0))
+try:
+    torch.ones(2, requires_grad=True).cos_()
+except RuntimeError as e:
+    print(e)
+""",
+    "an op that saves its output, done in place, then changed again, fails at backward": """
+import torch
+x = torch.tensor([0.5, 1.0, 2.0], requires_grad=True)
+for name, f in [("exp_", lambda y: y.exp_()), ("exp2_", lambda y: y.exp2_()), ("sigmoid_", lambda y: y.sigmoid_()), ("sqrt_", lambda y: y.sqrt_()), ("sin_", lambda y: y.sin_())]:
+    y = x * 1
+    f(y)
+    y.mul_(2)
+    try:
+        y.sum().backward()
+        print(name, "ok", x.grad)
+    except RuntimeError as e:
+        print(name, str(e)[:160])
+    x.grad = None
+""",
     "requires_grad takes a bool only": """
 import torch
 for f in [lambda: torch.tensor(2.0, requires_grad=1), lambda: torch.zeros(2, requires_grad=1), lambda: torch.ones(2, requires_grad="a"),

@@ -9,7 +9,7 @@ from ...errors import RuntimeError_, TypeError_
 from ..forward_mode import active_levels as _active_levels
 from ..grad_mode import _state as _grad_state
 from ..grad_mode import run_without_grad
-from ..graph import renamed
+from ..graph import SavedOutput, renamed
 from ..notices import warn
 from ..tensor import Tensor
 from .elementwise import where
@@ -250,7 +250,20 @@ def _store_recorded(target: Tensor, result: Tensor) -> None:
     copied first, for adopt to rewrite the base's history around the new values."""
     base_before = _snapshot(target._base) if target._base is not None else None
     _write_into(target, result)
+    _saved_output_moved(result, target)
     adopt(target, result, base_before)
+
+
+def _saved_output_moved(result: Tensor, target: Tensor) -> None:
+    """A node that saved its output (exp_, sigmoid_, …) now finds it in target's memory, checked
+    against target's version: a later in-place change of target fails at backward, as in PyTorch."""
+    node = result.grad_fn
+    saved = node.saved if node is not None else None
+    if type(saved) is not tuple:
+        return
+    for record in saved[::2]:
+        if type(record) is SavedOutput and record.version_box is result._version:
+            record.array, record.version_box, record.version = target.array, target._version, target._version[0]
 
 
 def _snapshot(target: Tensor) -> Tensor:
