@@ -30,12 +30,13 @@ CREATE_GRAPH_WARNING = (
 
 
 def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> list[Tensor]:
-    _check_outputs_require_grad(outputs)
+    """The gradients backward starts from, checked as PyTorch makes them: before it checks that
+    the outputs require grad."""
     grads = []
     for i, out in enumerate(outputs):
         given = grad_outputs[i] if grad_outputs is not None and i < len(grad_outputs) else None
         if given is None:
-            if out.array.size != 1:
+            if out.array.size != 1 and out._requires_grad:  # (one that does not fails the check below)
                 raise RuntimeError_("grad can be implicitly created only for scalar outputs")
             shape, dtype = out.array.shape, out.array.dtype
             grads.append(Tensor._wrap(np.asarray(1, dtype) if shape == () else np.ones(shape, dtype)))
@@ -50,6 +51,7 @@ def _initial_grads(outputs: Sequence[Tensor], grad_outputs: Sequence | None) -> 
         if given.array.dtype != out.array.dtype:  # PyTorch casts a given gradient to its output's dtype
             given = given.to(out.dtype)
         grads.append(given)
+    _check_outputs_require_grad(outputs)
     return grads
 
 
@@ -362,7 +364,7 @@ def grad(
     grads = _as_list(grad_outputs) if grad_outputs is not None else None
     if retain_graph is None:
         retain_graph = create_graph
-    _check_outputs_require_grad(outs)  # before the inputs, as PyTorch
+    grads = _initial_grads(outs, grads)  # checked first, then the outputs, then the inputs, as PyTorch
     for t in targets:
         if not t._requires_grad:
             raise RuntimeError_("One of the differentiated Tensors does not require grad")

@@ -21,6 +21,19 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "backward and autograd.grad check the given gradients before requires_grad": """
+import torch
+x = torch.ones(2)
+w = torch.ones(2, requires_grad=True)
+for f in [lambda: x.backward(gradient=torch.ones(3)), lambda: torch.autograd.backward(x, grad_tensors=torch.ones(3)), lambda: x.backward(),
+          lambda: x.backward(torch.ones(2)), lambda: x.backward(gradient=[1.0, 2.0]), lambda: (w * 2).backward(), lambda: x.sum().backward(),
+          lambda: torch.autograd.grad(x, w, grad_outputs=torch.ones(3)), lambda: torch.autograd.grad(x.sum(), w), lambda: torch.autograd.grad(x, w)]:
+    try:
+        f()
+        print("ok")
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
     "in-place math methods (sin_, exp2_, fmod_, eq_, clip_ …)": """
 import torch
 x = torch.tensor([0.5, 1.0, 2.0], requires_grad=True)
