@@ -181,7 +181,10 @@ def _allowed_names(value) -> frozenset[str]:
     if isinstance(value, GradlangError):
         return frozenset({"args"})
     if isinstance(value, Module):
-        return _module_names(type(value))
+        # its class's names, and what the program gave it (`model.scale = nn.Parameter(…)`)
+        given = vars(value)
+        own = [key for store in (given, given["_parameters"], given["_modules"]) for key in store]
+        return _module_names(type(value)).union(key for key in own if not key.startswith("_"))
     return frozenset()
 
 
@@ -230,10 +233,16 @@ def _bound_str_method(text: str, name: str):
 
 
 def set_attribute(value, name: str, new) -> None:
-    """`value.name = new`: only a tensor's requires_grad, grad and data may be set."""
+    """`value.name = new`: a tensor's requires_grad, grad and data, and a torch.nn module's
+    public attributes (a Parameter or a module assigned registers itself, as in PyTorch)."""
     if isinstance(value, Tensor) and name in TENSOR_SETTABLE:
         setattr(value, name, new)
         return
+    if isinstance(value, Module) and not name.startswith("_"):
+        setattr(value, name, new)
+        return
+    if isinstance(value, Namespace):  # shared by every interpreter: never changed
+        raise AttributeError_(f"module '{value.name}' is read-only: cannot set attribute '{name}'")
     if isinstance(value, Tensor) or name in _allowed_names(value):
         raise AttributeError_(f"attribute '{name}' of '{type_name(value)}' objects is not writable")
     raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")

@@ -21,6 +21,26 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "assigning parameters, modules and values to torch.nn modules": """
+import torch
+torch.manual_seed(0)
+lin = torch.nn.Linear(2, 1)
+lin.weight = torch.nn.Parameter(torch.ones(1, 2))
+print(lin.weight)
+lin.scale = torch.nn.Parameter(torch.tensor(2.0))
+lin.note = 3
+print(lin.note, lin.scale, [n for n, _ in lin.named_parameters()])
+out = lin(torch.tensor([[1.0, 2.0]])) * lin.scale
+out.sum().backward()
+print(lin.weight.grad, lin.scale.grad)
+model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+model.head = torch.nn.Linear(2, 1)
+print(model)
+try:
+    lin.weight = torch.ones(1, 2)
+except TypeError as e:
+    print(e)
+""",
     "backward and autograd.grad check the given gradients before requires_grad": """
 import torch
 x = torch.ones(2)
