@@ -101,6 +101,26 @@ def _operator(name: str, reflected: bool = False, tensors_only: bool = False):
     return method
 
 
+def _tensor_operator(name: str):
+    """`+` or `*` (`name` is both the op and its primitive): two float tensors of one shape and
+    dtype go straight to the primitive, as promotion._binary would send them (one call instead
+    of three, for the commonest operators of a scalar program); anything else as _operator."""
+    general = _operator(name)
+    prim = None
+
+    def method(self, other):
+        nonlocal prim
+        if type(other) is Tensor:
+            a, b = self.array, other.array
+            if b.dtype is a.dtype and b.shape == a.shape and a.dtype.kind == "f":
+                if prim is None:  # the registry imports this module: bound on first use
+                    prim = _ops.P.PRIMITIVES[name]
+                return _apply(prim, (self, other))
+        return general(self, other)
+
+    method.__name__ = name
+    return method
+
 
 def _in_place(method_name: str, name: str, takes_other: bool = True):
     """The method `method_name` running `ops.<name>(self, other)` into self (`x += y`, `x.mul_(y)`),
@@ -578,11 +598,11 @@ class Tensor(metaclass=_TorchClass):
 
     # ------------------------------------------------------------ operators
 
-    __add__ = _operator("add")
+    __add__ = _tensor_operator("add")
     __radd__ = _operator("add", reflected=True)
     __sub__ = _operator("sub")
     __rsub__ = _operator("rsub")  # rsub(self, other) is other - self
-    __mul__ = _operator("mul")
+    __mul__ = _tensor_operator("mul")
     __rmul__ = _operator("mul", reflected=True)
     __truediv__ = _operator("div")
     __rtruediv__ = _operator("rdiv")  # rdiv(self, other) is other / self
@@ -1223,3 +1243,4 @@ for _name in NUMPY_KEYWORD_OPS:
 
 from . import forward_mode as _forward_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402 - ops needs Tensor defined first
+from .graph import apply as _apply  # noqa: E402

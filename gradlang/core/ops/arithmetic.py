@@ -82,6 +82,9 @@ def sub(a, b, alpha=None) -> Tensor:
 def rsub(x: Tensor, other, alpha=None) -> Tensor:
     """torch.rsub: `other - alpha * x` (RsubBackward0 for a tensor `other`, RsubBackward1 for a
     number, as `2 - x` records)."""
+    if alpha is None and (type(other) is float or type(other) is int) and type(x) is Tensor \
+            and x.array.dtype.kind == "f":  # `1 - x`, the common case: no bool to refuse
+        return _binary(P.sub, other, x, name="RsubBackward1")
     _check_bool_subtraction(other, x)
     node_name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
     if alpha is not None:
