@@ -138,21 +138,24 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
     return apply(P.PRIMITIVES["abs"], (_not_for(_as_tensor(x), "abs_cpu", "b"),))
 
 
-_BOUNDS: dict = {}  # (number, numpy dtype) -> the bound as a numpy scalar: a loop clamps to the same ones
+_BOUNDS: dict = {}  # (low, its type, high, its type, numpy dtype) -> clamp's params: a loop clamps to the same ones
 
 
-def _bound(value, x: Tensor):
-    if value is None or isinstance(value, Tensor):
-        return value
+def _bounds(low, high, x: Tensor) -> dict:
+    """clamp's params for Python-number bounds (None where there is none), as numpy scalars of
+    x's dtype. One dict per pair of bounds, made once (nodes only read their params)."""
     dtype = x.array.dtype
-    if not value or value != value:
-        return dtype.type(value)  # 0. and -0. are equal keys, and a NaN matches no key: not kept
-    key = (value, type(value), dtype)  # 1 and 1.0 and True are equal keys: the type tells them apart
-    found = _BOUNDS.get(key)
+    # 1 and 1.0 and True are equal keys: the types tell them apart; 0. and -0. are equal keys too,
+    # and a NaN matches no key, so bounds of zero or NaN are not kept
+    kept = (low is None or low and low == low) and (high is None or high and high == high)
+    key = (low, type(low), high, type(high), dtype)
+    found = _BOUNDS.get(key) if kept else None
     if found is None:
-        if len(_BOUNDS) > 256:
-            _BOUNDS.clear()
-        found = _BOUNDS[key] = dtype.type(value)
+        found = {"low": None if low is None else dtype.type(low), "high": None if high is None else dtype.type(high)}
+        if kept:
+            if len(_BOUNDS) > 256:
+                _BOUNDS.clear()
+            _BOUNDS[key] = found
     return found
 
 
@@ -202,13 +205,13 @@ def _clamp_to_numbers(x: Tensor, low, high, name: str | None = None) -> Tensor:
     ints gives int64): PyTorch has no clamp of bools by bools."""
     if x.array.dtype.kind == "f" and type(low) in _PLAIN_BOUNDS and type(high) in _PLAIN_BOUNDS:
         # the common case: Python numbers never change a float tensor's dtype
-        return apply(P.clamp, (x,), {"low": _bound(low, x), "high": _bound(high, x)}, name)
+        return apply(P.clamp, (x,), _bounds(low, high, x), name)
     dtype = result_type([x] + [bound for bound in (low, high) if bound is not None])
     if dtype is dtypes.bool_:
         kernel = "clamp" if low is not None and high is not None else "clamp_min" if high is None else "clamp_max"
         raise NotImplementedError_(f"\"{kernel}_scalar_cpu\" not implemented for 'Bool'")
     x = to(x, dtype)
-    return apply(P.clamp, (x,), {"low": _bound(low, x), "high": _bound(high, x)}, name)
+    return apply(P.clamp, (x,), _bounds(low, high, x), name)
 
 
 def clamp_min(x: Tensor, min) -> Tensor:  # noqa: A002
