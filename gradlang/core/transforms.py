@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import RuntimeError_, ValueError_
 from . import engine, forward_mode, ops
-from .grad_mode import enable_grad
+from .grad_mode import enable_grad, no_grad
 from .graph import Node
 from .tensor import Tensor
 
@@ -241,6 +241,10 @@ def hessian(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
     def hessian_of(*args, **kwargs):
         positions = _positions(argnums, len(args))
         inputs = {k: _float_input(args[k], "input") for k in positions}
+        with no_grad():
+            out = func(*args, **kwargs)
+        if isinstance(out, Tensor) and out.ndim:
+            return _hessians_of_elements(func, argnums, out.shape, args, kwargs)
 
         def block(a: int, b: int) -> Tensor:
             first = grad(func, a)
@@ -267,6 +271,24 @@ def hessian(func: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
 
     hessian_of.__name__ = f"hessian({getattr(func, '__name__', 'f')})"
     return hessian_of
+
+
+def _hessians_of_elements(func: Callable, argnums, shape: tuple, args: tuple, kwargs: dict):
+    """hessian of a function with a tensor output: each output element's hessian, stacked in
+    front of the input dims (torch.func.hessian's shape: output.shape + input.shape + input.shape)."""
+
+    def element(k: int) -> Callable:
+        return lambda *a, **kw: ops.reshape(func(*a, **kw), (-1,))[k]
+
+    per_element = [hessian(element(k), argnums)(*args, **kwargs) for k in range(int(np.prod(shape)))]
+
+    def stacked(blocks: list) -> Tensor:
+        return ops.reshape(ops.stack(blocks, 0), tuple(shape) + tuple(blocks[0].shape))
+
+    if not isinstance(argnums, tuple):
+        return stacked(per_element)
+    count = len(argnums)
+    return tuple(tuple(stacked([h[a][b] for h in per_element]) for b in range(count)) for a in range(count))
 
 
 # ---------------------------------------------------------------- gradcheck

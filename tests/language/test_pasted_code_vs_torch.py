@@ -21,6 +21,13 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.func.hessian of a function with a tensor output": """
+import torch
+print(torch.func.hessian(lambda x: x ** 3)(torch.tensor([1.0, 2.0])))
+print(torch.func.hessian(lambda x: (x ** 2).sum() * x[:1])(torch.tensor([1.0, 2.0])).shape)
+print(torch.func.hessian(lambda x, y: x * y, argnums=(0, 1))(torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])))
+print(torch.func.hessian(lambda x: (x.sin() * 2).sum())(torch.tensor([0.5, 1.0])))
+""",
     "assigning parameters, modules and values to torch.nn modules": """
 import torch
 torch.manual_seed(0)
