@@ -88,6 +88,8 @@ TimeoutError_ = _make("TimeoutError", TimeoutError)
 KeyboardInterrupt_ = type(
     "KeyboardInterrupt", (GradlangError, KeyboardInterrupt), {"type_name": "KeyboardInterrupt", "__module__": __name__}
 )
+# torch.autograd.gradcheck's failure: a RuntimeError, as PyTorch's GradcheckError is.
+GradcheckError_ = type("GradcheckError", (RuntimeError_,), {"type_name": "GradcheckError", "__module__": __name__})
 OSError_ = _make("OSError", OSError)
 ModuleNotFoundError_ = type(
     "ModuleNotFoundError", (ImportError_, ModuleNotFoundError),
@@ -104,7 +106,7 @@ BY_NAME: dict[str, type[GradlangError]] = {
         AttributeError_, NameError_, UnboundLocalError_,
         ZeroDivisionError_, AssertionError_, ImportError_, RecursionError_, OverflowError_,
         NotImplementedError_, SyntaxError_, IndentationError_, StopIteration_, MemoryError_, TimeoutError_,
-        KeyboardInterrupt_, OSError_, ModuleNotFoundError_, FloatingPointError_, BaseException_,
+        KeyboardInterrupt_, OSError_, ModuleNotFoundError_, FloatingPointError_, BaseException_, GradcheckError_,
     )
 }
 

@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import RuntimeError_, ValueError_
+from ..errors import GradcheckError_, RuntimeError_, ValueError_
 from . import engine, forward_mode, ops
 from .grad_mode import enable_grad, no_grad
 from .graph import Node
+from .notices import warn
 from .tensor import Tensor
 
 
@@ -317,25 +318,30 @@ class GradcheckResult:
 
 
 def gradcheck(func: Callable, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True) -> GradcheckResult:
+              raise_exception: bool = True, *, as_given: bool = False, forward: bool = True) -> GradcheckResult:
     """Compare central differences, reverse mode and forward mode on float64 copies of `inputs`.
 
     Every floating input is checked (integer tensors are passed through); `func` returns a
     tensor or a tuple of tensors. Returns a result that is truthy when both modes agree with
     the numbers within `atol + rtol * |numerical|` everywhere; otherwise raises PyTorch's
-    GradcheckError text (as a RuntimeError), unless raise_exception=False.
+    GradcheckError, unless raise_exception=False. `as_given` (torch.autograd.gradcheck) checks
+    the inputs in their own dtypes, as PyTorch does (float32 differences are too coarse: it
+    warns, and the check fails); `forward=False` leaves forward mode out.
     """
     from .creation import tensor
     from .dtypes import float64
 
-    args = [tensor(x.array if isinstance(x, Tensor) else x, dtype=float64) if _is_checked(x) else x
-            for x in _as_tuple(inputs)]
-    checked = [k for k, x in enumerate(_as_tuple(inputs)) if _is_checked(x)]
+    given = _as_tuple(inputs)
+    args = list(given) if as_given else [
+        tensor(x.array if isinstance(x, Tensor) else x, dtype=float64) if _is_checked(x) else x for x in given]
+    checked = [k for k, x in enumerate(given) if _is_checked(x)]
     errors = {"backward": 0.0, "forward": 0.0}
     ok = True
     for k in checked:
         numeric = _numeric_jacobians(func, args, k, eps)
-        analytic = {"backward": _reverse_jacobians(func, args, k), "forward": _forward_jacobians(func, args, k)}
+        analytic = {"backward": _reverse_jacobians(func, args, k)}
+        if forward:
+            analytic["forward"] = _forward_jacobians(func, args, k)
         for mode, jacobians in analytic.items():
             for out_index, (found, expected) in enumerate(zip(jacobians, numeric)):
                 error = np.abs(found - expected)
@@ -346,10 +352,12 @@ def gradcheck(func: Callable, inputs, eps: float = 1e-6, atol: float = 1e-5, rto
                 if not (error <= atol + rtol * np.abs(expected)).all():
                     ok = False
                     if raise_exception:
-                        raise RuntimeError_(
+                        dtype = args[k].array.dtype if isinstance(args[k], Tensor) else np.float64
+                        shown = [Tensor._wrap(np.asarray(m, dtype=dtype)) for m in (expected, found)]
+                        raise GradcheckError_(
                             f"Jacobian mismatch for output {out_index} with respect to input {k}"
                             f"{' (forward mode)' if mode == 'forward' else ''},\n"
-                            f"numerical:{Tensor._wrap(expected)!r}\nanalytical:{Tensor._wrap(found)!r}\n"
+                            f"numerical:{shown[0]!r}\nanalytical:{shown[1]!r}\n"
                         )
     return GradcheckResult(ok, errors["backward"], errors["forward"])
 
@@ -377,8 +385,9 @@ def _numeric_jacobians(func, args, k, eps) -> list[np.ndarray]:
             moved[i] += step
             moved_args = list(args)
             moved_args[k] = Tensor._wrap(moved.reshape(x.array.shape))
-            shifted.append([o.array.astype(np.float64).reshape(-1) for o in _outputs(func, moved_args)])
-        rows.append([(plus - minus) / (2 * eps) for plus, minus in zip(*shifted)])
+            shifted.append([o.array.reshape(-1) for o in _outputs(func, moved_args)])
+        # in the outputs' dtype, as PyTorch takes the differences (float64 for float64 copies)
+        rows.append([(plus - minus) / plus.dtype.type(2 * eps) for plus, minus in zip(*shifted)])
     sizes = [o.numel() for o in _outputs(func, args)]
     return [np.array([row[j] for row in rows]).reshape(flat.size, n) for j, n in enumerate(sizes)]
 
@@ -425,10 +434,19 @@ def _forward_jacobians(func, args, k) -> list[np.ndarray]:
 
 
 def autograd_gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-                       raise_exception: bool = True) -> bool:
-    """torch.autograd.gradcheck: True when the gradients agree with central differences (see
-    gradcheck); PyTorch's form wants at least one input that requires grad."""
-    if not any(isinstance(x, Tensor) and x.requires_grad for x in _as_tuple(inputs)):
+                       raise_exception: bool = True, check_forward_ad: bool = False, fast_mode: bool = False,
+                       nondet_tol: float = 0.0, check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
+                       check_batched_grad: bool = False, check_backward_ad: bool = True) -> bool:
+    """torch.autograd.gradcheck: True when reverse mode (and forward mode, with check_forward_ad)
+    agrees with central differences taken in the inputs' own dtypes; PyTorch's form wants at
+    least one input that requires grad and warns for one that is not float64. (fast_mode and the
+    other checks' options are taken; the full check always runs.)"""
+    given = _as_tuple(inputs)
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in given):
         raise ValueError_("gradcheck expects at least one input tensor to require gradient, but none of them have "
                           "requires_grad=True.")
-    return bool(gradcheck(func, inputs, eps, atol, rtol, raise_exception))
+    for i, x in enumerate(given):
+        if isinstance(x, Tensor) and x.requires_grad and x.dtype.name != "float64":
+            warn(f"Input #{i} requires gradient and is not a double precision floating point or complex. This check "
+                 "will likely fail if all the inputs are not of double precision floating point or complex. ")
+    return bool(gradcheck(func, inputs, eps, atol, rtol, raise_exception, as_given=True, forward=check_forward_ad))

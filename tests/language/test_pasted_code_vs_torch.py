@@ -21,6 +21,22 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.autograd.gradcheck checks inputs in their own dtype (float32 warns and fails)": """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+print(torch.autograd.gradcheck(torch.exp, (x,), raise_exception=False))
+try:
+    torch.autograd.gradcheck(torch.exp, (x,))
+except RuntimeError as e:
+    print(type(e).__name__, e)
+xd = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+print(torch.autograd.gradcheck(torch.exp, (xd,), fast_mode=True), torch.autograd.gradcheck(torch.exp, (xd,), check_forward_ad=True))
+try:
+    torch.autograd.gradcheck(torch.relu, (torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True),))
+except RuntimeError as e:
+    print(type(e).__name__, e)
+print(torch.autograd.gradcheck(lambda a, b: (a * b).sin(), (xd, torch.tensor([0.5, 3.0], dtype=torch.float64, requires_grad=True))))
+""",
     "torch.func.hessian of a function with a tensor output": """
 import torch
 print(torch.func.hessian(lambda x: x ** 3)(torch.tensor([1.0, 2.0])))
