@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import GradcheckError_, RuntimeError_, ValueError_
 from . import engine, forward_mode, ops
 from .grad_mode import enable_grad, no_grad
-from .graph import Node
+from .graph import Node, renamed
 from .notices import warn
 from .tensor import Tensor
 
@@ -48,7 +48,8 @@ def _as_tuple(value) -> tuple:
 def _primal_part(value, level: int):
     """The output without this level's tangent (other levels' tangents stay: nesting)."""
     if isinstance(value, Tensor):
-        out = forward_mode.new_alias(value)
+        # PyTorch unwraps a differentiable output through an alias node (AliasBackward0)
+        out = renamed(ops.clone(value), "AliasBackward0") if value._requires_grad else forward_mode.new_alias(value)
         if value._duals:
             out._duals = {k: v for k, v in value._duals.items() if k != level} or None
         return out

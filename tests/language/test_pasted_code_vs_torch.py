@@ -21,6 +21,15 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "jvp of a primal that requires grad: the output through AliasBackward0": """
+import torch
+x = torch.tensor(2.0, requires_grad=True)
+p, t = torch.func.jvp(torch.sin, (x,), (torch.tensor(1.0),))
+print(p, t)
+(p + t).backward()
+print(x.grad)
+print(torch.func.jvp(lambda a: a * 3, (torch.tensor([1.0, 2.0]),), (torch.ones(2),)))
+""",
     "torch.autograd.gradcheck checks inputs in their own dtype (float32 warns and fails)": """
 import torch
 x = torch.tensor([1.0, 2.0], requires_grad=True)
