@@ -534,23 +534,28 @@ def _maximum_like_grads(node, g, pick):
 
 
 def _maximum_like_jvp(p, t, pick):
+    """PyTorch's tangent: t_b + share * (t_a - t_b), share 1 where a wins, 0.5 on ties; a missing
+    tangent is its exact zero (0 + x is x, 0 - x is -x), so the signs of zeros are PyTorch's."""
     a, b = p
+    ta, tb = t
     wins_a = pick(a.array, b.array) + 0.5 * (a.array == b.array)
-    share = ops.constant(np.asarray(wins_a, dtype=t[0].dtype.numpy))
-    return ops.add(ops.mul(t[0], share), ops.mul(t[1], ops.rsub(share, 1)))
+    share = ops.constant(np.asarray(wins_a, dtype=(ta if ta is not None else tb).dtype.numpy))
+    if tb is None:
+        return ops.mul(share, ta)
+    return ops.add(tb, ops.mul(share, ops.neg(tb) if ta is None else ops.sub(ta, tb)))
 
 
 # On ties numpy returns its second operand and PyTorch its first: they differ only for -0. and 0.
 maximum = define(
     "maximum", lambda a, b: np.maximum(b, a),
     vjp=lambda node, g: _maximum_like_grads(node, g, np.greater),
-    jvp=lambda p, t: _maximum_like_jvp(p, t, np.greater),
+    jvp=takes_missing_tangents(lambda p, t: _maximum_like_jvp(p, t, np.greater)),
     node_name="MaximumBackward0", save_inputs=(0, 1),
 )
 minimum = define(
     "minimum", lambda a, b: np.minimum(b, a),
     vjp=lambda node, g: _maximum_like_grads(node, g, np.less),
-    jvp=lambda p, t: _maximum_like_jvp(p, t, np.less),
+    jvp=takes_missing_tangents(lambda p, t: _maximum_like_jvp(p, t, np.less)),
     node_name="MinimumBackward0", save_inputs=(0, 1),
 )
 

@@ -21,6 +21,13 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "forward-mode tangents of minimum and maximum keep PyTorch's signed zeros": """
+import torch
+x = torch.tensor([0.5, 1.0, 2.0]); b = torch.tensor([0.1, 1.0, 3.0])
+for f in [lambda x: torch.minimum(x, b), lambda x: torch.maximum(x, b), lambda x: torch.minimum(b, x), lambda x: torch.max(x, b), lambda x: torch.maximum(x, x * 0.5)]:
+    print(torch.func.jvp(f, (x,), (-torch.ones(3),)))
+print(torch.func.jvp(torch.maximum, (x, b), (torch.tensor([1., 2., 3.]), torch.tensor([-1., 0.5, 0.25]))))
+""",
     "jvp of a primal that requires grad: the output through AliasBackward0": """
 import torch
 x = torch.tensor(2.0, requires_grad=True)
