@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import RuntimeError_, TypeError_
 from . import hooks
 from .forward_mode import active_levels as _active_levels
-from .grad_mode import enable_grad, no_grad, run_without_grad
+from .grad_mode import enable_grad, no_grad, run_rule, run_without_grad
 from .graph import _FREED, apply
 from .notices import warn_once
 from .primitives import _ONE, PRIMITIVES
@@ -142,10 +142,8 @@ def run_backward(
                     _accumulate_into_leaf(holder, grad, create_graph, in_place=False)
             if grad is None:
                 input_grads = ()
-            elif node.params:
-                input_grads = node.prim.vjp(node, grad, **node.params)
             else:
-                input_grads = node.prim.vjp(node, grad)
+                input_grads = run_rule(node.prim.vjp, node, grad, **node.params)
             if not retain_graph:
                 node.release()
             given = len(input_grads)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from .grad_mode import run_rule
+
 if TYPE_CHECKING:
     from .primitives import Primitive
     from .tensor import Tensor
@@ -89,7 +91,7 @@ def propagate(prim: Primitive, inputs: tuple, params: dict, result: Tensor) -> N
             )
         _hidden.add(level)
         try:
-            out_tangent = prim.jvp(inputs, tangents, **params)
+            out_tangent = run_rule(prim.jvp, inputs, tangents, **params)
         finally:
             _hidden.discard(level)
         if out_tangent.shape != result.shape:

@@ -8,6 +8,7 @@ from typing import Any
 
 class _GradState(thread_local):
     enabled = True
+    in_rule = False  # while a derivative rule runs (run_rule)
 
 
 _state = _GradState()
@@ -26,6 +27,18 @@ def run_without_grad(function, *args):
         return function(*args)
     finally:
         _state.enabled = enabled
+
+
+def run_rule(function, *args, **kwargs):
+    """`function(*args)` as a derivative rule (a VJP or JVP): a Python number in its ops is
+    PyTorch's Scalar overload there, whose nodes are MulBackward1, AddBackward1, … (a rule of
+    PyTorch's is C++: `grad * 2` takes the Scalar; Python's `x * 2` makes the 2 a tensor)."""
+    previous = _state.in_rule
+    _state.in_rule = True
+    try:
+        return function(*args, **kwargs)
+    finally:
+        _state.in_rule = previous
 
 
 class _GradModeBlock:

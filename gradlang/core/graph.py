@@ -148,7 +148,7 @@ _NODE_CLASSES: dict[str, type[Node]] = {}
 # Nodes of PyTorch overloads that take their number as a Scalar, not as a tensor input: their
 # next_functions have no entry for it (`1 - x` is rsub(x, 1): RsubBackward1 has one edge).
 _SCALAR_OPERAND_NODES = frozenset({"RsubBackward1", "PowBackward2", "MaskedFillBackward0", "TrilBackward0",
-                                   "TriuBackward0"})
+                                   "TriuBackward0", "MulBackward1", "AddBackward1", "SubBackward1", "DivBackward1"})
 # Nodes PyTorch writes by hand in C++ (not generated from derivatives.yaml): name() says so.
 _CPP_NODES = {name: f"torch::autograd::{name}" for name in ("CopySlices", "CopyBackwards")}
 

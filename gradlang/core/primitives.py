@@ -223,6 +223,9 @@ _CROSS = {0: (1,), 1: (0,)}  # a product: each input's gradient needs only the o
 
 def _mul_vjp(node, g):
     a, b = node.saved_tensors()
+    if node._name == "MulBackward1":  # times a Scalar: PyTorch's rule multiplies by that Scalar again
+        return _binary_grads(node, lambda: renamed(ops.mul(g, b), "MulBackward1"),
+                             lambda: renamed(ops.mul(g, a), "MulBackward1"))
     return _binary_grads(node, lambda: ops.mul(g, b), lambda: ops.mul(g, a))
 
 

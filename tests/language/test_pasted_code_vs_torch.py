@@ -21,6 +21,14 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "derivative rules use PyTorch's Scalar overloads (MulBackward1, AddBackward1) under create_graph": """
+import torch
+x = torch.tensor([0.5, 2.0], requires_grad=True)
+for f in [torch.log2, torch.log10, torch.exp2, lambda x: x ** 3, lambda x: x ** 2, lambda x: x ** 0.5, torch.sqrt, torch.rsqrt, torch.log1p, torch.tan]:
+    g, = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    h, = torch.autograd.grad(g.sum(), x, create_graph=True)
+    print(g.grad_fn.name(), [n[0].name() if n[0] else None for n in g.grad_fn.next_functions], h.grad_fn.name(), g, h)
+""",
     "forward-mode tangents of minimum and maximum keep PyTorch's signed zeros": """
 import torch
 x = torch.tensor([0.5, 1.0, 2.0]); b = torch.tensor([0.1, 1.0, 3.0])

@@ -107,6 +107,10 @@ def _binary(prim, a, b, name: str | None = None, floating: bool = False):
     return apply(prim, (_coerce(a, dtype), _coerce(b, dtype)), None, name)
 
 
+# The nodes of PyTorch's Scalar overloads, which its derivative rules use (grad_mode.run_rule).
+_SCALAR_OVERLOADS = {"mul": "MulBackward1", "add": "AddBackward1", "sub": "SubBackward1", "div": "DivBackward1"}
+
+
 def _with_number(prim, x: Tensor, number, name: str | None, number_first: bool) -> Tensor:
     """`prim` on a float tensor and a Python number already made a 0-d array of its dtype."""
     if not (x._requires_grad and _grad_state.enabled) and not _active_levels:
@@ -116,6 +120,8 @@ def _with_number(prim, x: Tensor, number, name: str | None, number_first: bool) 
             value, number = value[()], number[()]
         data = prim.forward(number, value) if number_first else prim.forward(value, number)
         return _wrap(data if type(data) is _ndarray else _asarray(data))
+    if name is None and _grad_state.in_rule:
+        name = _SCALAR_OVERLOADS.get(prim.name)
     # The number is the operand of this op only: nothing else ever holds it, so it gets the
     # shared constant version box and a node saves its array alone (as PyTorch saves a
     # scalar), not a tensor.
