@@ -132,6 +132,8 @@ def write(array: np.ndarray, key, values) -> None:
 def fill(target: Tensor, value, name: str) -> Tensor:
     """`fill_` and `zero_` (recorded as `name`): no check for shared memory locations (one value
     everywhere), as in PyTorch. The old values' history gets a zero gradient."""
+    if (type(value) is int or type(value) is float) and not target._requires_grad and target._base is None:
+        return _overwrite(target, value, name)  # `w.grad.zero_()`: nothing check_inplace refuses applies
     check_inplace(target, overlap_allowed=True)
     given = isinstance(value, Tensor)
     if not given and not _is_number(value):
