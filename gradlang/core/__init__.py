@@ -20,6 +20,7 @@ from types import SimpleNamespace as _Namespace  # noqa: E402
 from . import autograd_functional as _autograd_functional  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import forward_ad as _forward_ad  # noqa: E402
+from . import losses as _losses  # noqa: E402
 from . import lr_scheduler as _lr_scheduler  # noqa: E402
 from . import modules as _modules  # noqa: E402
 from . import optim as _optim  # noqa: E402
@@ -54,7 +55,6 @@ from .creation import (  # noqa: E402
 )
 from .dtypes import DType, bool_, float32, float64, int32, int64  # noqa: E402
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
-from .losses import BCELoss, CrossEntropyLoss, MSELoss  # noqa: E402
 from .numerical import gradient  # noqa: E402
 from .ops import (  # noqa: E402
     abs,
@@ -239,7 +239,7 @@ nn = _Namespace(
         normalize=_ops.normalize, linear=_ops.linear, one_hot=_ops.one_hot,
         leaky_relu=_ops.leaky_relu, elu=_ops.elu, softplus=_ops.softplus, silu=_ops.silu, gelu=_ops.gelu,
     ),
-    MSELoss=MSELoss, BCELoss=BCELoss, CrossEntropyLoss=CrossEntropyLoss,
+    **{name: getattr(_losses, name) for name in _losses.LOSSES},
     Module=_modules.Module, Parameter=_modules.Parameter, init=_Namespace(**_modules.INIT), **_modules.LAYERS,
 )
 

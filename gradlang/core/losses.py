@@ -1,11 +1,21 @@
-"""torch.nn's loss objects (MSELoss, BCELoss, CrossEntropyLoss): what they were made with, called
-on (input, target) they run the functional form. They print as PyTorch's (`MSELoss()`)."""
+"""torch.nn's loss objects (MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss,
+NLLLoss, CrossEntropyLoss): what they were made with, called on (input, target) they run the
+functional form. They print as PyTorch's (`MSELoss()`)."""
 
 from __future__ import annotations
 
 from ..errors import NotImplementedError_
 from .modules import Module
-from .ops import binary_cross_entropy, cross_entropy, mse_loss
+from .ops import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
 from .ops.functional import _legacy_reduction
 
 
@@ -25,6 +35,51 @@ class _Loss(Module):
 class MSELoss(_Loss):
     def forward(self, input, target):  # noqa: A002
         return mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    def forward(self, input, target):  # noqa: A002
+        return l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):  # noqa: A002
+        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):  # noqa: A002
+        return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class BCEWithLogitsLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input, target):  # noqa: A002
+        return binary_cross_entropy_with_logits(input, target, self.weight, reduction=self.reduction,
+                                                pos_weight=self.pos_weight)
+
+
+class NLLLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):  # noqa: A002
+        return nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
 class BCELoss(_Loss):
@@ -49,3 +104,10 @@ class CrossEntropyLoss(_Loss):
         return cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                              reduction=self.reduction, label_smoothing=self.label_smoothing)
 
+
+
+LOSSES = ("MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
+          "CrossEntropyLoss")
+# What a program may read of each loss besides its reduction (sandbox.py).
+LOSS_OPTIONS = {CrossEntropyLoss: {"weight", "ignore_index", "label_smoothing"}, NLLLoss: {"weight", "ignore_index"},
+                BCEWithLogitsLoss: {"weight", "pos_weight"}, SmoothL1Loss: {"beta"}, HuberLoss: {"delta"}}

@@ -10,11 +10,13 @@ initial weights from the generator with PyTorch's formulas, so `manual_seed` giv
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterator
 
-from ..errors import AttributeError_, IndexError_, TypeError_, ValueError_
+from ..errors import AttributeError_, IndexError_, RuntimeError_, TypeError_, ValueError_
 from . import ops
 from .creation import empty
+from .dtypes import DType, float32, float64
 from .grad_mode import no_grad
 from .optim import clear_grads
 from .tensor import Tensor
@@ -45,6 +47,26 @@ class Parameter(metaclass=_ParameterType):
         parameter.requires_grad_(requires_grad)
         parameter._parameter = True
         return parameter
+
+
+class LoadResult(tuple):
+    """What load_state_dict returns: (missing_keys, unexpected_keys), printed as PyTorch's."""
+
+    def __new__(cls, missing: list, unexpected: list) -> LoadResult:
+        return super().__new__(cls, (missing, unexpected))
+
+    @property
+    def missing_keys(self) -> list:
+        return self[0]
+
+    @property
+    def unexpected_keys(self) -> list:
+        return self[1]
+
+    def __repr__(self) -> str:
+        if not self[0] and not self[1]:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self[0]!r}, unexpected_keys={self[1]!r})"
 
 
 class _ModuleClass(type):
@@ -159,6 +181,64 @@ class Module(metaclass=_ModuleClass):
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
+        return self
+
+    # -------------------------------------------------------- state and conversion
+
+    def state_dict(self) -> OrderedDict:
+        """Each parameter by its dotted name, detached (the same memory), as PyTorch's."""
+        return OrderedDict((name, p.detach()) for name, p in self.named_parameters(remove_duplicate=False))
+
+    def load_state_dict(self, state_dict, strict: bool = True) -> LoadResult:
+        """Copy the values of `state_dict` into the parameters of the same names."""
+        own = dict(self.named_parameters(remove_duplicate=False))
+        missing = [name for name in own if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in own]
+        if strict and (missing or unexpected):
+            parts = []
+            if unexpected:
+                parts.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+            if missing:
+                parts.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
+            raise RuntimeError_(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(parts))
+        with no_grad():
+            for name, p in own.items():
+                if name in state_dict:
+                    p.copy_(state_dict[name])
+        return LoadResult(missing, unexpected)
+
+    def to(self, *args, **kwargs) -> Module:
+        """The parameters moved to a device (the CPU: the only one here) or converted to a float
+        dtype in place (the same Parameter objects), as PyTorch's Module.to."""
+        from .tensor import on_cpu
+
+        dtype = kwargs.pop("dtype", None)
+        place = kwargs.pop("device", None)
+        for arg in args:
+            if isinstance(arg, DType):
+                dtype = arg
+            elif isinstance(arg, Tensor):
+                dtype = arg.dtype
+            else:
+                place = arg
+        on_cpu(place)
+        if dtype is not None:
+            if not dtype.is_floating_point:
+                raise TypeError_("nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                                 f"dtype={dtype}")
+            for p in self.parameters():
+                p.data = p.data.to(dtype)
+                if p.grad is not None:
+                    p.grad = p.grad.to(dtype)
+        return self
+
+    def float(self) -> Module:  # noqa: A003 - PyTorch's name
+        return self.to(float32)
+
+    def double(self) -> Module:
+        return self.to(float64)
+
+    def cpu(self) -> Module:
         return self
 
     def train(self, mode: bool = True) -> Module:
@@ -426,7 +506,8 @@ INIT = {f.__name__: f for f in (calculate_gain, uniform_, normal_, constant_, ze
 # What a program may read of each module (sandbox.py): Module's own methods and each layer's settings.
 MODULE_ATTRIBUTES = frozenset({
     "forward", "parameters", "named_parameters", "children", "named_children", "modules", "named_modules",
-    "zero_grad", "requires_grad_", "train", "eval", "training", "extra_repr",
+    "zero_grad", "requires_grad_", "train", "eval", "training", "extra_repr", "state_dict", "load_state_dict", "to",
+    "float", "double", "cpu",
 })
 LAYER_ATTRIBUTES = {
     Linear: {"in_features", "out_features", "weight", "bias", "reset_parameters"},

@@ -15,7 +15,7 @@ from ..core.forward_ad import UnpackedDualTensor
 from ..core.grad_mode import _GradModeBlock
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
-from ..core.losses import CrossEntropyLoss, _Loss
+from ..core.losses import LOSS_OPTIONS, _Loss
 from ..core.lr_scheduler import LRScheduler
 from ..core.modules import LAYER_ATTRIBUTES, MODULE_ATTRIBUTES, Module, Sequential
 from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
@@ -42,7 +42,7 @@ _STRING = {
     "isprintable", "removeprefix", "removesuffix",
 }
 
-LOSS_ATTRIBUTES = {CrossEntropyLoss: {"weight", "ignore_index", "label_smoothing"}, _Loss: {"reduction"}}
+LOSS_ATTRIBUTES = {**LOSS_OPTIONS, _Loss: {"reduction"}}
 
 ALLOWED: dict[type, frozenset[str]] = {
     Tensor: TENSOR_ATTRIBUTES,

@@ -21,6 +21,36 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "Module.to/float/double/cpu, state_dict and load_state_dict; L1Loss, SmoothL1Loss, HuberLoss, BCEWithLogitsLoss and NLLLoss modules": """
+import torch
+torch.manual_seed(0)
+m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+sd = m.state_dict()
+print(type(sd).__name__, list(sd.keys()), sd['0.bias'].requires_grad)
+print(m.load_state_dict(sd))
+print(m.to('cpu') is m, m.double()[0].weight.dtype, m.float()[0].bias.dtype, m.to(torch.float64)[0].weight.dtype, m.cpu() is m)
+m.float()
+lin = torch.nn.Linear(1, 1)
+print(lin.state_dict())
+try:
+    m.load_state_dict({'0.weight': torch.ones(2, 2)})
+except RuntimeError as e:
+    print(e)
+print(m.to(device='cpu', dtype=torch.float32)[0].weight.dtype)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1)).to(device)
+print(model(torch.ones(1, 2)).shape)
+copy = torch.nn.Linear(1, 1)
+copy.load_state_dict(lin.state_dict())
+print(copy.weight, copy.weight.requires_grad)
+loss_fns = [torch.nn.L1Loss(), torch.nn.SmoothL1Loss(beta=0.5), torch.nn.HuberLoss(delta=0.5), torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([2.0])), torch.nn.L1Loss(reduction='sum')]
+x = torch.tensor([[0.5, -1.0], [2.0, 0.3]], requires_grad=True)
+t = torch.tensor([[1.0, 0.0], [1.0, 0.0]])
+for f in loss_fns:
+    print(f, f(x, t))
+nll = torch.nn.NLLLoss(weight=torch.tensor([1.0, 2.0]))
+print(nll, nll(torch.log_softmax(x, 1), torch.tensor([0, 1])), torch.nn.NLLLoss()(torch.log_softmax(x, 1), torch.tensor([1, 1])))
+""",
     "derivative rules use PyTorch's Scalar overloads (MulBackward1, AddBackward1) under create_graph": """
 import torch
 x = torch.tensor([0.5, 2.0], requires_grad=True)
