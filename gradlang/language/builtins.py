@@ -190,15 +190,25 @@ def special_attribute(value, name: str):
     raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
 
 
-def hasattr_(value, name) -> bool:
-    """`hasattr(x, name)`: whether a program could read `x.name` (what the sandbox lets it see)."""
+_NO_DEFAULT = object()
+
+
+def getattr_(value, name, default=_NO_DEFAULT):
+    """`getattr(x, name[, default])`: `x.name` as a program may read it (the sandbox's rules)."""
     if not isinstance(name, str):
         raise TypeError_(f"attribute name must be string, not '{type_name(name)}'")
     try:
-        if name in SPECIAL_ATTRIBUTES:
-            special_attribute(value, name)
-        else:
-            get_attribute(value, name)
+        return special_attribute(value, name) if name in SPECIAL_ATTRIBUTES else get_attribute(value, name)
+    except AttributeError_:
+        if default is _NO_DEFAULT:
+            raise
+        return default
+
+
+def hasattr_(value, name) -> bool:
+    """`hasattr(x, name)`: whether a program could read `x.name` (what the sandbox lets it see)."""
+    try:
+        getattr_(value, name)
     except AttributeError_:
         return False
     return True
@@ -293,6 +303,7 @@ PYTHON_BUILTINS = {
     "divmod": divmod, "chr": chr, "ord": ord, "iter": iter, "next": next, "hash": hash,
     "hex": hex, "oct": oct, "bin": bin, "ascii": ascii_, "slice": slice,
     "callable": callable, "isinstance": isinstance_, "type": BuiltinType(type, type_), "hasattr": hasattr_,
+    "getattr": getattr_,
     "abs": _either(py.abs, T.abs, "abs"),
     "min": _min_max(py.min, T.min, "min"),
     "max": _min_max(py.max, T.max, "max"),
@@ -304,7 +315,7 @@ PYTHON_BUILTINS = {
 _STAND_INS = {stand_in.type: stand_in for stand_in in PYTHON_BUILTINS.values() if type(stand_in) is BuiltinType}
 # Python's names in messages for the built-ins written here (`isinstance() missing …`).
 for _function, _name in ((isinstance_, "isinstance"), (str_, "str"), (repr_, "repr"), (type_, "type"),
-                         (hasattr_, "hasattr"), (guards.power, "pow")):
+                         (hasattr_, "hasattr"), (getattr_, "getattr"), (guards.power, "pow")):
     _function.__name__ = _function.__qualname__ = _name
 
 

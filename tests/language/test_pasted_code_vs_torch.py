@@ -21,6 +21,33 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "getattr with and without a default": """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+print(getattr(x, "shape"), getattr(x, "requires_grad"), getattr(x, "nope", 5), hasattr(x, "grad"), hasattr(x, "nope"))
+for name in ["sin", "exp"]:
+    print(getattr(torch, name)(x))
+print(getattr(torch.nn, "Linear")(2, 1).in_features, getattr("abc", "upper")())
+for args in [(x, 3), (x, "nope")]:
+    try:
+        getattr(*args)
+    except (TypeError, AttributeError) as e:
+        print(type(e).__name__, e)
+""",
+    "addmm's and Linear's dtype checks; Linear's weight through TBackward0": """
+import torch
+x = torch.ones(2, 3, dtype=torch.float64); w = torch.ones(2, 3); b = torch.ones(2)
+for f in [lambda: torch.addmm(b, x, w.t()), lambda: torch.addmm(b.double(), x, w.t()), lambda: torch.addmm(b, w, x.t()),
+          lambda: torch.nn.functional.linear(x, w, b), lambda: torch.nn.functional.linear(x, w), lambda: torch.addmm(b, torch.ones(2, 3, dtype=torch.int64), w.t()),
+          lambda: torch.nn.Linear(3, 2)(torch.ones(2, 3, dtype=torch.float64))]:
+    try:
+        f()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+lin = torch.nn.Linear(3, 2)
+print([n[0].name() if n[0] else None for n in lin(torch.ones(1, 3)).grad_fn.next_functions])
+print([n[0].name() if n[0] else None for n in torch.nn.Linear(3, 2, bias=False)(torch.ones(1, 3)).grad_fn.next_functions])
+""",
     "Module.to/float/double/cpu, state_dict and load_state_dict; L1Loss, SmoothL1Loss, HuberLoss, BCEWithLogitsLoss and NLLLoss modules": """
 import torch
 torch.manual_seed(0)

@@ -27,8 +27,12 @@ ESCAPES = [
     ("math.__loader__", "AttributeError: 'module' object has no attribute '__loader__'"),
     ("y.grad_fn.__class__.__init__", "AttributeError: 'type' object has no attribute '__init__'"),
     ("print.__name__.__class__.__dict__", "AttributeError: 'type' object has no attribute '__dict__'"),
+    # getattr reads what `x.name` may read, no more
+    ("getattr(f, '__globals__')", "AttributeError: 'function' object has no attribute '__globals__'"),
+    ("getattr(t, '_version')", "AttributeError: 'Tensor' object has no attribute '_version'"),
+    ("getattr(getattr(1, '__class__'), '__subclasses__')",
+     "AttributeError: 'type' object has no attribute '__subclasses__'"),
     # built-ins that reach the host do not exist
-    ("getattr(1, 'real')", "NameError: name 'getattr' is not defined"),
     ("setattr(t, 'x', 1)", "NameError: name 'setattr' is not defined"),
     ("eval('1')", "NameError: name 'eval' is not defined"),
     ("exec('x = 1')", "NameError: name 'exec' is not defined"),

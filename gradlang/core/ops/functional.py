@@ -19,7 +19,7 @@ from .linalg import addmm, matmul
 from .promotion import _as_tensor, _broadcast_shape, _coerce, to
 from .reductions import mean, norm
 from .reductions import sum as sum_
-from .shape import reshape, transpose
+from .shape import reshape, t
 
 P = None  # the primitive registry module, bound by ops._bind_primitives (primitives import ops)
 
@@ -331,12 +331,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     input = _as_tensor(input)  # noqa: A001
     if bias is not None and weight.ndim == 2:
         if input.ndim == 2:
-            return addmm(bias, input, transpose(weight, 0, 1))
+            return addmm(bias, input, t(weight))
         if input.ndim and input.shape[-1] == weight.shape[1]:  # (other shapes: matmul's message)
             rows = reshape(input, (-1, input.shape[-1]))
-            out = addmm(bias, rows, transpose(weight, 0, 1))
+            out = addmm(bias, rows, t(weight))
             return reshape(out, (*input.shape[:-1], weight.shape[0]))
-    out = matmul(input, transpose(weight, 0, 1) if weight.ndim == 2 else weight)
+    out = matmul(input, t(weight) if weight.ndim == 2 else weight)
     return out if bias is None else add(out, bias)
 
 

@@ -259,6 +259,10 @@ def addmm(b: Tensor, m1: Tensor, m2: Tensor, *, beta=1, alpha=1) -> Tensor:
     if m1.ndim != 2 or m2.ndim != 2:
         raise RuntimeError_("mat1 must be a matrix, got 1-D tensor" if m1.ndim != 2 else
                             f"mat2 must be a matrix, got {m2.ndim}-D tensor")
+    for first, name in ((b, "self"), (m1, "mat1")):  # addmm's dtype checks come first, in this order
+        if first.dtype is not m2.dtype:
+            raise RuntimeError_(f"{name} and mat2 must have the same dtype, but got {first.dtype.short_name} and "
+                                f"{m2.dtype.short_name}")
     _check_mm(m1.array.shape, m2.array.shape, m1.dtype, m2.dtype)
     shape = (m1.array.shape[0], m2.array.shape[1])
     try:
