@@ -16,7 +16,7 @@ from ..core.grad_mode import _GradModeBlock
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import LOSS_OPTIONS, _Loss
-from ..core.lr_scheduler import LRScheduler
+from ..core.lr_scheduler import ExponentialLR, LRScheduler, StepLR
 from ..core.modules import LAYER_ATTRIBUTES, MODULE_ATTRIBUTES, Module, Sequential
 from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
 from ..core.optim import Optimizer
@@ -33,6 +33,7 @@ TENSOR_ATTRIBUTES = frozenset(
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 
 _SEQUENCE = {"count", "index"}
+_SCHEDULER = {"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"}
 _NUMBER = {"real", "imag", "conjugate", "is_integer", "bit_length", "as_integer_ratio"}
 _STRING = {
     "upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "join", "replace", "startswith",
@@ -71,7 +72,9 @@ ALLOWED: dict[type, frozenset[str]] = {
     RemovableHandle: frozenset({"remove"}),
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
     Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group"}),
-    LRScheduler: frozenset({"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"}),
+    LRScheduler: frozenset(_SCHEDULER),
+    StepLR: frozenset(_SCHEDULER | {"gamma", "step_size"}),
+    ExponentialLR: frozenset(_SCHEDULER | {"gamma"}),
     Device: frozenset({"type", "index"}),
     UnpackedDualTensor: frozenset({"primal", "tangent"} | _SEQUENCE),
 }

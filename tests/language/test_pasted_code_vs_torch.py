@@ -21,6 +21,14 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "a scheduler's gamma and step_size": """
+import torch
+w = torch.nn.Parameter(torch.ones(1))
+opt = torch.optim.SGD([w], lr=1.0)
+s = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+e = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+print(s.gamma, s.step_size, e.gamma, s.last_epoch)
+""",
     "getattr with and without a default": """
 import torch
 x = torch.tensor([1.0, 2.0], requires_grad=True)
