@@ -485,6 +485,25 @@ class Identity(Module):
         return input
 
 
+class Dropout(Module):
+    """Zeroes values with probability p in training (F.dropout); passes its input on in eval mode."""
+
+    torch_file = "dropout"
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        if not 0.0 <= p <= 1.0:
+            raise ValueError_(f"dropout probability has to be between 0 and 1, but got {p}")
+        super().__init__()
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return ops.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
 ReLU = _activation("ReLU", ops.functional_relu, {"inplace": False})
 Tanh = _activation("Tanh", ops.tanh)
 Sigmoid = _activation("Sigmoid", ops.sigmoid)
@@ -499,7 +518,7 @@ Flatten = _activation("Flatten", ops.flatten, {"start_dim": 1, "end_dim": -1}, (
 
 
 LAYERS = {cls.__name__: cls for cls in (Linear, Sequential, ReLU, Tanh, Sigmoid, Identity, SiLU, LeakyReLU, ELU,
-                                        Softplus, GELU, Softmax, LogSoftmax, Flatten)}
+                                        Softplus, GELU, Softmax, LogSoftmax, Flatten, Dropout)}
 INIT = {f.__name__: f for f in (calculate_gain, uniform_, normal_, constant_, zeros_, ones_, kaiming_uniform_,
                                 xavier_uniform_, xavier_normal_)}
 
@@ -512,5 +531,6 @@ MODULE_ATTRIBUTES = frozenset({
 LAYER_ATTRIBUTES = {
     Linear: {"in_features", "out_features", "weight", "bias", "reset_parameters"},
     Sequential: {"append"},
+    Dropout: {"p", "inplace"},
     **{cls: set(cls.settings) for cls in LAYERS.values() if issubclass(cls, _Activation)},
 }

@@ -21,6 +21,28 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "nn.Dropout and F.dropout (the mask's values are gradlang's own draw)": """
+import torch
+torch.manual_seed(0)
+d = torch.nn.Dropout(0.5)
+print(d, torch.nn.Dropout(), torch.nn.Dropout(p=0.2, inplace=True), d.p)
+x = torch.ones(8, requires_grad=True)
+y = d(x)
+print(y.grad_fn.name(), y.shape, sorted(set(y.tolist())) in ([0.0, 2.0], [0.0], [2.0]))
+y.sum().backward()
+print(x.grad.shape, sorted(set(x.grad.tolist())) in ([0.0, 2.0], [0.0], [2.0]))
+d.eval(); z = d(x); print(z, z is x)
+print(torch.nn.functional.dropout(x, 0.5, training=False) is x, torch.nn.functional.dropout(x, p=0.0))
+print(torch.nn.functional.dropout(torch.ones(3), p=1.0))
+try:
+    torch.nn.Dropout(1.5)
+except ValueError as e:
+    print(type(e).__name__, e)
+model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.1))
+print(model)
+model.eval()
+print(model(torch.ones(1, 2)).shape)
+""",
     "a scheduler's gamma and step_size": """
 import torch
 w = torch.nn.Parameter(torch.ones(1))

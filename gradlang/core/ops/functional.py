@@ -340,6 +340,24 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out if bias is None else add(out, bias)
 
 
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+    """In training, each value zeroed with probability p and the others scaled by 1 / (1 - p)
+    (times a constant mask: MulBackward0, as PyTorch records it); otherwise the input itself.
+    The mask is drawn from gradlang's random stream, so which values drop differs from PyTorch's."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError_(f"dropout probability has to be between 0 and 1, but got {p}")
+    input = _as_tensor(input)  # noqa: A001
+    if not training or p == 0:
+        return input
+    from ..creation import rand
+
+    dtype = input.array.dtype
+    keep = rand(*input.array.shape).array >= p if p < 1 else np.zeros(input.array.shape, dtype=bool)
+    scale = keep.astype(dtype) * (dtype.type(1) / dtype.type(1 - p) if p < 1 else dtype.type(0))
+    mask = Tensor._wrap(scale)
+    return run_in_place(input, mul, mask) if inplace else mul(input, mask)
+
+
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """A row of zeros with a one at each class index (int64, with a last dim of num_classes)."""
     labels = _as_tensor(tensor)
