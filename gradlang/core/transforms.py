@@ -179,6 +179,22 @@ def _release(tensor: Tensor, own: set[int]) -> Tensor:
     return out
 
 
+def _mapped(tree, function):
+    """`tree` (a value, or a tuple, list or dict of them, nested) with `function` of each value."""
+    if isinstance(tree, (tuple, list)) and not isinstance(tree, Tensor):
+        return type(tree)(_mapped(v, function) for v in tree)
+    if isinstance(tree, dict):
+        return {k: _mapped(v, function) for k, v in tree.items()}
+    return function(tree)
+
+
+def _leaves(tree) -> list:
+    """The values of `tree` in _mapped's order."""
+    found: list = []
+    _mapped(tree, found.append)
+    return found
+
+
 def _released_values(value, own: set[int]):
     """_release over the tensors in a (nested) tuple, list or dict."""
     if isinstance(value, Tensor):
@@ -201,7 +217,7 @@ def grad(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = Fal
         fresh_leaves: list[Tensor] = []
         with enable_grad():
             for i in positions:
-                args[i] = _differentiable(args[i], fresh_leaves)
+                args[i] = _mapped(args[i], lambda value: _differentiable(value, fresh_leaves))
             out = func(*args, **kwargs)
             if has_aux:
                 out, aux = _output_and_aux(out, "grad_and_value(f)(*args)")
@@ -214,13 +230,15 @@ def grad(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = Fal
                     f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with "
                     f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
                 )
-            inputs = [args[i] for i in positions]
+            inputs = [leaf for i in positions for leaf in _leaves(args[i])]
             if out._requires_grad:
                 found = engine.grad(out, inputs, create_graph=True, allow_unused=True, materialize_grads=True)
             else:
                 found = tuple(ops.zeros_like(x) for x in inputs)
         own = {id(leaf) for leaf in fresh_leaves}
-        found = tuple(_release(g, own) for g in found)
+        released = iter([_release(g, own) for g in found])
+        # each gradient in the shape its argument had (a tensor, or a tuple, list or dict of them)
+        found = tuple(_mapped(args[i], lambda _: next(released)) for i in positions)
         if has_aux:
             aux = _released_values(aux, own)
         _spent_leaves.update(fresh_leaves)

@@ -21,6 +21,15 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "torch.func.grad of tuple, list and dict arguments": """
+import torch
+a = torch.tensor([1.0, 2.0]); b = torch.tensor([3.0, 4.0])
+print(torch.func.grad(lambda p: (p[0] * p[1]).sum())((a, b)))
+print(torch.func.grad(lambda p: (p[0] * p[1]).sum())([a, b]))
+print(torch.func.grad(lambda p: (p["w"] * p["b"] ** 2).sum())({"w": a, "b": b}))
+print(torch.func.grad(lambda p, x: (p["w"] @ x + p["c"]) ** 2)({"w": a, "c": torch.tensor(0.5)}, b))
+print(torch.func.grad(lambda p, q: (p[0] * q).sum(), argnums=(0, 1))((a,), b))
+""",
     "nn.Dropout and F.dropout (the mask's values are gradlang's own draw)": """
 import torch
 torch.manual_seed(0)
