@@ -183,6 +183,23 @@ class Module(metaclass=_ModuleClass):
             p.requires_grad_(requires_grad)
         return self
 
+    def apply(self, fn) -> Module:
+        """fn(module) for every submodule, children first, then this module (`model.apply(init)`)."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    def add_module(self, name: str, module) -> None:
+        if not isinstance(name, str):
+            raise TypeError_(f"module name should be a string. Got {type(name).__name__}")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError_(f"{type(module).__name__} is not a Module subclass")
+        if module is None:
+            self._modules[name] = None
+        else:
+            setattr(self, name, module)  # registers it, as an assignment does
+
     # -------------------------------------------------------- state and conversion
 
     def state_dict(self) -> OrderedDict:
@@ -526,7 +543,7 @@ INIT = {f.__name__: f for f in (calculate_gain, uniform_, normal_, constant_, ze
 MODULE_ATTRIBUTES = frozenset({
     "forward", "parameters", "named_parameters", "children", "named_children", "modules", "named_modules",
     "zero_grad", "requires_grad_", "train", "eval", "training", "extra_repr", "state_dict", "load_state_dict", "to",
-    "float", "double", "cpu",
+    "float", "double", "cpu", "apply", "add_module",
 })
 LAYER_ATTRIBUTES = {
     Linear: {"in_features", "out_features", "weight", "bias", "reset_parameters"},

@@ -21,6 +21,21 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "Module.apply (weight initialisation) and add_module": """
+import torch
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+names = []
+def init_weights(m):
+    names.append(type(m).__name__)
+    if isinstance(m, torch.nn.Linear):
+        torch.nn.init.xavier_uniform_(m.weight)
+        m.bias.data.fill_(0.01)
+print(model.apply(init_weights) is model, names)
+print(model[0].weight, model[2].bias)
+model.add_module("out", torch.nn.Sigmoid())
+print(model, len(model))
+""",
     "torch.func.grad of tuple, list and dict arguments": """
 import torch
 a = torch.tensor([1.0, 2.0]); b = torch.tensor([3.0, 4.0])
