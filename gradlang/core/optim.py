@@ -67,6 +67,38 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         clear_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
+    def state_dict(self) -> dict:
+        """{'state': each parameter's state by its index (counted through the groups),
+        'param_groups': each group's settings with its parameters' indices}, as PyTorch's."""
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {key: value for key, value in group.items() if key != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        params = [p for group in self.param_groups for p in group["params"]]
+        return {"state": {index[id(p)]: self.state[p] for p in params if p in self.state}, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """The settings and state of state_dict() taken back, by parameter index; state tensors
+        are copied (in the parameter's dtype, but for Adam's `step` count)."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError_("loaded state dict has a different number of parameter groups")
+        by_index = {}
+        for own, saved in zip(self.param_groups, groups):
+            if len(own["params"]) != len(saved["params"]):
+                raise ValueError_("loaded state dict contains a parameter group that doesn't match the size of "
+                                  "optimizer's group")
+            by_index.update(zip(saved["params"], own["params"]))
+        for own, saved in zip(self.param_groups, groups):
+            own.update({key: value for key, value in saved.items() if key != "params"})
+        self.state = defaultdict(dict)
+        for i, values in state_dict["state"].items():
+            p = by_index[i]
+            self.state[p] = {key: (value.clone() if key == "step" else value.to(p.dtype).clone())
+                             if isinstance(value, Tensor) else value for key, value in values.items()}
+
     def step(self, closure=None):
         """One update of every parameter that has a gradient; `closure()` (re)computes the loss
         first, recording as PyTorch's optimizers have it do even inside no_grad."""

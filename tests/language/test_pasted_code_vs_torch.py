@@ -21,6 +21,25 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "an optimizer's state_dict and load_state_dict": """
+import torch
+w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+v = torch.nn.Parameter(torch.tensor(0.5))
+opt = torch.optim.SGD([{"params": [w]}, {"params": [v], "lr": 0.5}], lr=0.1, momentum=0.9)
+(w ** 2).sum().backward(); opt.step()
+sd = opt.state_dict()
+print(sd)
+a = torch.optim.Adam([w, v], lr=0.01)
+(w ** 2 + v).sum().backward(); a.step()
+print(a.state_dict())
+b = torch.optim.Adam([w, v], lr=0.5)
+b.load_state_dict(a.state_dict())
+print(b.param_groups[0]["lr"], b.state[w]["exp_avg"], b.state[v]["step"])
+try:
+    b.load_state_dict(opt.state_dict())
+except ValueError as e:
+    print(e)
+""",
     "Module.apply (weight initialisation) and add_module": """
 import torch
 torch.manual_seed(0)
