@@ -77,6 +77,11 @@ def parse_args(argv: list[str]) -> Options | str:
             options.file = arg
             options.args = argv[i + 1:]
             return options
+        elif arg == "--":  # the end of the options: a file named like one may follow
+            if i + 1 < len(argv):
+                options.file = argv[i + 1]
+                options.args = argv[i + 2:]
+            return options
         else:
             raise UsageError(f"unknown option {arg}")
         i += 1

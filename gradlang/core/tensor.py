@@ -66,6 +66,12 @@ class Size(tuple, metaclass=_TorchClass):
 
     __rmul__ = __mul__
 
+    def __setitem__(self, index, value) -> None:  # (tuple has none: Python's message would say 'Size')
+        raise TypeError_("'torch.Size' object does not support item assignment")
+
+    def __delitem__(self, index) -> None:
+        raise TypeError_("'torch.Size' object doesn't support item deletion")
+
     def numel(self) -> int:
         count = 1
         for n in self:

@@ -247,6 +247,8 @@ def set_attribute(value, name: str, new) -> None:
         return
     if isinstance(value, Namespace):  # shared by every interpreter: never changed
         raise AttributeError_(f"module '{value.name}' is read-only: cannot set attribute '{name}'")
+    if isinstance(value, Tensor) and name in TENSOR_ATTRIBUTES:  # PyTorch's C base class says no
+        raise AttributeError_(f"attribute '{name}' of 'torch._C.TensorBase' objects is not writable")
     if isinstance(value, Tensor) or name in _allowed_names(value):
         raise AttributeError_(f"attribute '{name}' of '{type_name(value)}' objects is not writable")
     raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")

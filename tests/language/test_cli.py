@@ -110,6 +110,13 @@ def test_bad_command_line_exits_2():
     assert gradlang("-c").returncode == 2
 
 
+def test_double_dash_ends_the_options(tmp_path):
+    script = tmp_path / "-odd.grad"
+    script.write_text("print(argv)\n")
+    done = gradlang("--", str(script), "--echo")
+    assert (done.returncode, done.stdout) == (0, f"[{str(script)!r}, '--echo']\n")
+
+
 def test_missing_file_directory_empty_file_and_bad_utf8(tmp_path):
     missing = gradlang(str(tmp_path / "nope.grad"))
     assert missing.returncode == 2 and "no such file" in missing.stderr

@@ -21,6 +21,27 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "a tensor's read-only attributes and torch.Size's item assignment": """
+import torch
+x = torch.ones(2)
+try:
+    x.shape = (1, 2)
+except AttributeError as e:
+    print(e)
+try:
+    x.grad_fn = None
+except AttributeError as e:
+    print(e)
+try:
+    x.shape[0] = 3
+except TypeError as e:
+    print(e)
+s = x.shape
+try:
+    del s[0]
+except TypeError as e:
+    print(e)
+""",
     "an optimizer's state_dict and load_state_dict": """
 import torch
 w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
