@@ -213,7 +213,7 @@ autograd = _Namespace(grad=_engine.grad, backward=_engine.backward, functional=_
                       forward_ad=_forward_ad, gradcheck=_transforms.autograd_gradcheck)
 optim = _Namespace(SGD=_optim.SGD, Adam=_optim.Adam, AdamW=_optim.AdamW, RMSprop=_optim.RMSprop,
                    Adagrad=_optim.Adagrad,
-                   lr_scheduler=_Namespace(StepLR=_lr_scheduler.StepLR, ExponentialLR=_lr_scheduler.ExponentialLR))
+                   lr_scheduler=_Namespace(**{cls.__name__: cls for cls in _lr_scheduler.SCHEDULERS}))
 # A CPU build of PyTorch: no CUDA device is available (tutorials ask before they pick one).
 cuda = _Namespace(is_available=lambda: False, device_count=lambda: 0)
 inference_mode = no_grad

@@ -16,7 +16,7 @@ from ..core.grad_mode import _GradModeBlock
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
 from ..core.losses import LOSS_OPTIONS, _Loss
-from ..core.lr_scheduler import ExponentialLR, LRScheduler, StepLR
+from ..core.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, MultiStepLR, StepLR
 from ..core.modules import LAYER_ATTRIBUTES, MODULE_ATTRIBUTES, Module, Sequential
 from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
 from ..core.optim import Optimizer
@@ -75,7 +75,10 @@ ALLOWED: dict[type, frozenset[str]] = {
                           "load_state_dict"}),
     LRScheduler: frozenset(_SCHEDULER),
     StepLR: frozenset(_SCHEDULER | {"gamma", "step_size"}),
+    MultiStepLR: frozenset(_SCHEDULER | {"gamma", "milestones"}),
     ExponentialLR: frozenset(_SCHEDULER | {"gamma"}),
+    CosineAnnealingLR: frozenset(_SCHEDULER | {"T_max", "eta_min"}),
+    LambdaLR: frozenset(_SCHEDULER | {"lr_lambdas"}),
     Device: frozenset({"type", "index"}),
     UnpackedDualTensor: frozenset({"primal", "tangent"} | _SEQUENCE),
 }

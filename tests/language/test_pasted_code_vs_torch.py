@@ -21,6 +21,31 @@ _WARNING = re.compile(r"(\w+Warning): (.*)")
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)\.?$")
 
 SCRIPTS = {
+    "MultiStepLR, CosineAnnealingLR and LambdaLR give PyTorch's rates to the last bit": """
+import torch
+def run(make, steps=12):
+    w = torch.nn.Parameter(torch.ones(1))
+    opt = torch.optim.SGD([{"params": [w]}, {"params": [torch.nn.Parameter(torch.ones(1))], "lr": 0.5}], lr=0.1)
+    sched = make(opt)
+    rates = []
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        rates.append(sched.get_last_lr())
+    print(type(sched).__name__, rates)
+run(lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.5))
+run(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=4))
+run(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=5, eta_min=0.01), 14)
+run(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lr_lambda=lambda epoch: 0.95 ** epoch))
+run(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lr_lambda=[lambda e: 1 / (e + 1), lambda e: 0.9 ** e]))
+run(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.3))
+run(lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9))
+w = torch.nn.Parameter(torch.ones(1))
+opt = torch.optim.SGD([w], lr=0.1)
+c = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10, eta_min=0.001)
+m = torch.optim.lr_scheduler.MultiStepLR(opt, [3, 6])
+print(c.T_max, c.eta_min, m.gamma, sorted(m.milestones), type(c))
+""",
     "a tensor's read-only attributes and torch.Size's item assignment": """
 import torch
 x = torch.ones(2)
