@@ -99,7 +99,11 @@ def run_backward(
             run_without_grad(_propagate_arrays, {node: _ONE[out.array.dtype]}, [(node.order, node)], None, None,
                              None, retain_graph)
             return None
-    grads = _initial_grads(outputs, grad_outputs)
+    grads = _initial_grads(outputs, grad_outputs)  # the gradients and outputs checked first, as PyTorch
+    if capture is not None:
+        for t in capture:
+            if not t._requires_grad:
+                raise RuntimeError_("One of the differentiated Tensors does not require grad")
     # Gradients on their way: per node, or per leaf tensor (delivered once every node has run).
     pending: dict = {}
     for out, grad in zip(outputs, grads):
@@ -362,10 +366,6 @@ def grad(
     grads = _as_list(grad_outputs) if grad_outputs is not None else None
     if retain_graph is None:
         retain_graph = create_graph
-    grads = _initial_grads(outs, grads)  # checked first, then the outputs, then the inputs, as PyTorch
-    for t in targets:
-        if not t._requires_grad:
-            raise RuntimeError_("One of the differentiated Tensors does not require grad")
     found = run_backward(outs, grads, retain_graph, create_graph, capture=targets)
     result = []
     for i, (t, g) in enumerate(zip(targets, found)):

@@ -105,9 +105,5 @@ class CrossEntropyLoss(_Loss):
                              reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
-
 LOSSES = ("MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
           "CrossEntropyLoss")
-# What a program may read of each loss besides its reduction (sandbox.py).
-LOSS_OPTIONS = {CrossEntropyLoss: {"weight", "ignore_index", "label_smoothing"}, NLLLoss: {"weight", "ignore_index"},
-                BCEWithLogitsLoss: {"weight", "pos_weight"}, SmoothL1Loss: {"beta"}, HuberLoss: {"delta"}}

@@ -19,7 +19,7 @@ from .creation import empty
 from .dtypes import DType, float32, float64
 from .grad_mode import no_grad
 from .optim import clear_grads
-from .tensor import Tensor
+from .tensor import Tensor, on_cpu
 
 
 class _ParameterType(type):
@@ -227,8 +227,6 @@ class Module(metaclass=_ModuleClass):
     def to(self, *args, **kwargs) -> Module:
         """The parameters moved to a device (the CPU: the only one here) or converted to a float
         dtype in place (the same Parameter objects), as PyTorch's Module.to."""
-        from .tensor import on_cpu
-
         dtype = kwargs.pop("dtype", None)
         place = kwargs.pop("device", None)
         for arg in args:
@@ -539,15 +537,11 @@ LAYERS = {cls.__name__: cls for cls in (Linear, Sequential, ReLU, Tanh, Sigmoid,
 INIT = {f.__name__: f for f in (calculate_gain, uniform_, normal_, constant_, zeros_, ones_, kaiming_uniform_,
                                 xavier_uniform_, xavier_normal_)}
 
-# What a program may read of each module (sandbox.py): Module's own methods and each layer's settings.
+# What a program may call of each module (sandbox.py), besides the values a module holds (its
+# settings, parameters and submodules): Module's own methods, and a layer's.
 MODULE_ATTRIBUTES = frozenset({
     "forward", "parameters", "named_parameters", "children", "named_children", "modules", "named_modules",
-    "zero_grad", "requires_grad_", "train", "eval", "training", "extra_repr", "state_dict", "load_state_dict", "to",
+    "zero_grad", "requires_grad_", "train", "eval", "extra_repr", "state_dict", "load_state_dict", "to",
     "float", "double", "cpu", "apply", "add_module",
 })
-LAYER_ATTRIBUTES = {
-    Linear: {"in_features", "out_features", "weight", "bias", "reset_parameters"},
-    Sequential: {"append"},
-    Dropout: {"p", "inplace"},
-    **{cls: set(cls.settings) for cls in LAYERS.values() if issubclass(cls, _Activation)},
-}
+LAYER_ATTRIBUTES = {Linear: {"reset_parameters"}, Sequential: {"append"}}

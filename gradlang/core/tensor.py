@@ -574,15 +574,6 @@ class Tensor(metaclass=_TorchClass):
     def clamp_max_(self, max) -> Tensor:  # noqa: A002
         return _ops.inplace(self, _ops.clamp_max, max)
 
-    def exp_(self) -> Tensor:
-        return _ops.inplace(self, _ops.exp)
-
-    def neg_(self) -> Tensor:
-        return _ops.inplace(self, _ops.neg)
-
-    def sqrt_(self) -> Tensor:
-        return _ops.inplace(self, _ops.sqrt)
-
     def copy_(self, source) -> Tensor:
         if not isinstance(source, Tensor):
             raise TypeError_(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(source).__name__}")
@@ -807,41 +798,11 @@ class Tensor(metaclass=_TorchClass):
         return _ops.topk(self, k, dim, largest, sorted)
 
     # In place: the op's result written back, as PyTorch's `op_` (recorded as the op itself).
-    def floor_(self) -> Tensor:
-        return _ops.inplace(self, _ops.floor)
-
-    def ceil_(self) -> Tensor:
-        return _ops.inplace(self, _ops.ceil)
-
-    def trunc_(self) -> Tensor:
-        return _ops.inplace(self, _ops.trunc)
-
-    def frac_(self) -> Tensor:
-        return _ops.inplace(self, _ops.frac)
-
     def round_(self, *, decimals=None) -> Tensor:
         return _ops.inplace(self, lambda x: _ops.round(x, decimals=decimals))
 
     def nan_to_num_(self, nan=0.0, posinf=None, neginf=None) -> Tensor:
         return _ops.inplace(self, lambda x: _ops.nan_to_num(x, nan, posinf, neginf))
-
-    def abs_(self) -> Tensor:
-        return _ops.inplace(self, _ops.abs)
-
-    def log_(self) -> Tensor:
-        return _ops.inplace(self, _ops.log)
-
-    def sigmoid_(self) -> Tensor:
-        return _ops.inplace(self, _ops.sigmoid)
-
-    def tanh_(self) -> Tensor:
-        return _ops.inplace(self, _ops.tanh)
-
-    def relu_(self) -> Tensor:
-        return _ops.inplace(self, _ops.relu)
-
-    def reciprocal_(self) -> Tensor:
-        return _ops.inplace(self, _ops.reciprocal)
 
     def atan2(self, other):
         return _ops.atan2(self, _ops.tensor_argument("atan2", "other", 1, other))
@@ -1203,7 +1164,8 @@ class Tensor(metaclass=_TorchClass):
 
 
 # More of PyTorch's in-place methods: each writes its op's result into self, recorded as that op.
-for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2",
+for _name in ("exp", "log", "sqrt", "abs", "neg", "reciprocal", "sigmoid", "tanh", "relu", "floor", "ceil", "trunc",
+              "frac", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2",
               "log10", "log1p", "expm1", "exp2", "rsqrt", "erf", "erfc", "sign", "square", "deg2rad", "rad2deg",
               "logical_not"):
     setattr(Tensor, _name + "_", _in_place(_name + "_", _name, takes_other=False))

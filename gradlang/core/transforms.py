@@ -195,15 +195,15 @@ def _leaves(tree) -> list:
     return found
 
 
-def _released_values(value, own: set[int]):
-    """_release over the tensors in a (nested) tuple, list or dict."""
-    if isinstance(value, Tensor):
+def _released_values(tree, own: set[int]):
+    """_release over the tensors in a (nested) tuple, list or dict; anything else is refused."""
+
+    def released(value):
+        if not isinstance(value, Tensor):
+            raise RuntimeError_(f"Expected tensors, got unsupported type {type(value)}")
         return _release(value, own)
-    if isinstance(value, (tuple, list)):
-        return type(value)(_released_values(v, own) for v in value)
-    if isinstance(value, dict):
-        return {k: _released_values(v, own) for k, v in value.items()}
-    raise RuntimeError_(f"Expected tensors, got unsupported type {type(value)}")
+
+    return _mapped(tree, released)
 
 
 def grad(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 
-from ..core.tensor import Size, Tensor
+from ..core.tensor import Tensor
 from ..errors import (
     AttributeError_,
     GradlangError,
@@ -758,9 +758,8 @@ class Compiler:
 
             def store_item(env, value):
                 holder = obj(env)
-                if isinstance(holder, (str, tuple, Namespace)):
-                    kind = "torch.Size" if isinstance(holder, Size) else type(holder).__name__
-                    raise TypeError_(f"'{kind}' object does not support item assignment")
+                if isinstance(holder, (str, tuple, Namespace)) and not hasattr(type(holder), "__setitem__"):
+                    raise TypeError_(f"'{type(holder).__name__}' object does not support item assignment")
                 holder[index(env)] = value
 
             return self._located_store(store_item, target)

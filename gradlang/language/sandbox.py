@@ -15,8 +15,7 @@ from ..core.forward_ad import UnpackedDualTensor
 from ..core.grad_mode import _GradModeBlock
 from ..core.graph import AccumulateGrad, Node
 from ..core.hooks import RemovableHandle
-from ..core.losses import LOSS_OPTIONS, _Loss
-from ..core.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, MultiStepLR, StepLR
+from ..core.lr_scheduler import LRScheduler
 from ..core.modules import LAYER_ATTRIBUTES, MODULE_ATTRIBUTES, Module, Sequential
 from ..core.ops import MaxResult, MedianResult, MinResult, SortResult, TopkResult
 from ..core.optim import Optimizer
@@ -33,7 +32,6 @@ TENSOR_ATTRIBUTES = frozenset(
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 
 _SEQUENCE = {"count", "index"}
-_SCHEDULER = {"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer"}
 _NUMBER = {"real", "imag", "conjugate", "is_integer", "bit_length", "as_integer_ratio"}
 _STRING = {
     "upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "join", "replace", "startswith",
@@ -42,8 +40,6 @@ _STRING = {
     "swapcase", "casefold", "istitle", "isupper", "islower", "isnumeric", "isdecimal", "isidentifier",
     "isprintable", "removeprefix", "removesuffix",
 }
-
-LOSS_ATTRIBUTES = {**LOSS_OPTIONS, _Loss: {"reduction"}}
 
 ALLOWED: dict[type, frozenset[str]] = {
     Tensor: TENSOR_ATTRIBUTES,
@@ -73,12 +69,6 @@ ALLOWED: dict[type, frozenset[str]] = {
     NumpyArray: frozenset({"shape", "ndim", "size", "dtype", "tolist", "item"}),
     Optimizer: frozenset({"step", "zero_grad", "param_groups", "state", "defaults", "add_param_group", "state_dict",
                           "load_state_dict"}),
-    LRScheduler: frozenset(_SCHEDULER),
-    StepLR: frozenset(_SCHEDULER | {"gamma", "step_size"}),
-    MultiStepLR: frozenset(_SCHEDULER | {"gamma", "milestones"}),
-    ExponentialLR: frozenset(_SCHEDULER | {"gamma"}),
-    CosineAnnealingLR: frozenset(_SCHEDULER | {"T_max", "eta_min"}),
-    LambdaLR: frozenset(_SCHEDULER | {"lr_lambdas"}),
     Device: frozenset({"type", "index"}),
     UnpackedDualTensor: frozenset({"primal", "tangent"} | _SEQUENCE),
 }
@@ -180,33 +170,42 @@ def check_callable(value):
     raise TypeError_(f"'{type_name(value)}' object is not callable")
 
 
-def _allowed_names(value) -> frozenset[str]:
+def readable_names(value) -> frozenset[str]:
+    """The attribute names a program may read of `value` (a tensor's are TENSOR_ATTRIBUTES)."""
     for cls in type(value).__mro__:
         names = ALLOWED.get(cls)
         if names is not None:
             return names
     if isinstance(value, GradlangError):
         return frozenset({"args"})
-    if isinstance(value, Module):
-        # its class's names, and what the program gave it (`model.scale = nn.Parameter(…)`)
-        given = vars(value)
-        own = [key for store in (given, given["_parameters"], given["_modules"]) for key in store]
-        return _module_names(type(value)).union(key for key in own if not key.startswith("_"))
+    if isinstance(value, Module):  # its class's methods, and the values it holds (its settings, parameters…)
+        held = vars(value)
+        return _module_methods(type(value)).union(_public(held, held["_parameters"], held["_modules"]))
+    if isinstance(value, LRScheduler):
+        return _SCHEDULER_METHODS.union(_public(vars(value)))
     return frozenset()
 
 
-_MODULE_NAMES: dict[type, frozenset[str]] = {}
+_SCHEDULER_METHODS = frozenset({"step", "get_last_lr"})
 
 
-def _module_names(kind: type) -> frozenset[str]:
-    """A torch.nn module's readable names: Module's methods, its layer's settings and
-    parameters, a loss's reduction (and CrossEntropyLoss's options)."""
-    names = _MODULE_NAMES.get(kind)
+def _public(*stores: dict) -> set[str]:
+    """The names in `stores` (an object's own attributes: what it was made with or given) that
+    do not start with `_`."""
+    return {name for store in stores for name in store if not name.startswith("_")}
+
+
+_MODULE_METHODS: dict[type, frozenset[str]] = {}
+
+
+def _module_methods(kind: type) -> frozenset[str]:
+    """Module's methods a program may call, and those of the layer `kind`."""
+    names = _MODULE_METHODS.get(kind)
     if names is None:
         names = set(MODULE_ATTRIBUTES)
         for cls in kind.__mro__:
-            names |= LAYER_ATTRIBUTES.get(cls, set()) | LOSS_ATTRIBUTES.get(cls, set())
-        names = _MODULE_NAMES[kind] = frozenset(names)
+            names |= LAYER_ATTRIBUTES.get(cls, set())
+        names = _MODULE_METHODS[kind] = frozenset(names)
     return names
 
 
@@ -219,7 +218,7 @@ def get_attribute(value, name: str):
             raise AttributeError_(f"module '{value.name}' has no attribute '{name}'") from None
     if name == "numpy" and isinstance(value, Tensor):  # a read-only copy, never the tensor's own buffer
         return lambda: numpy_of(value)
-    if name.startswith("_") or name not in _allowed_names(value):
+    if name.startswith("_") or name not in readable_names(value):
         raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
     if name == "format" and isinstance(value, str):
         return _safe_format(value)
@@ -252,7 +251,7 @@ def set_attribute(value, name: str, new) -> None:
         raise AttributeError_(f"module '{value.name}' is read-only: cannot set attribute '{name}'")
     if isinstance(value, Tensor) and name in TENSOR_ATTRIBUTES:  # PyTorch's C base class says no
         raise AttributeError_(f"attribute '{name}' of 'torch._C.TensorBase' objects is not writable")
-    if isinstance(value, Tensor) or name in _allowed_names(value):
+    if isinstance(value, Tensor) or name in readable_names(value):
         raise AttributeError_(f"attribute '{name}' of '{type_name(value)}' objects is not writable")
     raise AttributeError_(f"'{type_name(value)}' object has no attribute '{name}'")
 

@@ -15,7 +15,7 @@ from prompt_toolkit.document import Document
 
 from ..core.tensor import Tensor
 from ..language.builtins import MODULES
-from ..language.sandbox import ALLOWED, TENSOR_ATTRIBUTES, Namespace
+from ..language.sandbox import TENSOR_ATTRIBUTES, Namespace, readable_names
 from .commands import ALIASES, COMMANDS, type_name
 from .highlight import KEYWORDS
 
@@ -30,11 +30,7 @@ def _members(value) -> dict[str, object]:
         return {name: type_name(member) for name, member in value.members.items()}
     if isinstance(value, Tensor):
         return {name: "tensor attribute" for name in TENSOR_ATTRIBUTES}
-    for cls in type(value).__mro__:
-        names = ALLOWED.get(cls)
-        if names is not None:
-            return {name: f"{type_name(value)} attribute" for name in names}
-    return {}
+    return {name: f"{type_name(value)} attribute" for name in readable_names(value)}
 
 
 class GradlangCompleter(Completer):

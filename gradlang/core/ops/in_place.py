@@ -55,6 +55,8 @@ def check_inplace(target: Tensor, overlap_allowed: bool = False, values: tuple =
         raise RuntimeError_(OVERLAP_ERROR)
     if not _grad_state.enabled:
         return
+    if not target._requires_grad and target._base is None:
+        return  # (`w.grad.zero_()`: each refusal below needs one or the other)
     _refuse_output_of_many(target)
     # (the cheap tests first: an unset slot read with a default costs as much as an exception)
     if (target._requires_grad or _any_requires_grad(values)) and (
@@ -132,9 +134,14 @@ def write(array: np.ndarray, key, values) -> None:
 def fill(target: Tensor, value, name: str) -> Tensor:
     """`fill_` and `zero_` (recorded as `name`): no check for shared memory locations (one value
     everywhere), as in PyTorch. The old values' history gets a zero gradient."""
-    if (type(value) is int or type(value) is float) and not target._requires_grad and target._base is None:
-        return _overwrite(target, value, name)  # `w.grad.zero_()`: nothing check_inplace refuses applies
     check_inplace(target, overlap_allowed=True)
+    if type(value) is not int and type(value) is not float:  # (a plain number needs no check)
+        _check_fill_value(value)
+    return _overwrite(target, value, name)
+
+
+def _check_fill_value(value) -> None:
+    """PyTorch's refusals of a fill value: neither a number nor a 0-d tensor."""
     given = isinstance(value, Tensor)
     if not given and not _is_number(value):
         kind = type(value).__name__
@@ -147,7 +154,6 @@ def fill(target: Tensor, value, name: str) -> Tensor:
         raise RuntimeError_(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
         )
-    return _overwrite(target, value, name)
 
 
 def fill_random(target: Tensor, draw, name: str) -> Tensor:

@@ -62,18 +62,10 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
     return renamed(index(expand(x, shape), expand(mask, shape)), "MaskedSelectBackward0")
 
 
-def _at_least(x: Tensor, ndim: int) -> Tensor:
-    x = _as_tensor(x)
-    if x.ndim == 0:
-        return reshape(x, (1,) * ndim)
-    return unsqueeze(x, 0) if x.ndim < ndim else x
-
-
 def _each_at_least(ndim: int, name: str, tensors: tuple):
     """atleast_Nd: one tensor given, it with dims added; several (or a list), a tuple of them."""
     one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
+    tensors = _tensor_list(tensors)
     for t in tensors:
         if not isinstance(t, Tensor):
             raise TypeError_(
@@ -153,13 +145,13 @@ def meshgrid(*tensors, indexing: str | None = None) -> tuple:
 
 def hstack(tensors) -> Tensor:
     """cat along dim 1, or along dim 0 when the tensors are 1-D (0-d ones count as 1-D)."""
-    parts = [_at_least(t, 1) for t in tensors]
+    parts = [_dims_added(_as_tensor(t), 1) for t in tensors]
     return cat(parts, 0 if parts and parts[0].ndim == 1 else 1)
 
 
 def vstack(tensors) -> Tensor:
     """cat along dim 0 of the tensors made at least 2-D (a 1-D one becomes a row)."""
-    return cat([_at_least(t, 2) for t in tensors], 0)
+    return cat([_dims_added(_as_tensor(t), 2) for t in tensors], 0)
 
 
 def _axes(values: np.ndarray, dim) -> tuple[int, ...] | None:
